@@ -1,0 +1,54 @@
+import type { Answer, Citation } from '../search/answer-types.js';
+
+function where(citation: Citation): string {
+  const source = [citation.title, citation.publisher, citation.date].filter(Boolean).join(' · ');
+  return `${source} — ${citation.sourceId}, paragraph ${String(citation.paragraph)}, characters ${String(citation.start)}–${String(citation.end)}`;
+}
+
+/** The terminal rendering of an answer: exact quotes, where each comes from, and the scores. */
+export function formatAnswer(answer: Answer): string {
+  const lines = [`Q: ${answer.question}`, ''];
+  if (!answer.answered) {
+    lines.push('The library does not answer this question.');
+    if (answer.closest.length > 0) {
+      lines.push('Closest sources searched:');
+      for (const source of answer.closest) lines.push(`  - ${source.title} (${source.sourceId}), similarity ${source.similarity.toFixed(2)}`);
+    }
+    return lines.join('\n');
+  }
+  answer.results.forEach((result, i) => {
+    lines.push(`[${String(i + 1)}] “${result.quote}”`);
+    lines.push(`    ${where(result)}`);
+    lines.push(`    score ${result.score.toFixed(3)}, similarity ${result.similarity.toFixed(3)}`);
+    for (const other of result.corroboratedBy) {
+      lines.push(`    also in: “${other.quote}”`);
+      lines.push(`      ${where(other)}`);
+    }
+    lines.push('');
+  });
+  return lines.join('\n').trimEnd();
+}
+
+/** The `--json` contract: one object per question, one line, extra fields allowed. */
+export function answerJson(answer: Answer): string {
+  return JSON.stringify({
+    question: answer.question,
+    answered: answer.answered,
+    results: answer.results.map((r) => ({
+      sourceId: r.sourceId,
+      title: r.title,
+      publisher: r.publisher,
+      date: r.date,
+      url: r.url,
+      paragraph: r.paragraph,
+      start: r.start,
+      end: r.end,
+      quote: r.quote,
+      score: r.score,
+      similarity: r.similarity,
+      passage: r.passage,
+      corroboratedBy: r.corroboratedBy,
+    })),
+    ...(answer.answered ? {} : { closest: answer.closest }),
+  });
+}

@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The project root: defaults are relative to the checkout, not to the shell's working folder. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const booleanFromEnv = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((value) => value === true || value === 'true' || value === '1' || value === 'yes');
+
+const positiveInt = z.coerce.number().int().positive();
+
+/** Every setting of Witness's core, with its environment variable and default. */
+export const CoreConfigSchema = z.object({
+  corpusDir: z.string().min(1).default(path.join(PROJECT_ROOT, 'corpus')).transform((dir) => path.resolve(dir)),
+  indexDir: z.string().min(1).default(path.join(PROJECT_ROOT, 'index')).transform((dir) => path.resolve(dir)),
+  modelId: z.string().min(1).default('Xenova/bge-small-en-v1.5'),
+  modelDir: z.string().min(1).default(path.join(PROJECT_ROOT, 'models')).transform((dir) => path.resolve(dir)),
+  allowRemoteModels: booleanFromEnv.default(false),
+  maxFileBytes: positiveInt.default(10 * 1024 * 1024),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  /** Overrides the calibrated abstention threshold (dense cosine of the best passage). */
+  minScore: z.coerce.number().min(-1).max(1).optional(),
+});
+
+export type CoreConfig = z.infer<typeof CoreConfigSchema>;
+
+export const CORE_ENV: Record<keyof z.input<typeof CoreConfigSchema>, string> = {
+  corpusDir: 'WITNESS_CORPUS_DIR',
+  indexDir: 'WITNESS_INDEX_DIR',
+  modelId: 'WITNESS_MODEL',
+  modelDir: 'WITNESS_MODEL_DIR',
+  allowRemoteModels: 'WITNESS_ALLOW_REMOTE_MODELS',
+  maxFileBytes: 'WITNESS_MAX_FILE_BYTES',
+  logLevel: 'WITNESS_LOG_LEVEL',
+  minScore: 'WITNESS_MIN_SCORE',
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads settings from the environment, then from explicit overrides (CLI flags win). */
+export function loadCoreConfig(
+  overrides: Partial<Record<keyof CoreConfig, unknown>> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): CoreConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, variable] of Object.entries(CORE_ENV)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value !== undefined) raw[key] = value;
+  }
+  const parsed = CoreConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    // Name the setting, never echo its value: a value may be a secret.
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '');
+      const variable = CORE_ENV[key as keyof typeof CORE_ENV];
+      return `${variable ? `${variable} (${key})` : key}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,179 @@
+import type { Embedder } from '../embed/embedder.js';
+import type { Logger } from '../log.js';
+import { hashBytes, readLibrary } from '../library/read-library.js';
+import { prepareDocument } from '../library/prepare-document.js';
+import type { SkippedFile } from '../library/types.js';
+import { buildLexicalIndex } from '../search/lexical-index.js';
+import { INDEX_FORMAT_VERSION, type StoredDocument } from '../store/index-format.js';
+import { createVectorIndex, loadIndex, saveIndex, type StoredIndex } from '../store/index-store.js';
+
+export interface IngestProgress {
+  start(total: number): void;
+  update(done: number): void;
+  stop(): void;
+}
+
+export interface IngestOptions {
+  corpusDir: string;
+  indexDir: string;
+  maxFileBytes: number;
+  embedder: Embedder;
+  logger: Logger;
+  /** Ignore the existing index and embed everything again. */
+  rebuild?: boolean;
+  progress?: IngestProgress;
+}
+
+export interface IngestReport {
+  files: number;
+  documents: number;
+  passages: number;
+  embedded: number;
+  reused: number;
+  removed: number;
+  skipped: SkippedFile[];
+  warnings: { sourceId: string; message: string }[];
+  /** True when nothing changed and the index on disk was served as it was. */
+  upToDate: boolean;
+  /** Why the previous index could not be used, when it could not. */
+  previousIndexProblem: string | null;
+  seconds: number;
+}
+
+export const HNSW_M = 16;
+export const HNSW_EF_CONSTRUCTION = 200;
+
+/** What a document looks like to the index: its bytes and its sidecar, so either change triggers work. */
+function fingerprint(hash: string, sidecar: string | undefined): string {
+  return sidecar === undefined ? hash : `${hash}+${hashBytes(sidecar)}`;
+}
+
+function sameCorpus(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
+/**
+ * Brings the index in line with the corpus folder: new and changed files are embedded,
+ * unchanged passages keep their vectors, removed files leave the index.
+ */
+export async function updateIndex(options: IngestOptions): Promise<{ index: StoredIndex; report: IngestReport }> {
+  const started = performance.now();
+  const { embedder, logger } = options;
+  const library = await readLibrary(options.corpusDir, { maxFileBytes: options.maxFileBytes });
+  for (const skip of library.skipped) logger.warn({ sourceId: skip.sourceId, reason: skip.reason }, 'skipped file');
+
+  const corpus: Record<string, string> = {};
+  for (const doc of library.documents) corpus[doc.sourceId] = fingerprint(doc.hash, library.sidecars.get(doc.sourceId));
+
+  const previous = await loadIndex(options.indexDir, { modelId: embedder.modelId });
+  const previousIndexProblem = previous.ok ? null : previous.reason;
+  if (!previous.ok && previous.reason.startsWith('no index') === false) {
+    logger.warn({ reason: previous.reason }, 'existing index unusable; rebuilding from the corpus');
+  }
+  const baseReport = { files: library.documents.length + library.skipped.length, skipped: library.skipped };
+
+  if (previous.ok && !options.rebuild && sameCorpus(previous.index.manifest.corpus, corpus)) {
+    const passages = previous.index.manifest.chunkCount;
+    return {
+      index: previous.index,
+      report: {
+        ...baseReport,
+        documents: library.documents.length,
+        passages,
+        embedded: 0,
+        reused: passages,
+        removed: 0,
+        warnings: [],
+        upToDate: true,
+        previousIndexProblem: null,
+        seconds: (performance.now() - started) / 1000,
+      },
+    };
+  }
+
+  // Vectors already computed, by passage text: unchanged passages are never embedded again.
+  const known = new Map<string, number[]>();
+  if (previous.ok && !options.rebuild) {
+    let label = 0;
+    for (const doc of previous.index.documents) {
+      for (const chunk of doc.chunks) {
+        known.set(hashBytes(doc.text.slice(chunk.start, chunk.end)), previous.index.vectors.getPoint(label));
+        label++;
+      }
+    }
+  }
+
+  const warnings: { sourceId: string; message: string }[] = [];
+  const documents: StoredDocument[] = [];
+  const chunkOptions = { maxPassageSize: Math.min(embedder.profile.maxTokens, 256), measure: embedder.countTokens };
+  for (const source of library.documents) {
+    const prepared = prepareDocument(source, library.sidecars.get(source.sourceId), chunkOptions);
+    for (const message of prepared.warnings) {
+      warnings.push({ sourceId: source.sourceId, message });
+      logger.warn({ sourceId: source.sourceId, problem: message }, 'document warning');
+    }
+    const { meta, chunks } = prepared.document;
+    documents.push({
+      sourceId: source.sourceId,
+      hash: source.hash,
+      text: source.text,
+      meta,
+      chunks: chunks.map((chunk) => ({
+        paragraph: chunk.paragraph,
+        start: chunk.start,
+        end: chunk.end,
+        sentences: chunk.sentences.map((s) => [s.start, s.end] as [number, number]),
+      })),
+    });
+  }
+
+  const passages = documents.flatMap((doc) => doc.chunks.map((chunk) => doc.text.slice(chunk.start, chunk.end)));
+  const keys = passages.map((text) => hashBytes(text));
+  const missing = [...new Set(keys.filter((key) => !known.has(key)))];
+  const missingSet = new Set(missing);
+  const textByKey = new Map(keys.map((key, i) => [key, passages[i] as string]));
+  if (missing.length > 0) {
+    options.progress?.start(missing.length);
+    const vectors = await embedder.embedPassages(
+      missing.map((key) => textByKey.get(key) as string),
+      (done) => options.progress?.update(done),
+    );
+    options.progress?.stop();
+    missing.forEach((key, i) => known.set(key, Array.from(vectors[i] as Float32Array)));
+  }
+
+  const vectors = createVectorIndex(embedder.dimension, passages.length, HNSW_M, HNSW_EF_CONSTRUCTION);
+  keys.forEach((key, label) => vectors.addPoint(known.get(key) as number[], label));
+  const lexical = buildLexicalIndex(passages.map((text, id) => ({ id, text })));
+
+  const index = await saveIndex(options.indexDir, {
+    manifest: {
+      modelId: embedder.modelId,
+      dimension: embedder.dimension,
+      corpus,
+      chunkCount: passages.length,
+      hnsw: { m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION },
+    },
+    documents,
+    vectors,
+    lexicalJson: JSON.stringify(lexical),
+  });
+
+  const previousIds = previous.ok ? Object.keys(previous.index.manifest.corpus) : [];
+  return {
+    index,
+    report: {
+      ...baseReport,
+      documents: documents.length,
+      passages: passages.length,
+      embedded: missing.length,
+      reused: keys.filter((key) => !missingSet.has(key)).length,
+      removed: previousIds.filter((id) => !(id in corpus)).length,
+      warnings,
+      upToDate: false,
+      previousIndexProblem,
+      seconds: (performance.now() - started) / 1000,
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/** A half-open range `[start, end)` of JavaScript string indices into a document's decoded text. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface DocumentMeta {
+  title: string;
+  publisher: string | null;
+  /** ISO 8601 (YYYY-MM-DD) when the stated date could be read, else the date as stated. */
+  date: string | null;
+  url: string | null;
+  author: string | null;
+}
+
+/** One retrievable passage: a paragraph, or part of a long one, with its sentences. */
+export interface ChunkSpan extends Span {
+  /** 1-based ordinal of the source paragraph among the document's content paragraphs. */
+  paragraph: number;
+  sentences: Span[];
+}
+
+export interface SourceDocument {
+  /** Path relative to the corpus folder, with forward slashes. */
+  sourceId: string;
+  /** sha256 of the file bytes. */
+  hash: string;
+  text: string;
+}
+
+export interface SkippedFile {
+  sourceId: string;
+  reason: string;
+}
+
+export interface ParsedDocument extends SourceDocument {
+  meta: DocumentMeta;
+  chunks: ChunkSpan[];
+}

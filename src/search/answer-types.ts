@@ -1,0 +1,32 @@
+/** Where a quote comes from, precise enough to check: `quote === fileText.slice(start, end)`. */
+export interface Citation {
+  sourceId: string;
+  title: string;
+  publisher: string | null;
+  date: string | null;
+  url: string | null;
+  /** 1-based paragraph number within the document's content. */
+  paragraph: number;
+  start: number;
+  end: number;
+  quote: string;
+}
+
+export interface AnswerResult extends Citation {
+  /** Ranking score in (0, 1]: the fused rank of the passage, best first. */
+  score: number;
+  /** Cosine similarity between the question and the whole passage. */
+  similarity: number;
+  /** The whole paragraph the quote was taken from. */
+  passage: { start: number; end: number };
+  /** The same or nearly the same passage in other sources. */
+  corroboratedBy: Citation[];
+}
+
+export interface Answer {
+  question: string;
+  answered: boolean;
+  results: AnswerResult[];
+  /** When not answered: the nearest sources, so the user knows what was searched. */
+  closest: { sourceId: string; title: string; similarity: number }[];
+}

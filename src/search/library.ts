@@ -1,0 +1,41 @@
+import type { StoredDocument } from '../store/index-format.js';
+import type { StoredIndex, VectorIndex } from '../store/index-store.js';
+import { loadLexicalIndex, type LexicalIndex } from './lexical-index.js';
+
+export type StoredChunk = StoredDocument['chunks'][number];
+
+/** One retrievable passage; its id is its label in the vector index and its id in the lexical index. */
+export interface Passage {
+  id: number;
+  document: StoredDocument;
+  chunk: StoredChunk;
+  text: string;
+}
+
+/** The loaded library: documents, passages, and both indexes over them. */
+export class Library {
+  readonly passages: Passage[];
+  readonly documents: StoredDocument[];
+  readonly vectors: VectorIndex;
+  readonly lexical: LexicalIndex;
+  readonly modelId: string;
+  private readonly bySourceId: Map<string, StoredDocument>;
+
+  constructor(stored: StoredIndex) {
+    this.documents = stored.documents;
+    this.vectors = stored.vectors;
+    this.modelId = stored.manifest.modelId;
+    this.lexical = loadLexicalIndex(stored.lexicalJson);
+    this.passages = stored.documents.flatMap((document) => document.chunks.map((chunk) => ({ document, chunk, text: document.text.slice(chunk.start, chunk.end) }))).map((passage, id) => ({ id, ...passage }));
+    this.bySourceId = new Map(stored.documents.map((doc) => [doc.sourceId, doc]));
+  }
+
+  document(sourceId: string): StoredDocument | undefined {
+    return this.bySourceId.get(sourceId);
+  }
+
+  /** Unit vector of a passage, as stored in the vector index. */
+  vectorOf(id: number): Float32Array {
+    return Float32Array.from(this.vectors.getPoint(id));
+  }
+}

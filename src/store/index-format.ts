@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** Bumped whenever the files under index/ change shape or chunking changes what they mean. */
+export const INDEX_FORMAT_VERSION = 1;
+
+export const FILES = {
+  manifest: 'manifest.json',
+  documents: 'documents.json',
+  vectors: 'vectors.hnsw',
+  lexical: 'lexical.json',
+} as const;
+
+export const POINTER_FILE = 'CURRENT';
+
+const SpanTuple = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]);
+
+export const StoredChunkSchema = z.object({
+  paragraph: z.number().int().positive(),
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+  sentences: z.array(SpanTuple),
+});
+
+export const StoredDocumentSchema = z.object({
+  sourceId: z.string(),
+  hash: z.string(),
+  text: z.string(),
+  meta: z.object({
+    title: z.string(),
+    publisher: z.string().nullable(),
+    date: z.string().nullable(),
+    url: z.string().nullable(),
+    author: z.string().nullable(),
+  }),
+  chunks: z.array(StoredChunkSchema),
+});
+
+export const DocumentsFileSchema = z.object({ documents: z.array(StoredDocumentSchema) });
+
+export const ManifestSchema = z.object({
+  formatVersion: z.number().int(),
+  modelId: z.string(),
+  dimension: z.number().int().positive(),
+  createdAt: z.string(),
+  /** Per document: fingerprint of its bytes and of its metadata sidecar. */
+  corpus: z.record(z.string(), z.string()),
+  chunkCount: z.number().int().nonnegative(),
+  hnsw: z.object({ m: z.number().int().positive(), efConstruction: z.number().int().positive() }),
+  /** sha256 of every other file in the generation, checked before anything is loaded. */
+  files: z.record(z.string(), z.string()),
+});
+
+export type StoredDocument = z.infer<typeof StoredDocumentSchema>;
+export type Manifest = z.infer<typeof ManifestSchema>;

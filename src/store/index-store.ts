@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import hnswlib from 'hnswlib-node';
+import { newGenerationDir, publishGeneration, readPointer, removeStaleGenerations } from './atomic-dir.js';
+import { DocumentsFileSchema, FILES, INDEX_FORMAT_VERSION, ManifestSchema, type Manifest, type StoredDocument } from './index-format.js';
+
+const { HierarchicalNSW } = hnswlib;
+export type VectorIndex = InstanceType<typeof HierarchicalNSW>;
+
+export interface StoredIndex {
+  manifest: Manifest;
+  documents: StoredDocument[];
+  vectors: VectorIndex;
+  /** Serialized lexical index, opaque to the store. */
+  lexicalJson: string;
+  generationDir: string;
+}
+
+export type LoadResult = { ok: true; index: StoredIndex } | { ok: false; reason: string };
+
+export interface Expectation {
+  modelId: string;
+}
+
+const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
+
+export function createVectorIndex(dimension: number, capacity: number, m = 16, efConstruction = 200): VectorIndex {
+  const index = new HierarchicalNSW('cosine', dimension);
+  index.initIndex({ maxElements: Math.max(1, capacity), m, efConstruction, randomSeed: 100 });
+  return index;
+}
+
+/** Loads the live index, checking every file against the manifest before trusting it. */
+export async function loadIndex(indexDir: string, expected: Expectation): Promise<LoadResult> {
+  const generation = await readPointer(indexDir);
+  if (!generation) return { ok: false, reason: `no index in ${indexDir} yet` };
+  const dir = path.join(indexDir, generation);
+  let manifest: Manifest;
+  try {
+    const parsed = ManifestSchema.safeParse(JSON.parse(await readFile(path.join(dir, FILES.manifest), 'utf8')));
+    if (!parsed.success) return { ok: false, reason: 'index manifest is malformed' };
+    manifest = parsed.data;
+  } catch (error) {
+    return { ok: false, reason: `index manifest is missing or unreadable (${(error as NodeJS.ErrnoException).code ?? 'not JSON'})` };
+  }
+  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
+    return { ok: false, reason: `index format ${String(manifest.formatVersion)} is not the current format ${String(INDEX_FORMAT_VERSION)}` };
+  }
+  if (manifest.modelId !== expected.modelId) {
+    return { ok: false, reason: `index was built with model ${manifest.modelId}, but ${expected.modelId} is configured` };
+  }
+  const contents = new Map<string, Buffer>();
+  for (const name of [FILES.documents, FILES.vectors, FILES.lexical]) {
+    try {
+      const bytes = await readFile(path.join(dir, name));
+      if (sha256(bytes) !== manifest.files[name]) return { ok: false, reason: `index file ${name} is corrupt (checksum mismatch)` };
+      contents.set(name, bytes);
+    } catch {
+      return { ok: false, reason: `index file ${name} is missing` };
+    }
+  }
+  const documents = DocumentsFileSchema.safeParse(JSON.parse((contents.get(FILES.documents) as Buffer).toString('utf8')));
+  if (!documents.success) return { ok: false, reason: 'index documents file is malformed' };
+  const vectors = new HierarchicalNSW('cosine', manifest.dimension);
+  try {
+    vectors.readIndexSync(path.join(dir, FILES.vectors));
+  } catch (error) {
+    return { ok: false, reason: `vector index cannot be read (${(error as Error).message})` };
+  }
+  if (vectors.getCurrentCount() !== manifest.chunkCount) return { ok: false, reason: 'vector index does not match its manifest' };
+  return {
+    ok: true,
+    index: {
+      manifest,
+      documents: documents.data.documents,
+      vectors,
+      lexicalJson: (contents.get(FILES.lexical) as Buffer).toString('utf8'),
+      generationDir: dir,
+    },
+  };
+}
+
+export interface IndexToSave {
+  manifest: Omit<Manifest, 'files' | 'formatVersion' | 'createdAt'>;
+  documents: StoredDocument[];
+  vectors: VectorIndex;
+  lexicalJson: string;
+}
+
+/** Writes a complete new generation and makes it live; the previous one stays live until then. */
+export async function saveIndex(indexDir: string, toSave: IndexToSave): Promise<StoredIndex> {
+  const dir = await newGenerationDir(indexDir);
+  try {
+    const documentsJson = JSON.stringify({ documents: toSave.documents });
+    await writeFile(path.join(dir, FILES.documents), documentsJson);
+    await writeFile(path.join(dir, FILES.lexical), toSave.lexicalJson);
+    toSave.vectors.writeIndexSync(path.join(dir, FILES.vectors));
+    const files: Record<string, string> = {};
+    for (const name of [FILES.documents, FILES.vectors, FILES.lexical]) files[name] = sha256(await readFile(path.join(dir, name)));
+    const manifest: Manifest = {
+      formatVersion: INDEX_FORMAT_VERSION,
+      createdAt: new Date().toISOString(),
+      ...toSave.manifest,
+      files,
+    };
+    await writeFile(path.join(dir, FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+    await publishGeneration(indexDir, dir);
+    return { manifest, documents: toSave.documents, vectors: toSave.vectors, lexicalJson: toSave.lexicalJson, generationDir: dir };
+  } catch (error) {
+    await removeStaleGenerations(indexDir, await readPointer(indexDir));
+    throw error;
+  }
+}

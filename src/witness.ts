@@ -1,0 +1,37 @@
+import type { CoreConfig } from './config.js';
+import { loadEmbedder, type Embedder } from './embed/embedder.js';
+import { updateIndex, type IngestProgress, type IngestReport } from './ingest/update-index.js';
+import type { Logger } from './log.js';
+import { Answerer } from './search/ask.js';
+import { Library } from './search/library.js';
+
+export interface Witness {
+  answerer: Answerer;
+  library: Library;
+  embedder: Embedder;
+  report: IngestReport;
+}
+
+export interface OpenOptions {
+  rebuild?: boolean;
+  progress?: IngestProgress;
+}
+
+/** Loads the model, brings the index up to date with the corpus, and returns a ready answerer. */
+export async function openWitness(config: CoreConfig, logger: Logger, options: OpenOptions = {}): Promise<Witness> {
+  const embedder = await loadEmbedder({ modelId: config.modelId, modelDir: config.modelDir, allowRemoteModels: config.allowRemoteModels });
+  const { index, report } = await updateIndex({
+    corpusDir: config.corpusDir,
+    indexDir: config.indexDir,
+    maxFileBytes: config.maxFileBytes,
+    embedder,
+    logger,
+    rebuild: options.rebuild ?? false,
+    ...(options.progress ? { progress: options.progress } : {}),
+  });
+  const library = new Library(index);
+  const minSimilarity = config.minScore ?? embedder.profile.minSimilarity;
+  const answerer = new Answerer(library, embedder, { minSimilarity });
+  logger.info({ documents: report.documents, passages: report.passages, embedded: report.embedded, seconds: report.seconds }, 'library ready');
+  return { answerer, library, embedder, report };
+}
