@@ -22,6 +22,8 @@ export const CoreConfigSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   /** Overrides the calibrated abstention threshold (dense cosine of the best passage). */
   minScore: z.coerce.number().min(-1).max(1).optional(),
+  /** Share of embedding similarity (vs BM25) in the hybrid ranking. */
+  denseWeight: z.coerce.number().min(0).max(1).default(0.3),
 });
 
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
@@ -35,6 +37,7 @@ export const CORE_ENV: Record<keyof z.input<typeof CoreConfigSchema>, string> = 
   maxFileBytes: 'WITNESS_MAX_FILE_BYTES',
   logLevel: 'WITNESS_LOG_LEVEL',
   minScore: 'WITNESS_MIN_SCORE',
+  denseWeight: 'WITNESS_DENSE_WEIGHT',
 };
 
 export class ConfigError extends Error {

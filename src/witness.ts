@@ -31,7 +31,7 @@ export async function openWitness(config: CoreConfig, logger: Logger, options: O
   });
   const library = new Library(index);
   const minSimilarity = config.minScore ?? embedder.profile.minSimilarity;
-  const answerer = new Answerer(library, embedder, { minSimilarity });
+  const answerer = new Answerer(library, embedder, { minSimilarity, denseWeight: config.denseWeight });
   logger.info({ documents: report.documents, passages: report.passages, embedded: report.embedded, seconds: report.seconds }, 'library ready');
   return { answerer, library, embedder, report };
 }

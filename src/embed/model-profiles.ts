@@ -18,7 +18,7 @@ export interface ModelProfile {
 export function profileFor(modelId: string): ModelProfile {
   const id = modelId.toLowerCase();
   if (id.includes('bge-') && id.includes('-en')) {
-    return { pooling: 'cls', queryPrefix: 'Represent this sentence for searching relevant passages: ', passagePrefix: '', maxTokens: 512, minSimilarity: 0.6 };
+    return { pooling: 'cls', queryPrefix: 'Represent this sentence for searching relevant passages: ', passagePrefix: '', maxTokens: 512, minSimilarity: 0.55 };
   }
   if (id.includes('e5-')) {
     return { pooling: 'mean', queryPrefix: 'query: ', passagePrefix: 'passage: ', maxTokens: 512, minSimilarity: 0.8 };

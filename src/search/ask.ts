@@ -2,11 +2,10 @@ import type { Embedder } from '../embed/embedder.js';
 import type { Span } from '../library/types.js';
 import type { Answer, AnswerResult, Citation } from './answer-types.js';
 import { matchingWindow, overlap, SAME_PASSAGE_OVERLAP, shingles } from './corroborate.js';
-import { lexicalTerm } from './lexical-index.js';
 import type { Library, Passage } from './library.js';
 import { checkQuestion } from './question.js';
-import { retrieve, RRF_K, type Candidate, type RetrievalMode } from './retrieve.js';
-import { selectQuote } from './select-quote.js';
+import { retrieve, type Candidate, type RetrievalMode } from './retrieve.js';
+import { quoteWindows, selectQuote, type QuoteWindow } from './select-quote.js';
 import { dot } from './vectors.js';
 
 export interface AskOptions {
@@ -19,12 +18,14 @@ export interface AnswererSettings {
   minSimilarity: number;
   /** Later results must stay within this of the best one's similarity. */
   resultSimilarityMargin?: number;
+  /** Share of the dense signal in the hybrid blend, 0–1. */
+  denseWeight?: number;
 }
 
+/** Results after the first may be this much less similar to the question than the best passage. */
+const RESULT_SIMILARITY_MARGIN = 0.2;
 /** Each further result from a source already shown counts for this much less. */
 const SAME_SOURCE_DECAY = 0.85;
-/** Weight of question-word coverage next to embedding similarity when choosing sentences. */
-const SENTENCE_LEXICAL_WEIGHT = 0.2;
 
 function toSpans(pairs: [number, number][]): Span[] {
   return pairs.map(([start, end]) => ({ start, end }));
@@ -43,25 +44,6 @@ function citation(passage: Passage, span: Span): Citation {
     end: span.end,
     quote: document.text.slice(span.start, span.end),
   };
-}
-
-function questionTerms(question: string): Set<string> {
-  const terms = new Set<string>();
-  for (const word of question.split(/[^\p{L}\p{N}'’-]+/u)) {
-    const term = word ? lexicalTerm(word) : null;
-    if (term) terms.add(term);
-  }
-  return terms;
-}
-
-function coverage(terms: Set<string>, text: string): number {
-  if (terms.size === 0) return 0;
-  const present = new Set<string>();
-  for (const word of text.split(/[^\p{L}\p{N}'’-]+/u)) {
-    const term = word ? lexicalTerm(word) : null;
-    if (term && terms.has(term)) present.add(term);
-  }
-  return present.size / terms.size;
 }
 
 interface Selected {
@@ -120,7 +102,7 @@ export class Answerer {
     const question = checkQuestion(rawQuestion);
     const k = Math.max(1, Math.min(options.k ?? 5, 20));
     const [queryVector] = await this.embedder.embedQueries([question]);
-    const candidates = retrieve(this.library, question, queryVector as Float32Array, options.mode ?? 'hybrid');
+    const candidates = retrieve(this.library, question, queryVector as Float32Array, options.mode ?? 'hybrid', 50, this.settings.denseWeight);
     const bestSimilarity = candidates.reduce((max, c) => Math.max(max, c.dense), -Infinity);
     if (candidates.length === 0 || bestSimilarity < this.settings.minSimilarity) {
       const closest: Answer['closest'] = [];
@@ -131,15 +113,12 @@ export class Answerer {
       }
       return { question, answered: false, results: [], closest };
     }
-    const floor = Math.max(this.settings.minSimilarity, bestSimilarity - (this.settings.resultSimilarityMargin ?? 0.15));
+    const floor = bestSimilarity - (this.settings.resultSimilarityMargin ?? RESULT_SIMILARITY_MARGIN);
     const picked = pickResults(candidates, k, floor);
-    const sentenceScores = await this.scoreSentences(question, queryVector as Float32Array, picked.map((p) => p.candidate.passage));
-    const topScore = 2 / (RRF_K + 1);
+    const quotes = await this.chooseQuotes(queryVector as Float32Array, picked.map((p) => p.candidate.passage));
     const results: AnswerResult[] = picked.map(({ candidate, corroborating }) => {
       const { passage } = candidate;
-      const sentences = toSpans(passage.chunk.sentences);
-      const window = selectQuote(passage.document.text, sentences, sentenceScores.get(passage.id) ?? sentences.map(() => 0));
-      const primary = citation(passage, window);
+      const primary = citation(passage, quotes.get(passage.id) as Span);
       const quoteGrams = shingles(primary.quote);
       const seenSources = new Set([passage.document.sourceId]);
       const corroboratedBy: Citation[] = [];
@@ -151,7 +130,7 @@ export class Answerer {
       }
       return {
         ...primary,
-        score: options.mode === 'hybrid' || options.mode === undefined ? Math.min(1, candidate.score / topScore) : candidate.score,
+        score: candidate.score,
         similarity: candidate.dense,
         passage: { start: passage.chunk.start, end: passage.chunk.end },
         corroboratedBy,
@@ -160,25 +139,25 @@ export class Answerer {
     return { question, answered: true, results, closest: [] };
   }
 
-  /** Relevance of each sentence of the chosen passages: embedding similarity plus question-word coverage. */
-  private async scoreSentences(question: string, queryVector: Float32Array, passages: Passage[]): Promise<Map<number, number[]>> {
-    const terms = questionTerms(question);
+  /** For each passage, the run of 1–3 sentences whose embedding is closest to the question. */
+  private async chooseQuotes(queryVector: Float32Array, passages: Passage[]): Promise<Map<number, QuoteWindow>> {
+    const chosen = new Map<number, QuoteWindow>();
     const texts: string[] = [];
-    const owners: { id: number; index: number }[] = [];
+    const owners: { passage: Passage; windows: QuoteWindow[]; from: number }[] = [];
     for (const passage of passages) {
-      if (passage.chunk.sentences.length < 2) continue;
-      passage.chunk.sentences.forEach(([start, end], index) => {
-        texts.push(passage.document.text.slice(start, end));
-        owners.push({ id: passage.id, index });
-      });
+      const windows = quoteWindows(toSpans(passage.chunk.sentences));
+      if (windows.length === 1) {
+        chosen.set(passage.id, windows[0] as QuoteWindow);
+        continue;
+      }
+      owners.push({ passage, windows, from: texts.length });
+      for (const window of windows) texts.push(passage.document.text.slice(window.start, window.end));
     }
     const vectors = texts.length > 0 ? await this.embedder.embedPassages(texts) : [];
-    const scores = new Map<number, number[]>();
-    owners.forEach(({ id, index }, i) => {
-      const list = scores.get(id) ?? [];
-      list[index] = dot(queryVector, vectors[i] as Float32Array) + SENTENCE_LEXICAL_WEIGHT * coverage(terms, texts[i] as string);
-      scores.set(id, list);
-    });
-    return scores;
+    for (const { passage, windows, from } of owners) {
+      const similarities = windows.map((_, i) => dot(queryVector, vectors[from + i] as Float32Array));
+      chosen.set(passage.id, selectQuote(windows, similarities));
+    }
+    return chosen;
   }
 }
