@@ -4,7 +4,7 @@ import { hashBytes, readLibrary } from '../library/read-library.js';
 import { prepareDocument } from '../library/prepare-document.js';
 import type { SkippedFile } from '../library/types.js';
 import { buildLexicalIndex } from '../search/lexical-index.js';
-import { INDEX_FORMAT_VERSION, type StoredDocument } from '../store/index-format.js';
+import type { StoredDocument } from '../store/index-format.js';
 import { createVectorIndex, loadIndex, saveIndex, type StoredIndex } from '../store/index-store.js';
 
 export interface IngestProgress {

@@ -13,7 +13,10 @@ export interface Citation {
 }
 
 export interface AnswerResult extends Citation {
-  /** Ranking score in (0, 1]: the fused rank of the passage, best first. */
+  /**
+   * Ranking score, best first: in hybrid mode a 0–1 blend of embedding similarity and BM25
+   * (each scaled over the candidates), lowered for repeated sources so results spread out.
+   */
   score: number;
   /** Cosine similarity between the question and the whole passage. */
   similarity: number;

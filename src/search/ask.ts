@@ -48,6 +48,8 @@ function citation(passage: Passage, span: Span): Citation {
 
 interface Selected {
   candidate: Candidate;
+  /** The ranking score after the same-source decay: what the results are ordered by. */
+  rankScore: number;
   corroborating: Candidate[];
 }
 
@@ -77,7 +79,7 @@ function pickResults(candidates: Candidate[], k: number, floor: number): Selecte
       if (duplicateOf.candidate.passage.document.sourceId !== best.passage.document.sourceId) duplicateOf.corroborating.push(best);
       continue;
     }
-    selected.push({ candidate: best, corroborating: [] });
+    selected.push({ candidate: best, rankScore: bestScore, corroborating: [] });
     perSource.set(best.passage.document.sourceId, (perSource.get(best.passage.document.sourceId) ?? 0) + 1);
   }
   // Repeats of a chosen passage further down the list still corroborate it.
@@ -116,7 +118,7 @@ export class Answerer {
     const floor = bestSimilarity - (this.settings.resultSimilarityMargin ?? RESULT_SIMILARITY_MARGIN);
     const picked = pickResults(candidates, k, floor);
     const quotes = await this.chooseQuotes(queryVector as Float32Array, picked.map((p) => p.candidate.passage));
-    const results: AnswerResult[] = picked.map(({ candidate, corroborating }) => {
+    const results: AnswerResult[] = picked.map(({ candidate, rankScore, corroborating }) => {
       const { passage } = candidate;
       const primary = citation(passage, quotes.get(passage.id) as Span);
       const quoteGrams = shingles(primary.quote);
@@ -130,7 +132,7 @@ export class Answerer {
       }
       return {
         ...primary,
-        score: candidate.score,
+        score: rankScore,
         similarity: candidate.dense,
         passage: { start: passage.chunk.start, end: passage.chunk.end },
         corroboratedBy,

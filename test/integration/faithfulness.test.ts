@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/config.js';
+import { loadEmbedder, type Embedder } from '../../src/embed/embedder.js';
+import { dot } from '../../src/search/vectors.js';
+
+interface ReferenceItem {
+  kind: 'passage' | 'query';
+  text: string;
+  vector: number[];
+}
+const reference = JSON.parse(readFileSync(path.join(import.meta.dirname, '../fixtures/reference-embeddings.json'), 'utf8')) as Record<
+  string,
+  { pooling: string; queryPrefix: string; items: ReferenceItem[] }
+>;
+
+const cosine = (a: ArrayLike<number>, b: ArrayLike<number>): number => dot(a, b) / Math.sqrt(dot(a, a) * dot(b, b));
+
+// Reference vectors come from the fp32 weights run by onnxruntime in Python (scripts/reference/).
+describe.each(Object.keys(reference))('embeddings of %s match the fp32 reference implementation', (modelId) => {
+  const fixture = reference[modelId]!;
+  let embedder: Embedder;
+  beforeAll(async () => {
+    embedder = await loadEmbedder({ modelId, modelDir: path.join(PROJECT_ROOT, 'models'), allowRemoteModels: false });
+  });
+  afterAll(async () => embedder.dispose());
+
+  it('uses the pooling and query prefix the reference used', () => {
+    expect(embedder.profile.pooling).toBe(fixture.pooling);
+    expect(embedder.profile.queryPrefix).toBe(fixture.queryPrefix);
+    expect(embedder.dimension).toBe(fixture.items[0]!.vector.length);
+  });
+
+  it('reaches cosine ≥ 0.98 with every reference vector, each embedded on its own, and returns unit vectors', async () => {
+    for (const item of fixture.items) {
+      const [vector] = item.kind === 'query' ? await embedder.embedQueries([item.text]) : await embedder.embedPassages([item.text]);
+      expect(Math.sqrt(dot(vector!, vector!))).toBeCloseTo(1, 4);
+      expect(cosine(vector!, item.vector), item.text).toBeGreaterThanOrEqual(0.98);
+    }
+  });
+
+  it('is closer to the reference with its query prefix than without, when the model has one', async () => {
+    if (fixture.queryPrefix === '') return;
+    for (const item of fixture.items.filter((i) => i.kind === 'query')) {
+      const [withPrefix] = await embedder.embedQueries([item.text]);
+      const [withoutPrefix] = await embedder.embedPassages([item.text]);
+      expect(cosine(withPrefix!, item.vector)).toBeGreaterThan(cosine(withoutPrefix!, item.vector) + 0.005);
+    }
+  });
+});
