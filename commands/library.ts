@@ -1,0 +1,74 @@
+import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import type { IngestReport } from '../src/ingest/update-index.js';
+import type { BotContext } from '../src/discord/command.js';
+import { saveUpload, safeFileName } from '../src/discord/corpus-upload.js';
+import { UserError } from '../src/discord/errors.js';
+import { safeText } from '../src/discord/format.js';
+import { defer, send } from '../src/discord/respond.js';
+
+export const data = new SlashCommandBuilder()
+  .setName('library')
+  .setDescription('Moderators: maintain the library')
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .setContexts(InteractionContextType.Guild)
+  .addSubcommand((sub) => sub.setName('reindex').setDescription('Re-scan the corpus folder and index what changed'))
+  .addSubcommand((sub) =>
+    sub
+      .setName('add')
+      .setDescription('Add a .txt or .md document to the library')
+      .addAttachmentOption((option) => option.setName('file').setDescription('A UTF-8 .txt or .md file').setRequired(true)),
+  );
+
+function summary(report: IngestReport): string {
+  const lines = [
+    `The library has ${String(report.documents)} documents and ${String(report.passages)} passages (${String(report.embedded)} passages embedded now, ${String(report.reused)} reused, ${String(report.removed)} documents removed).`,
+  ];
+  for (const skip of report.skipped.slice(0, 5)) lines.push(`Skipped ${safeText(skip.sourceId, 120)}: ${safeText(skip.reason, 200)}.`);
+  for (const warning of report.warnings.slice(0, 5)) lines.push(`Warning for ${safeText(warning.sourceId, 120)}: ${safeText(warning.message, 200)}.`);
+  return lines.join('\n');
+}
+
+async function download(url: string, maxBytes: number): Promise<Uint8Array> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(20_000) });
+  if (!response.ok || !response.body) throw new UserError('The attachment could not be downloaded. Please try again.');
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.length;
+    if (size > maxBytes) throw new UserError(`The file is larger than the ${String(maxBytes)}-byte limit.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  // Discord hides the command from others by default, but server owners can change that: check again.
+  if (!interaction.inGuild() || !interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) {
+    ctx.logger.warn('library command refused: missing Manage Server');
+    throw new UserError('Only moderators (Manage Server permission) can change the library.');
+  }
+  const sub = interaction.options.getSubcommand(true);
+  if (sub === 'reindex') {
+    ctx.queue.assertRoom();
+    await defer(interaction, true);
+    const report = await ctx.queue.run(() => ctx.library.reindex());
+    ctx.logger.info({ documents: report.documents, passages: report.passages, embedded: report.embedded }, 'reindexed');
+    await send(interaction, { content: `Re-indexed. ${summary(report)}`, ephemeral: true });
+    return;
+  }
+  const attachment = interaction.options.getAttachment('file', true);
+  const name = safeFileName(attachment.name);
+  const maxBytes = Math.min(ctx.config.uploadMaxBytes, ctx.config.core.maxFileBytes);
+  if (attachment.size > maxBytes) throw new UserError(`The file is larger than the ${String(maxBytes)}-byte limit.`);
+  ctx.queue.assertRoom();
+  await defer(interaction, true);
+  const bytes = await download(attachment.url, maxBytes);
+  const { sourceId } = await saveUpload(ctx.config.core.corpusDir, name, bytes, maxBytes);
+  ctx.logger.info({ sourceId, bytes: bytes.length }, 'document added');
+  const report = await ctx.queue.run(() => ctx.library.reindex());
+  const added = ctx.library.current.library.document(sourceId);
+  const paragraphs = added ? new Set(added.chunks.map((chunk) => chunk.paragraph)).size : 0;
+  const title = added ? `“${safeText(added.meta.title, 200)}”` : safeText(sourceId, 200);
+  const note = added ? `Added ${title} as ${safeText(sourceId, 200)} (${String(paragraphs)} paragraphs).` : `Saved ${safeText(sourceId, 200)}, but it was not indexed (see below).`;
+  await send(interaction, { content: `${note}\n${summary(report)}`, ephemeral: true });
+}

@@ -1,0 +1,56 @@
+import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { BotContext } from '../src/discord/command.js';
+import { UserError } from '../src/discord/errors.js';
+import { fitText, LIMITS } from '../src/discord/format.js';
+import { documentReply, paragraphReply } from '../src/discord/messages.js';
+import { send } from '../src/discord/respond.js';
+import { foldPhrase } from '../src/search/find-phrase.js';
+import type { StoredDocument } from '../src/store/index-format.js';
+
+export const data = new SlashCommandBuilder()
+  .setName('source')
+  .setDescription("Show one document's details, or one of its paragraphs")
+  .addStringOption((option) => option.setName('document').setDescription('Start typing a title').setRequired(true).setMaxLength(200).setAutocomplete(true))
+  .addIntegerOption((option) => option.setName('paragraph').setDescription('Paragraph number').setMinValue(1));
+
+function titleMatches(documents: readonly StoredDocument[], typed: string): StoredDocument[] {
+  const key = foldPhrase(typed);
+  if (!key) return [...documents];
+  return documents.filter((doc) => foldPhrase(doc.meta.title).includes(key) || foldPhrase(doc.sourceId).includes(key));
+}
+
+/** The document chosen from the suggestions (its file id), or typed as a title that names only one. */
+function findDocument(documents: readonly StoredDocument[], chosen: string): StoredDocument {
+  const exact = documents.find((doc) => doc.sourceId === chosen);
+  if (exact) return exact;
+  const matches = titleMatches(documents, chosen);
+  if (matches.length === 1) return matches[0] as StoredDocument;
+  throw new UserError(matches.length === 0 ? 'No document in the library has that title. Try /sources for the list.' : 'Several documents match that title: pick one from the suggestions.');
+}
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const document = findDocument(ctx.library.current.library.documents, interaction.options.getString('document', true));
+  const paragraph = interaction.options.getInteger('paragraph');
+  if (paragraph === null) {
+    await send(interaction, documentReply(document));
+    return;
+  }
+  const chunks = document.chunks.filter((chunk) => chunk.paragraph === paragraph);
+  if (chunks.length === 0) {
+    const last = Math.max(0, ...document.chunks.map((chunk) => chunk.paragraph));
+    throw new UserError(`That document has paragraphs 1 to ${String(last)}.`);
+  }
+  const start = Math.min(...chunks.map((chunk) => chunk.start));
+  const end = Math.max(...chunks.map((chunk) => chunk.end));
+  await send(interaction, paragraphReply(document, paragraph, document.text.slice(start, end), ctx.style));
+}
+
+export async function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void> {
+  const matches = titleMatches(ctx.library.current.library.documents, interaction.options.getFocused());
+  await interaction.respond(
+    matches
+      .filter((doc) => doc.sourceId.length <= LIMITS.choiceValue)
+      .slice(0, 25)
+      .map((doc) => ({ name: fitText(doc.meta.title.replace(/\s+/gu, ' '), LIMITS.choiceName, (t) => t).text, value: doc.sourceId })),
+  );
+}

@@ -1,0 +1,74 @@
+import { Client, Events, GatewayIntentBits } from 'discord.js';
+import type { Logger } from '../log.js';
+import { openWitness } from '../witness.js';
+import { AnswerStore } from './answer-store.js';
+import type { BotConfig } from './config.js';
+import { Cooldowns } from './cooldowns.js';
+import { describeError } from './errors.js';
+import { LibraryState } from './library-state.js';
+import { loadCommands } from './loader.js';
+import { Router } from './router.js';
+import { WorkQueue } from './work-queue.js';
+
+export interface RunningBot {
+  client: Client<true>;
+  /** Finishes replies under way (up to `timeoutMs`), then disconnects and frees the model. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** Loads the commands, the model and the index, logs in, and routes interactions until stopped. */
+export async function startBot(config: BotConfig, logger: Logger): Promise<RunningBot> {
+  const commands = await loadCommands();
+  const witness = await openWitness(config.core, logger);
+  const library = new LibraryState(witness, config.core, logger);
+  const router = new Router(
+    commands,
+    {
+      config,
+      library,
+      queue: new WorkQueue(config.queueLimit),
+      answers: new AnswerStore(),
+      style: { contentWarnings: config.contentWarnings, graphicKeywords: config.graphicKeywords },
+    },
+    new Cooldowns(config.cooldownSeconds),
+    logger,
+  );
+  // Slash commands, buttons and autocomplete need no privileged intent; Guilds is the minimum.
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.apiBase }, allowedMentions: { parse: [] } });
+  client.on(Events.InteractionCreate, (interaction) => router.handle(interaction));
+  client.on(Events.Error, (error) => logger.error({ err: describeError(error, [config.token]) }, 'client error'));
+  client.on(Events.ShardError, (error) => logger.warn({ err: describeError(error, [config.token]) }, 'gateway connection error'));
+  const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+  try {
+    await client.login(config.token);
+  } catch (error) {
+    await witness.embedder.dispose();
+    await client.destroy();
+    throw error;
+  }
+  const readyClient = await ready;
+  const { report } = witness;
+  logger.info(
+    {
+      event: 'ready',
+      user: readyClient.user.tag,
+      guilds: readyClient.guilds.cache.size,
+      commands: commands.size,
+      documents: report.documents,
+      passages: report.passages,
+      embedded: report.embedded,
+      skipped: report.skipped.length,
+      model: witness.embedder.modelId,
+    },
+    'ready',
+  );
+  return {
+    client: readyClient,
+    async stop(timeoutMs = 10_000) {
+      await router.drain(timeoutMs);
+      await client.destroy();
+      await library.current.embedder.dispose();
+      logger.info({ event: 'stopped' }, 'stopped');
+    },
+  };
+}

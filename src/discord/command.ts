@@ -1,0 +1,44 @@
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  MessageContextMenuCommandInteraction,
+  RESTPostAPIApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Logger } from '../log.js';
+import type { AnswerStore } from './answer-store.js';
+import type { BotConfig } from './config.js';
+import type { QuoteStyle } from './format.js';
+import type { LibraryState } from './library-state.js';
+import type { WorkQueue } from './work-queue.js';
+
+/** What a handler gets besides its interaction: the library and the bot's shared services. */
+export interface BotContext {
+  config: BotConfig;
+  /** A child logger carrying the request id, command, guild and user. */
+  logger: Logger;
+  requestId: string;
+  library: LibraryState;
+  /** Everything that runs the embedder goes through this queue. */
+  queue: WorkQueue;
+  answers: AnswerStore;
+  style: QuoteStyle;
+}
+
+/** Handles a button whose custom id is `<command>:<action>:<args…>`; receives the args. */
+export type ButtonHandler = (interaction: ButtonInteraction, ctx: BotContext, args: string[]) => Promise<void>;
+
+export interface CommandDefinition {
+  name: string;
+  toJSON(): RESTPostAPIApplicationCommandsJSONBody;
+}
+
+/** The shape of a module in `commands/`. */
+export interface CommandModule {
+  data: CommandDefinition;
+  execute(interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction, ctx: BotContext): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void>;
+  buttons?: Record<string, ButtonHandler>;
+  /** True for commands that run the embedder: they count against the per-user cooldown. */
+  cooldown?: boolean;
+}

@@ -1,0 +1,39 @@
+import { MessageFlags, type ButtonInteraction, type RepliableInteraction } from 'discord.js';
+import { toPayload, type Reply } from './format.js';
+
+/**
+ * Sends a reply however the interaction stands (fresh, deferred or already answered).
+ * Handlers call this and never build Discord payloads themselves, so none can forget the
+ * mention policy or the limits.
+ */
+export async function send(interaction: RepliableInteraction, reply: Reply): Promise<void> {
+  const payload = toPayload(reply);
+  const ephemeral = reply.ephemeral ?? false;
+  const flags = ephemeral ? { flags: MessageFlags.Ephemeral as const } : {};
+  if (interaction.deferred && !interaction.replied) {
+    if (ephemeral && !interaction.ephemeral) {
+      // A public "thinking…" cannot become private: answer privately and leave the public one short.
+      await interaction.followUp({ ...payload, ...flags });
+      await interaction.editReply({ content: '…', embeds: [], components: [], allowedMentions: payload.allowedMentions }).catch(() => undefined);
+      return;
+    }
+    await interaction.editReply(payload);
+    return;
+  }
+  if (interaction.replied) {
+    await interaction.followUp({ ...payload, ...flags });
+    return;
+  }
+  await interaction.reply({ ...payload, ...flags });
+}
+
+/** Replaces the message a button is on. */
+export async function update(interaction: ButtonInteraction, reply: Reply): Promise<void> {
+  const payload = toPayload(reply);
+  await interaction.update(payload);
+}
+
+/** Acknowledges at once ("thinking…") for work that may take longer than Discord's 3 seconds. */
+export async function defer(interaction: RepliableInteraction, ephemeral: boolean): Promise<void> {
+  await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+}

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import type { Interaction } from 'discord.js';
+import type { Logger } from '../log.js';
+import type { BotContext, CommandModule } from './command.js';
+import type { Cooldowns } from './cooldowns.js';
+import { describeError, UserError } from './errors.js';
+import { QuestionError } from '../search/question.js';
+import { noticeReply } from './messages.js';
+import { send } from './respond.js';
+
+export type SharedContext = Omit<BotContext, 'logger' | 'requestId'>;
+
+/** Routes interactions to command modules by name, and owns cooldowns, error replies and in-flight tracking. */
+export class Router {
+  private readonly inFlight = new Set<Promise<void>>();
+  private closing = false;
+
+  constructor(
+    private readonly commands: Map<string, CommandModule>,
+    private readonly shared: SharedContext,
+    private readonly cooldowns: Cooldowns,
+    private readonly logger: Logger,
+  ) {}
+
+  handle(interaction: Interaction): void {
+    const work = this.route(interaction).finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
+  }
+
+  /** Stops taking new work and waits (up to `timeoutMs`) for replies already under way. */
+  async drain(timeoutMs: number): Promise<void> {
+    this.closing = true;
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+    await Promise.race([Promise.allSettled([...this.inFlight]).then(() => undefined), timeout]);
+  }
+
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
+  private async route(interaction: Interaction): Promise<void> {
+    const requestId = randomBytes(4).toString('hex');
+    const name = interaction.isCommand() || interaction.isAutocomplete() ? interaction.commandName : interaction.isButton() ? (interaction.customId.split(':')[0] ?? '') : '';
+    const logger = this.logger.child({ requestId, command: name, guildId: interaction.guildId, userId: interaction.user.id });
+    const ctx: BotContext = { ...this.shared, logger, requestId };
+    const command = this.commands.get(name);
+    const started = performance.now();
+    try {
+      if (this.closing) {
+        if (interaction.isRepliable()) await send(interaction, noticeReply('Witness is restarting. Please try again in a moment.'));
+        return;
+      }
+      if (!command) {
+        logger.warn('interaction for an unknown command');
+        if (interaction.isRepliable()) await send(interaction, noticeReply('This command is not available any more.'));
+        return;
+      }
+      if (interaction.isAutocomplete()) {
+        await command.autocomplete?.(interaction, ctx);
+        if (!interaction.responded) await interaction.respond([]);
+        return;
+      }
+      if (interaction.isButton()) {
+        const [, action = '', ...args] = interaction.customId.split(':');
+        const handler = command.buttons?.[action];
+        if (!handler) throw new UserError('This button is not available any more.');
+        await handler(interaction, ctx, args);
+        return;
+      }
+      if (interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand()) {
+        if (command.cooldown) {
+          const wait = this.cooldowns.take(interaction.user.id);
+          if (wait > 0) throw new UserError(`Please wait ${String(wait)} s before asking again.`);
+        }
+        await command.execute(interaction, ctx);
+      }
+    } catch (error) {
+      await this.fail(interaction, error, ctx);
+    } finally {
+      logger.debug({ ms: Math.round(performance.now() - started) }, 'interaction handled');
+    }
+  }
+
+  private async fail(interaction: Interaction, error: unknown, ctx: BotContext): Promise<void> {
+    // QuestionError comes from the core: the question itself cannot be searched.
+    const isUserError = error instanceof UserError || error instanceof QuestionError;
+    if (isUserError) ctx.logger.info({ reason: (error as Error).message }, 'user error');
+    else ctx.logger.error({ err: describeError(error, [ctx.config.token]) }, 'interaction failed');
+    try {
+      if (interaction.isAutocomplete()) {
+        if (!interaction.responded) await interaction.respond([]);
+        return;
+      }
+      if (!interaction.isRepliable()) return;
+      const text = isUserError ? (error as Error).message : `Sorry — something went wrong on our side. If it keeps happening, give a moderator this request id: ${ctx.requestId}.`;
+      await send(interaction, noticeReply(text));
+    } catch (replyError) {
+      ctx.logger.warn({ err: describeError(replyError, [ctx.config.token]) }, 'could not tell the user about an error');
+    }
+  }
+}
