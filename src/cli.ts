@@ -32,7 +32,9 @@ interface CommonFlags {
 }
 
 function configFrom(flags: CommonFlags): CoreConfig {
-  return loadCoreConfig({ corpusDir: flags.corpus, indexDir: flags.index, modelId: flags.model, logLevel: flags.logLevel });
+  // The CLI prints its own summary of skipped files and rebuilds; the JSON log stays quiet unless asked.
+  const logLevel = flags.logLevel ?? process.env.WITNESS_LOG_LEVEL ?? 'error';
+  return loadCoreConfig({ corpusDir: flags.corpus, indexDir: flags.index, modelId: flags.model, logLevel });
 }
 
 function describeIngest(report: IngestReport): string {
@@ -59,7 +61,7 @@ function addCommonOptions(command: Command): Command {
     .option('--corpus <dir>', 'folder of .txt/.md documents (env WITNESS_CORPUS_DIR; default: the bundled corpus/)')
     .option('--index <dir>', 'folder for the generated index (env WITNESS_INDEX_DIR; default: index/)')
     .option('--model <id>', 'embedding model id (env WITNESS_MODEL; default: the vendored Xenova/bge-small-en-v1.5)')
-    .option('--log-level <level>', 'fatal|error|warn|info|debug|silent (env WITNESS_LOG_LEVEL; default: warn)');
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|silent (env WITNESS_LOG_LEVEL; default for the CLI: error)');
 }
 
 async function readStdinLines(onLine: (line: string) => Promise<void>): Promise<void> {

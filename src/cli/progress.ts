@@ -5,7 +5,7 @@ import type { IngestProgress } from '../ingest/update-index.js';
 export function terminalProgress(label: string): IngestProgress | undefined {
   if (!process.stderr.isTTY) return undefined;
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: `${label} [{bar}] {percentage}% | {value}/{total} passages | ETA {eta}s`, hideCursor: true },
+    { stream: process.stderr, format: `${label} [{bar}] {percentage}% | {value}/{total} passages and sentences | ETA {eta}s`, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
   return {

@@ -28,7 +28,10 @@ export interface IngestReport {
   files: number;
   documents: number;
   passages: number;
+  /** Passages whose vectors had to be computed (the rest were reused). */
   embedded: number;
+  /** Texts sent to the model: new passages and new sentences. */
+  textsEmbedded: number;
   reused: number;
   removed: number;
   skipped: SkippedFile[];
@@ -82,6 +85,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
         documents: library.documents.length,
         passages,
         embedded: 0,
+        textsEmbedded: 0,
         reused: passages,
         removed: 0,
         warnings: [],
@@ -92,14 +96,20 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
     };
   }
 
-  // Vectors already computed, by passage text: unchanged passages are never embedded again.
-  const known = new Map<string, number[]>();
+  // Vectors already computed, by text: unchanged passages and sentences are never embedded again.
+  const known = new Map<string, Float32Array>();
   if (previous.ok && !options.rebuild) {
+    const { documents: oldDocuments, vectors: oldVectors, sentenceVectors, manifest } = previous.index;
     let label = 0;
-    for (const doc of previous.index.documents) {
+    let sentence = 0;
+    for (const doc of oldDocuments) {
       for (const chunk of doc.chunks) {
-        known.set(hashBytes(doc.text.slice(chunk.start, chunk.end)), previous.index.vectors.getPoint(label));
+        known.set(hashBytes(doc.text.slice(chunk.start, chunk.end)), Float32Array.from(oldVectors.getPoint(label)));
         label++;
+        for (const [start, end] of chunk.sentences) {
+          known.set(hashBytes(doc.text.slice(start, end)), sentenceVectors.subarray(sentence * manifest.dimension, (sentence + 1) * manifest.dimension));
+          sentence++;
+        }
       }
     }
   }
@@ -129,10 +139,15 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
   }
 
   const passages = documents.flatMap((doc) => doc.chunks.map((chunk) => doc.text.slice(chunk.start, chunk.end)));
-  const keys = passages.map((text) => hashBytes(text));
-  const missing = [...new Set(keys.filter((key) => !known.has(key)))];
+  const sentences = documents.flatMap((doc) => doc.chunks.flatMap((chunk) => chunk.sentences.map(([start, end]) => doc.text.slice(start, end))));
+  const passageKeys = passages.map((text) => hashBytes(text));
+  const sentenceKeys = sentences.map((text) => hashBytes(text));
+  const textByKey = new Map<string, string>();
+  passageKeys.forEach((key, i) => textByKey.set(key, passages[i] as string));
+  sentenceKeys.forEach((key, i) => textByKey.set(key, sentences[i] as string));
+  // A one-sentence passage and its sentence are the same text: embedded once.
+  const missing = [...textByKey.keys()].filter((key) => !known.has(key));
   const missingSet = new Set(missing);
-  const textByKey = new Map(keys.map((key, i) => [key, passages[i] as string]));
   if (missing.length > 0) {
     options.progress?.start(missing.length);
     const vectors = await embedder.embedPassages(
@@ -140,11 +155,13 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
       (done) => options.progress?.update(done),
     );
     options.progress?.stop();
-    missing.forEach((key, i) => known.set(key, Array.from(vectors[i] as Float32Array)));
+    missing.forEach((key, i) => known.set(key, vectors[i] as Float32Array));
   }
 
   const vectors = createVectorIndex(embedder.dimension, passages.length, HNSW_M, HNSW_EF_CONSTRUCTION);
-  keys.forEach((key, label) => vectors.addPoint(known.get(key) as number[], label));
+  passageKeys.forEach((key, label) => vectors.addPoint(Array.from(known.get(key) as Float32Array), label));
+  const sentenceVectors = new Float32Array(sentences.length * embedder.dimension);
+  sentenceKeys.forEach((key, i) => sentenceVectors.set(known.get(key) as Float32Array, i * embedder.dimension));
   const lexical = buildLexicalIndex(passages.map((text, id) => ({ id, text })));
 
   const index = await saveIndex(options.indexDir, {
@@ -153,11 +170,13 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
       dimension: embedder.dimension,
       corpus,
       chunkCount: passages.length,
+      sentenceCount: sentences.length,
       hnsw: { m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION },
     },
     documents,
     vectors,
     lexicalJson: JSON.stringify(lexical),
+    sentenceVectors,
   });
 
   const previousIds = previous.ok ? Object.keys(previous.index.manifest.corpus) : [];
@@ -167,8 +186,9 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
       ...baseReport,
       documents: documents.length,
       passages: passages.length,
-      embedded: missing.length,
-      reused: keys.filter((key) => !missingSet.has(key)).length,
+      embedded: passageKeys.filter((key) => missingSet.has(key)).length,
+      textsEmbedded: missing.length,
+      reused: passageKeys.filter((key) => !missingSet.has(key)).length,
       removed: previousIds.filter((id) => !(id in corpus)).length,
       warnings,
       upToDate: false,

@@ -117,7 +117,7 @@ export class Answerer {
     }
     const floor = bestSimilarity - (this.settings.resultSimilarityMargin ?? RESULT_SIMILARITY_MARGIN);
     const picked = pickResults(candidates, k, floor);
-    const quotes = await this.chooseQuotes(queryVector as Float32Array, picked.map((p) => p.candidate.passage));
+    const quotes = this.chooseQuotes(queryVector as Float32Array, picked.map((p) => p.candidate.passage));
     const results: AnswerResult[] = picked.map(({ candidate, rankScore, corroborating }) => {
       const { passage } = candidate;
       const primary = citation(passage, quotes.get(passage.id) as Span);
@@ -141,23 +141,26 @@ export class Answerer {
     return { question, answered: true, results, closest: [] };
   }
 
-  /** For each passage, the run of 1–3 sentences whose embedding is closest to the question. */
-  private async chooseQuotes(queryVector: Float32Array, passages: Passage[]): Promise<Map<number, QuoteWindow>> {
+  /**
+   * For each passage, the run of 1–3 sentences closest to the question. A run is represented by
+   * the normalised sum of its stored sentence vectors, so no model call is needed here; on the
+   * dev questions this chose as well as embedding each run afresh (README, "How an answer is chosen").
+   */
+  private chooseQuotes(queryVector: Float32Array, passages: Passage[]): Map<number, QuoteWindow> {
     const chosen = new Map<number, QuoteWindow>();
-    const texts: string[] = [];
-    const owners: { passage: Passage; windows: QuoteWindow[]; from: number }[] = [];
     for (const passage of passages) {
       const windows = quoteWindows(toSpans(passage.chunk.sentences));
-      if (windows.length === 1) {
-        chosen.set(passage.id, windows[0] as QuoteWindow);
-        continue;
-      }
-      owners.push({ passage, windows, from: texts.length });
-      for (const window of windows) texts.push(passage.document.text.slice(window.start, window.end));
-    }
-    const vectors = texts.length > 0 ? await this.embedder.embedPassages(texts) : [];
-    for (const { passage, windows, from } of owners) {
-      const similarities = windows.map((_, i) => dot(queryVector, vectors[from + i] as Float32Array));
+      const vectors = passage.chunk.sentences.map((_, i) => this.library.sentenceVector(passage, i));
+      const toQuestion = vectors.map((vector) => dot(queryVector, vector));
+      const similarities = windows.map(({ first, last }) => {
+        let along = 0;
+        let squaredNorm = 0;
+        for (let i = first; i <= last; i++) {
+          along += toQuestion[i] as number;
+          for (let j = first; j <= last; j++) squaredNorm += i === j ? 1 : dot(vectors[i] as Float32Array, vectors[j] as Float32Array);
+        }
+        return along / Math.sqrt(squaredNorm);
+      });
       chosen.set(passage.id, selectQuote(windows, similarities));
     }
     return chosen;

@@ -10,6 +10,8 @@ export interface Passage {
   document: StoredDocument;
   chunk: StoredChunk;
   text: string;
+  /** Index of the passage's first sentence in the sentence vector table. */
+  firstSentence: number;
 }
 
 /** The loaded library: documents, passages, and both indexes over them. */
@@ -19,6 +21,8 @@ export class Library {
   readonly vectors: VectorIndex;
   readonly lexical: LexicalIndex;
   readonly modelId: string;
+  readonly dimension: number;
+  private readonly sentenceVectors: Float32Array;
   private readonly bySourceId: Map<string, StoredDocument>;
 
   constructor(stored: StoredIndex) {
@@ -26,12 +30,27 @@ export class Library {
     this.vectors = stored.vectors;
     this.modelId = stored.manifest.modelId;
     this.lexical = loadLexicalIndex(stored.lexicalJson);
-    this.passages = stored.documents.flatMap((document) => document.chunks.map((chunk) => ({ document, chunk, text: document.text.slice(chunk.start, chunk.end) }))).map((passage, id) => ({ id, ...passage }));
+    this.dimension = stored.manifest.dimension;
+    this.sentenceVectors = stored.sentenceVectors;
+    this.passages = [];
+    let firstSentence = 0;
+    for (const document of stored.documents) {
+      for (const chunk of document.chunks) {
+        this.passages.push({ id: this.passages.length, document, chunk, text: document.text.slice(chunk.start, chunk.end), firstSentence });
+        firstSentence += chunk.sentences.length;
+      }
+    }
     this.bySourceId = new Map(stored.documents.map((doc) => [doc.sourceId, doc]));
   }
 
   document(sourceId: string): StoredDocument | undefined {
     return this.bySourceId.get(sourceId);
+  }
+
+  /** Unit vector of the `index`-th sentence of a passage (a view, not a copy). */
+  sentenceVector(passage: Passage, index: number): Float32Array {
+    const row = passage.firstSentence + index;
+    return this.sentenceVectors.subarray(row * this.dimension, (row + 1) * this.dimension);
   }
 
   /** Unit vector of a passage, as stored in the vector index. */

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 
 /** Bumped whenever the files under index/ change shape or chunking changes what they mean. */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 
 export const FILES = {
   manifest: 'manifest.json',
   documents: 'documents.json',
   vectors: 'vectors.hnsw',
   lexical: 'lexical.json',
+  /** One unit vector per sentence, in document → passage → sentence order, float32 little-endian. */
+  sentences: 'sentences.f32',
 } as const;
 
 export const POINTER_FILE = 'CURRENT';
@@ -45,6 +47,7 @@ export const ManifestSchema = z.object({
   /** Per document: fingerprint of its bytes and of its metadata sidecar. */
   corpus: z.record(z.string(), z.string()),
   chunkCount: z.number().int().nonnegative(),
+  sentenceCount: z.number().int().nonnegative(),
   hnsw: z.object({ m: z.number().int().positive(), efConstruction: z.number().int().positive() }),
   /** sha256 of every other file in the generation, checked before anything is loaded. */
   files: z.record(z.string(), z.string()),

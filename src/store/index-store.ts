@@ -14,6 +14,8 @@ export interface StoredIndex {
   vectors: VectorIndex;
   /** Serialized lexical index, opaque to the store. */
   lexicalJson: string;
+  /** Sentence vectors, `dimension` floats each, in document → passage → sentence order. */
+  sentenceVectors: Float32Array;
   generationDir: string;
 }
 
@@ -23,7 +25,16 @@ export interface Expectation {
   modelId: string;
 }
 
-const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
+const sha256 = (data: Buffer | string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+const DATA_FILES = [FILES.documents, FILES.vectors, FILES.lexical, FILES.sentences];
+
+/** Copies the bytes into an aligned Float32Array (Node's Buffer may sit at an odd offset). */
+function floatsFrom(bytes: Buffer): Float32Array {
+  const floats = new Float32Array(bytes.length / 4);
+  new Uint8Array(floats.buffer).set(bytes);
+  return floats;
+}
 
 export function createVectorIndex(dimension: number, capacity: number, m = 16, efConstruction = 200): VectorIndex {
   const index = new HierarchicalNSW('cosine', dimension);
@@ -38,20 +49,22 @@ export async function loadIndex(indexDir: string, expected: Expectation): Promis
   const dir = path.join(indexDir, generation);
   let manifest: Manifest;
   try {
-    const parsed = ManifestSchema.safeParse(JSON.parse(await readFile(path.join(dir, FILES.manifest), 'utf8')));
+    const raw: unknown = JSON.parse(await readFile(path.join(dir, FILES.manifest), 'utf8'));
+    const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
+    if (version !== INDEX_FORMAT_VERSION) {
+      return { ok: false, reason: `index format ${String(version)} is not the current format ${String(INDEX_FORMAT_VERSION)}` };
+    }
+    const parsed = ManifestSchema.safeParse(raw);
     if (!parsed.success) return { ok: false, reason: 'index manifest is malformed' };
     manifest = parsed.data;
   } catch (error) {
     return { ok: false, reason: `index manifest is missing or unreadable (${(error as NodeJS.ErrnoException).code ?? 'not JSON'})` };
   }
-  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
-    return { ok: false, reason: `index format ${String(manifest.formatVersion)} is not the current format ${String(INDEX_FORMAT_VERSION)}` };
-  }
   if (manifest.modelId !== expected.modelId) {
     return { ok: false, reason: `index was built with model ${manifest.modelId}, but ${expected.modelId} is configured` };
   }
   const contents = new Map<string, Buffer>();
-  for (const name of [FILES.documents, FILES.vectors, FILES.lexical]) {
+  for (const name of DATA_FILES) {
     try {
       const bytes = await readFile(path.join(dir, name));
       if (sha256(bytes) !== manifest.files[name]) return { ok: false, reason: `index file ${name} is corrupt (checksum mismatch)` };
@@ -69,6 +82,8 @@ export async function loadIndex(indexDir: string, expected: Expectation): Promis
     return { ok: false, reason: `vector index cannot be read (${(error as Error).message})` };
   }
   if (vectors.getCurrentCount() !== manifest.chunkCount) return { ok: false, reason: 'vector index does not match its manifest' };
+  const sentenceBytes = contents.get(FILES.sentences) as Buffer;
+  if (sentenceBytes.length !== manifest.sentenceCount * manifest.dimension * 4) return { ok: false, reason: 'sentence vectors do not match their manifest' };
   return {
     ok: true,
     index: {
@@ -76,6 +91,7 @@ export async function loadIndex(indexDir: string, expected: Expectation): Promis
       documents: documents.data.documents,
       vectors,
       lexicalJson: (contents.get(FILES.lexical) as Buffer).toString('utf8'),
+      sentenceVectors: floatsFrom(sentenceBytes),
       generationDir: dir,
     },
   };
@@ -86,6 +102,7 @@ export interface IndexToSave {
   documents: StoredDocument[];
   vectors: VectorIndex;
   lexicalJson: string;
+  sentenceVectors: Float32Array;
 }
 
 /** Writes a complete new generation and makes it live; the previous one stays live until then. */
@@ -95,9 +112,10 @@ export async function saveIndex(indexDir: string, toSave: IndexToSave): Promise<
     const documentsJson = JSON.stringify({ documents: toSave.documents });
     await writeFile(path.join(dir, FILES.documents), documentsJson);
     await writeFile(path.join(dir, FILES.lexical), toSave.lexicalJson);
+    await writeFile(path.join(dir, FILES.sentences), new Uint8Array(toSave.sentenceVectors.buffer, toSave.sentenceVectors.byteOffset, toSave.sentenceVectors.byteLength));
     toSave.vectors.writeIndexSync(path.join(dir, FILES.vectors));
     const files: Record<string, string> = {};
-    for (const name of [FILES.documents, FILES.vectors, FILES.lexical]) files[name] = sha256(await readFile(path.join(dir, name)));
+    for (const name of DATA_FILES) files[name] = sha256(await readFile(path.join(dir, name)));
     const manifest: Manifest = {
       formatVersion: INDEX_FORMAT_VERSION,
       createdAt: new Date().toISOString(),
@@ -106,7 +124,7 @@ export async function saveIndex(indexDir: string, toSave: IndexToSave): Promise<
     };
     await writeFile(path.join(dir, FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
     await publishGeneration(indexDir, dir);
-    return { manifest, documents: toSave.documents, vectors: toSave.vectors, lexicalJson: toSave.lexicalJson, generationDir: dir };
+    return { manifest, documents: toSave.documents, vectors: toSave.vectors, lexicalJson: toSave.lexicalJson, sentenceVectors: toSave.sentenceVectors, generationDir: dir };
   } catch (error) {
     await removeStaleGenerations(indexDir, await readPointer(indexDir));
     throw error;

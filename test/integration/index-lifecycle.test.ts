@@ -41,7 +41,7 @@ describe('the index on disk', () => {
     appendFileSync(path.join(workspace.corpusDir, '003_4bbc032d74fe67a6.txt'), '\n\nA new closing paragraph about the reconstruction of the old city after the battle.\n');
     rmSync(path.join(workspace.corpusDir, '004_2fa897a6bb32e4bf.txt'));
     const changed = await ingest(workspace);
-    expect(changed.report).toMatchObject({ documents: 4, embedded: 1, removed: 1, upToDate: false });
+    expect(changed.report).toMatchObject({ documents: 4, embedded: 1, textsEmbedded: 1, removed: 1, upToDate: false });
     expect(changed.report.reused).toBe(changed.report.passages - 1);
 
     const answerer = new Answerer(new Library(changed.index), embedder, { minSimilarity: embedder.profile.minSimilarity });
@@ -64,6 +64,11 @@ describe('the index on disk', () => {
     ['a corrupt vector file', (gen: string) => writeFileSync(path.join(gen, FILES.vectors), 'garbage')],
     ['a truncated documents file', (gen: string) => writeFileSync(path.join(gen, FILES.documents), readFileSync(path.join(gen, FILES.documents)).subarray(0, 100))],
     ['a missing lexical file', (gen: string) => rmSync(path.join(gen, FILES.lexical))],
+    ['flipped bytes in the sentence vectors', (gen: string) => {
+      const bytes = readFileSync(path.join(gen, FILES.sentences));
+      bytes[10] = (bytes[10] ?? 0) ^ 0xff;
+      writeFileSync(path.join(gen, FILES.sentences), bytes);
+    }],
     ['a manifest that is not JSON', (gen: string) => writeFileSync(path.join(gen, FILES.manifest), '{oops')],
     [
       'a manifest naming another model',
