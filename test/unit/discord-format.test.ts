@@ -46,9 +46,12 @@ describe('fitText', () => {
         expect(shown.endsWith(ELLIPSIS)).toBe(true);
         const prefix = shown.slice(0, -1);
         expect(raw.startsWith(prefix)).toBe(true);
-        // A word boundary: the raw text continues with whitespace (or the cut is inside one overlong word).
+        // A word boundary: the raw text goes on with whitespace, unless not even the first word fits.
         const next = raw[prefix.length];
-        if (/\s/u.test(raw.slice(0, max))) expect(next === undefined || /\s/u.test(next) || prefix.trim().length === 0 || !/\s/u.test(prefix)).toBe(true);
+        if (next !== undefined && !/\s/u.test(next)) {
+          const firstWordEnd = raw.search(/\S\s/u) + 1;
+          if (firstWordEnd > 0) expect(escapeText(raw.slice(0, firstWordEnd) + ELLIPSIS).length).toBeGreaterThan(max);
+        }
       }),
     );
   });
