@@ -22,6 +22,8 @@ export const CoreConfigSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   /** Overrides the calibrated abstention threshold (dense cosine of the best passage). */
   minScore: z.coerce.number().min(-1).max(1).optional(),
+  /** onnxruntime intra-op threads for the embedding model; 0 means one per core. */
+  embedThreads: z.coerce.number().int().min(0).max(64).default(0),
   /** Share of embedding similarity (vs BM25) in the hybrid ranking. */
   denseWeight: z.coerce.number().min(0).max(1).default(0.3),
 });
@@ -38,6 +40,7 @@ export const CORE_ENV: Record<keyof z.input<typeof CoreConfigSchema>, string> = 
   logLevel: 'WITNESS_LOG_LEVEL',
   minScore: 'WITNESS_MIN_SCORE',
   denseWeight: 'WITNESS_DENSE_WEIGHT',
+  embedThreads: 'WITNESS_EMBED_THREADS',
 };
 
 export class ConfigError extends Error {

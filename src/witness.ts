@@ -19,7 +19,12 @@ export interface OpenOptions {
 
 /** Loads the model, brings the index up to date with the corpus, and returns a ready answerer. */
 export async function openWitness(config: CoreConfig, logger: Logger, options: OpenOptions = {}): Promise<Witness> {
-  const embedder = await loadEmbedder({ modelId: config.modelId, modelDir: config.modelDir, allowRemoteModels: config.allowRemoteModels });
+  const embedder = await loadEmbedder({
+    modelId: config.modelId,
+    modelDir: config.modelDir,
+    allowRemoteModels: config.allowRemoteModels,
+    threads: config.embedThreads,
+  });
   const { index, report } = await updateIndex({
     corpusDir: config.corpusDir,
     indexDir: config.indexDir,

@@ -8,6 +8,8 @@ export interface EmbedderOptions {
   modelDir: string;
   allowRemoteModels: boolean;
   batchSize?: number;
+  /** onnxruntime intra-op threads; 0 leaves onnxruntime's default (one per core). */
+  threads?: number;
 }
 
 /** The model behind one function: texts in, unit-length vectors out. */
@@ -42,7 +44,9 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
   }
   let extractor: FeatureExtractionPipeline;
   try {
-    extractor = (await pipeline('feature-extraction', modelId, { dtype: 'q8' })) as FeatureExtractionPipeline;
+    const threads = options.threads ?? 0;
+    const sessionOptions = threads > 0 ? { session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 } } : {};
+    extractor = (await pipeline('feature-extraction', modelId, { dtype: 'q8', ...sessionOptions })) as FeatureExtractionPipeline;
   } catch (error) {
     throw new ModelLoadError(`Could not load model "${modelId}": ${(error as Error).message}`);
   }

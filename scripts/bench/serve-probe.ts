@@ -1,0 +1,14 @@
+// Child process used by the benchmark: opens Witness on an index already on disk, answers the
+// first question (the parent times this line), then serves the rest and reports peak memory.
+import { readFileSync } from 'node:fs';
+import { loadCoreConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { openWitness } from '../../src/witness.js';
+
+const [corpusDir, indexDir, questionsFile] = process.argv.slice(2) as [string, string, string];
+const questions = JSON.parse(readFileSync(questionsFile, 'utf8')) as string[];
+const witness = await openWitness(loadCoreConfig({ corpusDir, indexDir, logLevel: 'error' }), createLogger('error'));
+const first = await witness.answerer.ask(questions[0] as string);
+process.stdout.write(`first ${String(first.results.length)}\n`);
+for (const question of questions.slice(1)) await witness.answerer.ask(question);
+process.stdout.write(`${JSON.stringify({ upToDate: witness.report.upToDate, served: questions.length, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
