@@ -17,14 +17,8 @@ export interface OpenOptions {
   progress?: IngestProgress;
 }
 
-/** Loads the model, brings the index up to date with the corpus, and returns a ready answerer. */
-export async function openWitness(config: CoreConfig, logger: Logger, options: OpenOptions = {}): Promise<Witness> {
-  const embedder = await loadEmbedder({
-    modelId: config.modelId,
-    modelDir: config.modelDir,
-    allowRemoteModels: config.allowRemoteModels,
-    threads: config.embedThreads,
-  });
+/** Brings the index up to date with the corpus and builds an answerer over it, reusing a loaded model. */
+async function buildWitness(embedder: Embedder, config: CoreConfig, logger: Logger, options: OpenOptions): Promise<Witness> {
   const { index, report } = await updateIndex({
     corpusDir: config.corpusDir,
     indexDir: config.indexDir,
@@ -37,6 +31,22 @@ export async function openWitness(config: CoreConfig, logger: Logger, options: O
   const library = new Library(index);
   const minSimilarity = config.minScore ?? embedder.profile.minSimilarity;
   const answerer = new Answerer(library, embedder, { minSimilarity, denseWeight: config.denseWeight });
-  logger.info({ documents: report.documents, passages: report.passages, embedded: report.embedded, seconds: report.seconds }, 'library ready');
+  logger.debug({ documents: report.documents, passages: report.passages, embedded: report.embedded, seconds: report.seconds }, 'library ready');
   return { answerer, library, embedder, report };
+}
+
+/** Loads the model, brings the index up to date with the corpus, and returns a ready answerer. */
+export async function openWitness(config: CoreConfig, logger: Logger, options: OpenOptions = {}): Promise<Witness> {
+  const embedder = await loadEmbedder({
+    modelId: config.modelId,
+    modelDir: config.modelDir,
+    allowRemoteModels: config.allowRemoteModels,
+    threads: config.embedThreads,
+  });
+  return buildWitness(embedder, config, logger, options);
+}
+
+/** A fresh Witness after the corpus changed: only new or changed text is embedded, the model is reused. */
+export function refreshWitness(witness: Witness, config: CoreConfig, logger: Logger): Promise<Witness> {
+  return buildWitness(witness.embedder, config, logger, {});
 }

@@ -1,0 +1,100 @@
+// Turns benchmark result files (npm run bench -- --out FILE) into the tables and chart of BENCHMARKS.md.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+interface Summary {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+interface Sweep {
+  efSearch: number;
+  recallAt10: number;
+  qps: number;
+}
+interface Result {
+  library: string;
+  corpus?: { passages: number; sentences: number; documents: number; words: number | null };
+  vectors?: number;
+  ingest?: { seconds: number; passagesPerSecond: number; embedding: { textsPerSecond: number; tokensPerSecond: number } };
+  reingestUnchanged?: { seconds: number };
+  query?: { askMs: Summary; embedQueryMs: Summary };
+  startup?: { firstAnswerMs: number; cliAskMs: Summary; servingPeakRssMB: number };
+  hnsw: { buildSeconds: number; exact: { qps: number; msPerQuery: number }; sweep: Sweep[] };
+  indexBytes?: number;
+  benchPeakRssMB: number;
+}
+
+const files = process.argv.slice(2).filter((arg) => arg.endsWith('.json'));
+const chartPath = process.argv.find((arg) => arg.endsWith('.svg'));
+const results = files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as Result);
+const size = (r: Result): number => r.corpus?.passages ?? r.vectors ?? 0;
+results.sort((a, b) => size(a) - size(b));
+const f = (value: number | undefined, digits = 1): string => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
+
+const libraries = results.filter((r) => r.corpus);
+const lines: string[] = [];
+lines.push('| library | passages | sentences | ingest s | passages/s (pipeline) | texts/s (embedding) | tokens/s (embedding) | re-ingest unchanged s | ask p50 / p95 / p99 ms | query embed p50 ms | first answer ms | serving peak RSS MB | index MB |');
+lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+for (const r of libraries) {
+  lines.push(
+    `| ${r.library} | ${String(r.corpus?.passages)} | ${String(r.corpus?.sentences)} | ${f(r.ingest?.seconds)} | ${f(r.ingest?.passagesPerSecond)} | ${f(r.ingest?.embedding.textsPerSecond)} | ${f(r.ingest?.embedding.tokensPerSecond, 0)} | ${f(r.reingestUnchanged?.seconds, 2)} | ${f(r.query?.askMs.p50)} / ${f(r.query?.askMs.p95)} / ${f(r.query?.askMs.p99)} | ${f(r.query?.embedQueryMs.p50)} | ${f(r.startup?.firstAnswerMs, 0)} | ${f(r.startup?.servingPeakRssMB, 0)} | ${f((r.indexBytes ?? 0) / 2 ** 20)} |`,
+  );
+}
+lines.push('');
+lines.push('| vectors | build s | exact ms/query | ' + (results[0]?.hnsw.sweep.map((s) => `ef ${String(s.efSearch)}: recall@10 / QPS`).join(' | ') ?? '') + ' | bench peak RSS MB |');
+lines.push('|---|---|---|' + (results[0]?.hnsw.sweep.map(() => '---').join('|') ?? '') + '|---|');
+for (const r of results) {
+  lines.push(`| ${String(size(r))} (${r.library}) | ${f(r.hnsw.buildSeconds, 2)} | ${f(r.hnsw.exact.msPerQuery, 2)} | ${r.hnsw.sweep.map((s) => `${s.recallAt10.toFixed(3)} / ${s.qps.toFixed(0)}`).join(' | ')} | ${f(r.benchPeakRssMB, 0)} |`);
+}
+process.stdout.write(`${lines.join('\n')}\n`);
+
+if (chartPath) {
+  // Two panels against library size (log scale): warm ask latency, and peak memory while serving.
+  const width = 760;
+  const height = 300;
+  const pad = { left: 60, right: 20, top: 30, bottom: 45 };
+  const panel = (x0: number, title: string, unit: string, series: { name: string; colour: string; points: [number, number][] }[]): string => {
+    const pw = (width - 40) / 2 - pad.left - pad.right;
+    const ph = height - pad.top - pad.bottom;
+    const xs = series.flatMap((s) => s.points.map((p) => p[0]));
+    const ys = series.flatMap((s) => s.points.map((p) => p[1]));
+    const minX = Math.log10(Math.min(...xs));
+    const maxX = Math.log10(Math.max(...xs)) + 1e-9;
+    const maxY = Math.max(...ys) * 1.15 || 1;
+    const px = (x: number): number => x0 + pad.left + ((Math.log10(x) - minX) / Math.max(maxX - minX, 1e-9)) * pw;
+    const py = (y: number): number => pad.top + ph - (y / maxY) * ph;
+    const parts = [`<text x="${String(x0 + pad.left)}" y="18" font-size="13" font-weight="bold">${title}</text>`];
+    parts.push(`<line x1="${String(x0 + pad.left)}" y1="${String(pad.top + ph)}" x2="${String(x0 + pad.left + pw)}" y2="${String(pad.top + ph)}" stroke="#444"/>`);
+    parts.push(`<line x1="${String(x0 + pad.left)}" y1="${String(pad.top)}" x2="${String(x0 + pad.left)}" y2="${String(pad.top + ph)}" stroke="#444"/>`);
+    for (let i = 0; i <= 4; i++) {
+      const y = (maxY * i) / 4;
+      parts.push(`<text x="${String(x0 + pad.left - 6)}" y="${String(py(y) + 4)}" font-size="10" text-anchor="end">${y.toFixed(y < 10 ? 1 : 0)}</text>`);
+    }
+    for (const x of [...new Set(xs)]) parts.push(`<text x="${String(px(x))}" y="${String(pad.top + ph + 14)}" font-size="10" text-anchor="middle">${x >= 1000 ? `${String(Math.round(x / 1000))}k` : String(x)}</text>`);
+    parts.push(`<text x="${String(x0 + pad.left + pw / 2)}" y="${String(height - 8)}" font-size="11" text-anchor="middle">passages in the library (log scale)</text>`);
+    parts.push(`<text x="${String(x0 + 14)}" y="${String(pad.top + ph / 2)}" font-size="11" text-anchor="middle" transform="rotate(-90 ${String(x0 + 14)} ${String(pad.top + ph / 2)})">${unit}</text>`);
+    series.forEach((s, i) => {
+      const points = [...s.points].sort((a, b) => a[0] - b[0]);
+      parts.push(`<polyline fill="none" stroke="${s.colour}" stroke-width="2" points="${points.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ')}"/>`);
+      for (const [x, y] of points) parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${s.colour}"/>`);
+      parts.push(`<text x="${String(x0 + pad.left + 8)}" y="${String(pad.top + 12 + i * 13)}" font-size="10" fill="${s.colour}">${s.name}</text>`);
+    });
+    return parts.join('\n');
+  };
+  const withQuery = libraries.filter((r) => r.query);
+  const svg = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${String(width)}" height="${String(height)}" font-family="sans-serif">`,
+    '<rect width="100%" height="100%" fill="white"/>',
+    panel(0, 'Warm /ask latency', 'milliseconds', [
+      { name: 'p50', colour: '#1f77b4', points: withQuery.map((r) => [size(r), r.query?.askMs.p50 ?? 0]) },
+      { name: 'p95', colour: '#d62728', points: withQuery.map((r) => [size(r), r.query?.askMs.p95 ?? 0]) },
+    ]),
+    panel((width - 40) / 2 + 40, 'Peak memory while serving', 'MB (max RSS)', [
+      { name: 'serving process', colour: '#2ca02c', points: withQuery.map((r) => [size(r), r.startup?.servingPeakRssMB ?? 0]) },
+    ]),
+    '</svg>',
+  ].join('\n');
+  writeFileSync(chartPath, `${svg}\n`);
+  process.stderr.write(`wrote ${path.relative(process.cwd(), chartPath)}\n`);
+}
