@@ -132,8 +132,10 @@ export function quoteBlock(quote: string, max: number, style: QuoteStyle): Fitte
 }
 
 function encodeFragmentPart(text: string): string {
+  // encodeURIComponent throws on a lone surrogate; a link must never take the reply down with it.
+  const wellFormed = text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu, '\uFFFD');
   // Text fragments reserve "-", "," and "&" besides what encodeURIComponent encodes.
-  return encodeURIComponent(text).replace(/[-!'()*]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(wellFormed).replace(/[-!'()*]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /**
@@ -150,12 +152,13 @@ export function fragmentLink(url: string | null, quote: string): string | null {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
   parsed.hash = '';
+  // Parentheses would end a markdown link early.
+  const base = parsed.toString().replace(/[()]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   const words = quote.split(/\s+/u).filter(Boolean);
-  if (words.length === 0) return parsed.toString();
+  if (words.length === 0) return base;
   const fragment =
     words.length <= 8 ? encodeFragmentPart(words.join(' ')) : `${encodeFragmentPart(words.slice(0, 4).join(' '))},${encodeFragmentPart(words.slice(-4).join(' '))}`;
-  // Parentheses would end a markdown link early.
-  return `${parsed.toString().replace(/[()]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}#:~:text=${fragment}`;
+  return `${base}#:~:text=${fragment}`;
 }
 
 export interface CitedSource {
@@ -167,15 +170,20 @@ export interface CitedSource {
   quote: string;
 }
 
+const MIN_TITLE = 20;
+
 /** One line naming where a quote comes from, as markdown: title, publisher, date, paragraph, link. */
 export function citationLine(source: CitedSource, max: number = LIMITS.fieldValue): string {
   const link = fragmentLink(source.url, source.quote);
   const tail = [source.publisher, source.date].filter((part): part is string => Boolean(part)).map((part) => safeText(part, 120));
   if (source.paragraph !== null) tail.push(`paragraph ${String(source.paragraph)}`);
-  const linkPart = link && link.length <= 900 ? ` · [open source](${link})` : '';
   const rest = tail.length > 0 ? ` — ${tail.join(', ')}` : '';
-  const titleBudget = Math.max(20, max - rest.length - linkPart.length - 4);
-  return `**${safeText(source.title, titleBudget)}**${rest}${linkPart}`.slice(0, max);
+  // A link that does not fit whole is left out: cutting it would leave broken markdown.
+  const wholeLink = link && link.length <= 900 ? ` · [open source](${link})` : '';
+  const linkPart = rest.length + wholeLink.length + 4 + MIN_TITLE <= max ? wholeLink : '';
+  const titleBudget = Math.max(MIN_TITLE, max - rest.length - linkPart.length - 4);
+  const line = `**${safeText(source.title, titleBudget)}**${rest}${linkPart}`;
+  return line.length <= max ? line : `**${safeText(source.title, max - 4)}**`;
 }
 
 /** A citation as plain text, ready to paste into a paper or a post; `shownQuote` may be a cut of the quote. Not markdown. */
