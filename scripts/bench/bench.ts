@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -23,6 +23,7 @@ interface Flags {
   python: string;
   out?: string;
   embeddingLimit: number;
+  workdir?: string;
 }
 
 const quiet = pino({ level: 'silent' });
@@ -87,7 +88,9 @@ function firstAnswerMs(corpusDir: string, indexDir: string, questionsFile: strin
 }
 
 async function benchLibrary(flags: Flags): Promise<Record<string, unknown>> {
-  const root = mkdtempSync(path.join(tmpdir(), 'witness-bench-'));
+  // A kept work folder lets a later run measure serving on an index built earlier.
+  const root = flags.workdir ?? mkdtempSync(path.join(tmpdir(), 'witness-bench-'));
+  mkdirSync(root, { recursive: true });
   const corpusDir = path.join(root, 'corpus');
   const indexDir = path.join(root, 'index');
   let words = 0;
@@ -97,6 +100,7 @@ async function benchLibrary(flags: Flags): Promise<Record<string, unknown>> {
     const limit = flags.library.includes(':') ? Number(flags.library.split(':')[1]) : Infinity;
     words = materializeSotu(corpusDir, limit).words;
   }
+  const indexExisted = existsSync(path.join(indexDir, 'CURRENT'));
   const config = loadCoreConfig({ corpusDir, indexDir });
   const base = await loadEmbedder({ modelId: config.modelId, modelDir: config.modelDir, allowRemoteModels: false, threads: config.embedThreads });
   const { embedder, stats } = timeEmbedder(base);
@@ -166,6 +170,8 @@ async function benchLibrary(flags: Flags): Promise<Record<string, unknown>> {
     embedThreads: config.embedThreads,
     corpus: { documents: report.documents, words: words || null, passages: report.passages, sentences },
     ingest: {
+      /** True when the work folder already held an index: the timing is then an update, not a build. */
+      reusedIndex: indexExisted,
       seconds: ingestSeconds,
       passagesPerSecond: report.passages / ingestSeconds,
       embedding: { seconds: stats.seconds, texts: stats.texts, tokens: stats.tokens, textsPerSecond: stats.texts / stats.seconds, tokensPerSecond: stats.tokens / stats.seconds },
@@ -199,6 +205,7 @@ const program = new Command('bench')
   .option('--peers', 'also run the Python peers (scripts/bench/README.md)')
   .option('--python <path>', 'Python with the peers installed', 'python3')
   .option('--embedding-limit <n>', 'passages embedded by both sides in the peer comparison', count, 2000)
+  .option('--workdir <dir>', 'keep corpus and index here (reused by later runs) instead of a temp folder')
   .option('--json', 'print one JSON object')
   .option('--out <file>', 'also write the JSON result to this file')
   .action(async (flags: Flags) => {
