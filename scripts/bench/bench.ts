@@ -129,7 +129,7 @@ async function benchLibrary(flags: Flags): Promise<Record<string, unknown>> {
   }
 
   const passageVectors: VectorSet = { dimension: base.dimension, count: library.passages.length, data: new Float32Array(library.passages.length * base.dimension) };
-  library.passages.forEach((passage) => passageVectors.data.set(library.vectorOf(passage.id), passage.id * base.dimension));
+  library.passages.forEach((passage) => passageVectors.data.set(library.vectors.getPoint(passage.id), passage.id * base.dimension));
   const queryVectors = await base.embedQueries(questions.slice(10));
   const querySet: VectorSet = { dimension: base.dimension, count: queryVectors.length, data: new Float32Array(queryVectors.length * base.dimension) };
   queryVectors.forEach((vector, i) => querySet.data.set(vector, i * base.dimension));

@@ -6,6 +6,7 @@ import type { SkippedFile } from '../library/types.js';
 import { buildLexicalIndex } from '../search/lexical-index.js';
 import type { StoredDocument } from '../store/index-format.js';
 import { createVectorIndex, loadIndex, saveIndex, type StoredIndex } from '../store/index-store.js';
+import { QuantizedVectors } from '../store/quantized-vectors.js';
 
 export interface IngestProgress {
   start(total: number): void;
@@ -99,7 +100,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
   // Vectors already computed, by text: unchanged passages and sentences are never embedded again.
   const known = new Map<string, Float32Array>();
   if (previous.ok && !options.rebuild) {
-    const { documents: oldDocuments, vectors: oldVectors, sentenceVectors, manifest } = previous.index;
+    const { documents: oldDocuments, vectors: oldVectors, table, manifest } = previous.index;
     let label = 0;
     let sentence = 0;
     for (const doc of oldDocuments) {
@@ -107,7 +108,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
         known.set(hashBytes(doc.text.slice(chunk.start, chunk.end)), Float32Array.from(oldVectors.getPoint(label)));
         label++;
         for (const [start, end] of chunk.sentences) {
-          known.set(hashBytes(doc.text.slice(start, end)), sentenceVectors.subarray(sentence * manifest.dimension, (sentence + 1) * manifest.dimension));
+          known.set(hashBytes(doc.text.slice(start, end)), table.row(manifest.chunkCount + sentence));
           sentence++;
         }
       }
@@ -115,6 +116,14 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
   }
 
   const warnings: { sourceId: string; message: string }[] = [];
+  // The same bytes under two names are both kept; say so, since answers will cite one as corroborating the other.
+  const firstWithHash = new Map<string, string>();
+  for (const source of library.documents) {
+    const first = firstWithHash.get(source.hash);
+    if (first === undefined) firstWithHash.set(source.hash, source.sourceId);
+    else warnings.push({ sourceId: source.sourceId, message: `same content as ${first}` });
+  }
+  for (const warning of warnings) logger.warn({ sourceId: warning.sourceId, problem: warning.message }, 'document warning');
   const documents: StoredDocument[] = [];
   const chunkOptions = { maxPassageSize: Math.min(embedder.profile.maxTokens, 256), measure: embedder.countTokens };
   for (const source of library.documents) {
@@ -160,8 +169,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
 
   const vectors = createVectorIndex(embedder.dimension, passages.length, HNSW_M, HNSW_EF_CONSTRUCTION);
   passageKeys.forEach((key, label) => vectors.addPoint(Array.from(known.get(key) as Float32Array), label));
-  const sentenceVectors = new Float32Array(sentences.length * embedder.dimension);
-  sentenceKeys.forEach((key, i) => sentenceVectors.set(known.get(key) as Float32Array, i * embedder.dimension));
+  const table = QuantizedVectors.fromVectors([...passageKeys, ...sentenceKeys].map((key) => known.get(key) as Float32Array), embedder.dimension);
   const lexical = buildLexicalIndex(passages.map((text, id) => ({ id, text })));
 
   const index = await saveIndex(options.indexDir, {
@@ -176,7 +184,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
     documents,
     vectors,
     lexicalJson: JSON.stringify(lexical),
-    sentenceVectors,
+    table,
   });
 
   const previousIds = previous.ok ? Object.keys(previous.index.manifest.corpus) : [];

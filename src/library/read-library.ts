@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SkippedFile, SourceDocument } from './types.js';
 
@@ -39,6 +39,15 @@ export function decodeDocument(bytes: Uint8Array): { text: string } | { error: s
   } catch {
     return { error: 'not valid UTF-8' };
   }
+}
+
+/** Control and bidirectional-override characters: in a file name they can rewrite a terminal line or spoof a citation. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNSAFE_NAME_CHARS = /[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+
+/** A file name as it can be shown safely: unsafe characters as `\uXXXX` escapes. */
+export function printableName(name: string): string {
+  return name.replace(UNSAFE_NAME_CHARS, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function hashBytes(bytes: Uint8Array | string): string {
@@ -86,14 +95,24 @@ export async function readLibrary(corpusDir: string, options: ReadLibraryOptions
       continue;
     }
     if (!DOCUMENT_EXTENSIONS.includes(path.extname(file).toLowerCase())) continue;
+    if (printableName(sourceId) !== sourceId) {
+      skipped.push({ sourceId: printableName(sourceId), reason: 'file name contains control or bidirectional-override characters' });
+      continue;
+    }
     try {
-      const info = await lstat(file);
+      let info = await lstat(file);
       if (info.isSymbolicLink()) {
         const target = await realpath(file).catch(() => null);
         if (!target || !target.startsWith(root + path.sep)) {
           skipped.push({ sourceId, reason: 'symbolic link to a file outside the corpus folder' });
           continue;
         }
+        info = await stat(file);
+      }
+      // Reading a FIFO or device would block ingestion forever.
+      if (!info.isFile()) {
+        skipped.push({ sourceId, reason: 'not a regular file' });
+        continue;
       }
       if (info.size > options.maxFileBytes) {
         skipped.push({ sourceId, reason: `larger than the ${String(options.maxFileBytes)}-byte limit` });

@@ -41,13 +41,33 @@ export function blockSpans(text: string, span: Span = { start: 0, end: text.leng
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
+/**
+ * Iterating the segments of one long string takes time quadratic in their number in V8 (a
+ * 440 kB paragraph of short sentences took 19 s), so long spans are segmented in windows.
+ */
+export const SEGMENT_WINDOW = 4096;
+
 /** Sentence spans inside `span` (Unicode sentence boundaries), trimmed, never empty. */
 export function sentenceSpans(text: string, span: Span): Span[] {
-  const slice = text.slice(span.start, span.end);
   const sentences: Span[] = [];
-  for (const { index, segment } of segmenter.segment(slice)) {
-    const trimmed = trimSpan(text, { start: span.start + index, end: span.start + index + segment.length });
-    if (trimmed.end > trimmed.start) sentences.push(trimmed);
+  let from = span.start;
+  while (from < span.end) {
+    let to = Math.min(span.end, from + SEGMENT_WINDOW);
+    let segments = [...segmenter.segment(text.slice(from, to))];
+    // Sentences longer than the window: widen it until enough of them end inside.
+    while (to < span.end && segments.length < 3) {
+      to = Math.min(span.end, from + (to - from) * 2);
+      segments = [...segmenter.segment(text.slice(from, to))];
+    }
+    // The last sentence may run past the window, and the break before it may exist only because
+    // the window cut a look-ahead short (Unicode rule SB8): both are segmented again.
+    const restart = to === span.end ? undefined : segments[segments.length - 2];
+    const complete = restart ? segments.slice(0, -2) : segments;
+    for (const { index, segment } of complete) {
+      const trimmed = trimSpan(text, { start: from + index, end: from + index + segment.length });
+      if (trimmed.end > trimmed.start) sentences.push(trimmed);
+    }
+    from = restart ? from + restart.index : span.end;
   }
   return sentences;
 }

@@ -6,7 +6,6 @@ import type { Library, Passage } from './library.js';
 import { checkQuestion } from './question.js';
 import { retrieve, type Candidate, type RetrievalMode } from './retrieve.js';
 import { quoteWindows, selectQuote, type QuoteWindow } from './select-quote.js';
-import { dot } from './vectors.js';
 
 export interface AskOptions {
   k?: number;
@@ -53,10 +52,26 @@ interface Selected {
   corroborating: Candidate[];
 }
 
+/**
+ * Near-identical passages score nearly identically, so repeats of a chosen passage are looked
+ * for only among this many best candidates: comparing word trigrams is the costly part.
+ */
+const DUPLICATE_SEARCH_DEPTH = 30;
+
 /** Picks results best first, spreading across sources and folding repeats of one passage together. */
 function pickResults(candidates: Candidate[], k: number, floor: number): Selected[] {
   const pool = candidates.filter((c) => c.dense >= floor);
-  const grams = new Map(pool.map((c) => [c.passage.id, shingles(c.passage.text)]));
+  const gramCache = new Map<number, Set<number>>();
+  const grams = (c: Candidate): Set<number> => {
+    let found = gramCache.get(c.passage.id);
+    if (!found) {
+      found = shingles(c.passage.text);
+      gramCache.set(c.passage.id, found);
+    }
+    return found;
+  };
+  const sameAs = (c: Candidate, selected: Selected[]): Selected | undefined =>
+    selected.find((s) => overlap(grams(s.candidate), grams(c)) >= SAME_PASSAGE_OVERLAP);
   const selected: Selected[] = [];
   const perSource = new Map<string, number>();
   const used = new Set<number>();
@@ -73,8 +88,7 @@ function pickResults(candidates: Candidate[], k: number, floor: number): Selecte
     }
     if (!best) break;
     used.add(best.passage.id);
-    const mine = grams.get(best.passage.id) as Set<string>;
-    const duplicateOf = selected.find((s) => overlap(grams.get(s.candidate.passage.id) as Set<string>, mine) >= SAME_PASSAGE_OVERLAP);
+    const duplicateOf = sameAs(best, selected);
     if (duplicateOf) {
       if (duplicateOf.candidate.passage.document.sourceId !== best.passage.document.sourceId) duplicateOf.corroborating.push(best);
       continue;
@@ -82,11 +96,10 @@ function pickResults(candidates: Candidate[], k: number, floor: number): Selecte
     selected.push({ candidate: best, rankScore: bestScore, corroborating: [] });
     perSource.set(best.passage.document.sourceId, (perSource.get(best.passage.document.sourceId) ?? 0) + 1);
   }
-  // Repeats of a chosen passage further down the list still corroborate it.
-  for (const c of pool) {
+  // Repeats of a chosen passage a little further down the list still corroborate it.
+  for (const c of pool.slice(0, DUPLICATE_SEARCH_DEPTH)) {
     if (used.has(c.passage.id)) continue;
-    const mine = grams.get(c.passage.id) as Set<string>;
-    const same = selected.find((s) => overlap(grams.get(s.candidate.passage.id) as Set<string>, mine) >= SAME_PASSAGE_OVERLAP);
+    const same = sameAs(c, selected);
     if (same && same.candidate.passage.document.sourceId !== c.passage.document.sourceId) same.corroborating.push(c);
   }
   return selected;
@@ -150,14 +163,14 @@ export class Answerer {
     const chosen = new Map<number, QuoteWindow>();
     for (const passage of passages) {
       const windows = quoteWindows(toSpans(passage.chunk.sentences));
-      const vectors = passage.chunk.sentences.map((_, i) => this.library.sentenceVector(passage, i));
-      const toQuestion = vectors.map((vector) => dot(queryVector, vector));
+      const rows = passage.chunk.sentences.map((_, i) => this.library.sentenceRow(passage, i));
+      const toQuestion = rows.map((row) => this.library.sentenceSimilarity(row, queryVector));
       const similarities = windows.map(({ first, last }) => {
         let along = 0;
         let squaredNorm = 0;
         for (let i = first; i <= last; i++) {
           along += toQuestion[i] as number;
-          for (let j = first; j <= last; j++) squaredNorm += i === j ? 1 : dot(vectors[i] as Float32Array, vectors[j] as Float32Array);
+          for (let j = first; j <= last; j++) squaredNorm += i === j ? 1 : this.library.sentencePairSimilarity(rows[i] as number, rows[j] as number);
         }
         return along / Math.sqrt(squaredNorm);
       });

@@ -1,5 +1,6 @@
 import type { StoredDocument } from '../store/index-format.js';
 import type { StoredIndex, VectorIndex } from '../store/index-store.js';
+import type { QuantizedVectors } from '../store/quantized-vectors.js';
 import { loadLexicalIndex, type LexicalIndex } from './lexical-index.js';
 
 export type StoredChunk = StoredDocument['chunks'][number];
@@ -22,7 +23,7 @@ export class Library {
   readonly lexical: LexicalIndex;
   readonly modelId: string;
   readonly dimension: number;
-  private readonly sentenceVectors: Float32Array;
+  private readonly table: QuantizedVectors;
   private readonly bySourceId: Map<string, StoredDocument>;
 
   constructor(stored: StoredIndex) {
@@ -31,7 +32,7 @@ export class Library {
     this.modelId = stored.manifest.modelId;
     this.lexical = loadLexicalIndex(stored.lexicalJson);
     this.dimension = stored.manifest.dimension;
-    this.sentenceVectors = stored.sentenceVectors;
+    this.table = stored.table;
     this.passages = [];
     let firstSentence = 0;
     for (const document of stored.documents) {
@@ -47,14 +48,22 @@ export class Library {
     return this.bySourceId.get(sourceId);
   }
 
-  /** Unit vector of the `index`-th sentence of a passage (a view, not a copy). */
-  sentenceVector(passage: Passage, index: number): Float32Array {
-    const row = passage.firstSentence + index;
-    return this.sentenceVectors.subarray(row * this.dimension, (row + 1) * this.dimension);
+  /** Cosine similarity between a passage and a unit query vector. */
+  passageSimilarity(id: number, query: Float32Array): number {
+    return this.table.dot(id, query);
   }
 
-  /** Unit vector of a passage, as stored in the vector index. */
-  vectorOf(id: number): Float32Array {
-    return Float32Array.from(this.vectors.getPoint(id));
+  /** Row of a passage's `index`-th sentence in the vector table. */
+  sentenceRow(passage: Passage, index: number): number {
+    return this.passages.length + passage.firstSentence + index;
+  }
+
+  sentenceSimilarity(row: number, query: Float32Array): number {
+    return this.table.dot(row, query);
+  }
+
+  /** Cosine similarity between two stored sentences. */
+  sentencePairSimilarity(a: number, b: number): number {
+    return this.table.dotRows(a, b);
   }
 }

@@ -1,6 +1,5 @@
 import type { Library, Passage } from './library.js';
 import { searchLexical } from './lexical-index.js';
-import { dot } from './vectors.js';
 
 export type RetrievalMode = 'hybrid' | 'dense' | 'lexical';
 
@@ -45,7 +44,8 @@ export function retrieve(
   };
 
   if (mode !== 'lexical') {
-    library.vectors.setEf(Math.max(64, limit));
+    // ef 128: recall@10 0.98 on the State of the Union passages (BENCHMARKS.md) for about 0.3 ms.
+    library.vectors.setEf(Math.max(128, limit));
     const { neighbors, distances } = library.vectors.searchKnn(Array.from(queryVector), limit);
     const ranked = neighbors.map((id, i) => ({ id, similarity: 1 - (distances[i] as number) })).sort((a, b) => b.similarity - a.similarity);
     ranked.forEach(({ id, similarity }, rank) => {
@@ -63,7 +63,7 @@ export function retrieve(
   }
   const pool = [...byId.values()];
   for (const found of pool) {
-    if (Number.isNaN(found.dense)) found.dense = dot(queryVector, library.vectorOf(found.passage.id));
+    if (Number.isNaN(found.dense)) found.dense = library.passageSimilarity(found.passage.id, queryVector);
   }
   const maxLexical = Math.max(0, ...pool.map((c) => c.lexical));
   const minDense = Math.min(...pool.map((c) => c.dense));

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 
 /** Bumped whenever the files under index/ change shape or chunking changes what they mean. */
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 
 export const FILES = {
   manifest: 'manifest.json',
   documents: 'documents.json',
   vectors: 'vectors.hnsw',
   lexical: 'lexical.json',
-  /** One unit vector per sentence, in document → passage → sentence order, float32 little-endian. */
-  sentences: 'sentences.f32',
+  /** Passage then sentence vectors, int8 with a scale per row (see QuantizedVectors). */
+  table: 'vectors.i8',
 } as const;
 
 export const POINTER_FILE = 'CURRENT';

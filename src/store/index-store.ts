@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { newGenerationDir, publishGeneration, readPointer, removeStaleGenerations } from './atomic-dir.js';
+import { QuantizedVectors } from './quantized-vectors.js';
 import { DocumentsFileSchema, FILES, INDEX_FORMAT_VERSION, ManifestSchema, type Manifest, type StoredDocument } from './index-format.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -14,8 +15,8 @@ export interface StoredIndex {
   vectors: VectorIndex;
   /** Serialized lexical index, opaque to the store. */
   lexicalJson: string;
-  /** Sentence vectors, `dimension` floats each, in document → passage → sentence order. */
-  sentenceVectors: Float32Array;
+  /** Rows 0…chunkCount-1: passages; then sentences in document → passage → sentence order. */
+  table: QuantizedVectors;
   generationDir: string;
 }
 
@@ -27,14 +28,8 @@ export interface Expectation {
 
 const sha256 = (data: Buffer | string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
-const DATA_FILES = [FILES.documents, FILES.vectors, FILES.lexical, FILES.sentences];
+const DATA_FILES = [FILES.documents, FILES.vectors, FILES.lexical, FILES.table];
 
-/** Copies the bytes into an aligned Float32Array (Node's Buffer may sit at an odd offset). */
-function floatsFrom(bytes: Buffer): Float32Array {
-  const floats = new Float32Array(bytes.length / 4);
-  new Uint8Array(floats.buffer).set(bytes);
-  return floats;
-}
 
 export function createVectorIndex(dimension: number, capacity: number, m = 16, efConstruction = 200): VectorIndex {
   const index = new HierarchicalNSW('cosine', dimension);
@@ -82,8 +77,9 @@ export async function loadIndex(indexDir: string, expected: Expectation): Promis
     return { ok: false, reason: `vector index cannot be read (${(error as Error).message})` };
   }
   if (vectors.getCurrentCount() !== manifest.chunkCount) return { ok: false, reason: 'vector index does not match its manifest' };
-  const sentenceBytes = contents.get(FILES.sentences) as Buffer;
-  if (sentenceBytes.length !== manifest.sentenceCount * manifest.dimension * 4) return { ok: false, reason: 'sentence vectors do not match their manifest' };
+  const tableBytes = contents.get(FILES.table) as Buffer;
+  const rows = manifest.chunkCount + manifest.sentenceCount;
+  if (tableBytes.length !== QuantizedVectors.byteLength(rows, manifest.dimension)) return { ok: false, reason: 'vector table does not match its manifest' };
   return {
     ok: true,
     index: {
@@ -91,7 +87,7 @@ export async function loadIndex(indexDir: string, expected: Expectation): Promis
       documents: documents.data.documents,
       vectors,
       lexicalJson: (contents.get(FILES.lexical) as Buffer).toString('utf8'),
-      sentenceVectors: floatsFrom(sentenceBytes),
+      table: QuantizedVectors.fromBytes(tableBytes, rows, manifest.dimension),
       generationDir: dir,
     },
   };
@@ -102,17 +98,18 @@ export interface IndexToSave {
   documents: StoredDocument[];
   vectors: VectorIndex;
   lexicalJson: string;
-  sentenceVectors: Float32Array;
+  table: QuantizedVectors;
 }
 
 /** Writes a complete new generation and makes it live; the previous one stays live until then. */
 export async function saveIndex(indexDir: string, toSave: IndexToSave): Promise<StoredIndex> {
-  const dir = await newGenerationDir(indexDir);
+  let dir: string;
   try {
+    dir = await newGenerationDir(indexDir);
     const documentsJson = JSON.stringify({ documents: toSave.documents });
     await writeFile(path.join(dir, FILES.documents), documentsJson);
     await writeFile(path.join(dir, FILES.lexical), toSave.lexicalJson);
-    await writeFile(path.join(dir, FILES.sentences), new Uint8Array(toSave.sentenceVectors.buffer, toSave.sentenceVectors.byteOffset, toSave.sentenceVectors.byteLength));
+    await writeFile(path.join(dir, FILES.table), Buffer.concat(toSave.table.toBytes()));
     toSave.vectors.writeIndexSync(path.join(dir, FILES.vectors));
     const files: Record<string, string> = {};
     for (const name of DATA_FILES) files[name] = sha256(await readFile(path.join(dir, name)));
@@ -124,9 +121,22 @@ export async function saveIndex(indexDir: string, toSave: IndexToSave): Promise<
     };
     await writeFile(path.join(dir, FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
     await publishGeneration(indexDir, dir);
-    return { manifest, documents: toSave.documents, vectors: toSave.vectors, lexicalJson: toSave.lexicalJson, sentenceVectors: toSave.sentenceVectors, generationDir: dir };
+    return { manifest, documents: toSave.documents, vectors: toSave.vectors, lexicalJson: toSave.lexicalJson, table: toSave.table, generationDir: dir };
   } catch (error) {
-    await removeStaleGenerations(indexDir, await readPointer(indexDir));
-    throw error;
+    await removeStaleGenerations(indexDir, await readPointer(indexDir)).catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new IndexWriteError(`Could not write the new index in ${indexDir} (${code ?? (error as Error).message}); the previous index, if any, is still the one in use.`, code, error);
+  }
+}
+
+/** Writing a new index failed (disk full, read-only folder, …); nothing was made live. */
+export class IndexWriteError extends Error {
+  override name = 'IndexWriteError';
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    cause: unknown,
+  ) {
+    super(message, { cause });
   }
 }

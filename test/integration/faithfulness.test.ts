@@ -3,7 +3,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { loadEmbedder, type Embedder } from '../../src/embed/embedder.js';
-import { dot } from '../../src/search/vectors.js';
 
 interface ReferenceItem {
   kind: 'passage' | 'query';
@@ -15,6 +14,11 @@ const reference = JSON.parse(readFileSync(path.join(import.meta.dirname, '../fix
   { pooling: string; queryPrefix: string; items: ReferenceItem[] }
 >;
 
+const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
+  return sum;
+};
 const cosine = (a: ArrayLike<number>, b: ArrayLike<number>): number => dot(a, b) / Math.sqrt(dot(a, a) * dot(b, b));
 
 // Reference vectors come from the fp32 weights run by onnxruntime in Python (scripts/reference/).

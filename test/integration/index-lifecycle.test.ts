@@ -64,10 +64,10 @@ describe('the index on disk', () => {
     ['a corrupt vector file', (gen: string) => writeFileSync(path.join(gen, FILES.vectors), 'garbage')],
     ['a truncated documents file', (gen: string) => writeFileSync(path.join(gen, FILES.documents), readFileSync(path.join(gen, FILES.documents)).subarray(0, 100))],
     ['a missing lexical file', (gen: string) => rmSync(path.join(gen, FILES.lexical))],
-    ['flipped bytes in the sentence vectors', (gen: string) => {
-      const bytes = readFileSync(path.join(gen, FILES.sentences));
+    ['flipped bytes in the vector table', (gen: string) => {
+      const bytes = readFileSync(path.join(gen, FILES.table));
       bytes[10] = (bytes[10] ?? 0) ^ 0xff;
-      writeFileSync(path.join(gen, FILES.sentences), bytes);
+      writeFileSync(path.join(gen, FILES.table), bytes);
     }],
     ['a manifest that is not JSON', (gen: string) => writeFileSync(path.join(gen, FILES.manifest), '{oops')],
     [

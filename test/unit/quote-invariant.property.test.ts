@@ -8,6 +8,7 @@ import { updateIndex } from '../../src/ingest/update-index.js';
 import { estimateTokens, parseDocument } from '../../src/library/parse-document.js';
 import { Answerer } from '../../src/search/ask.js';
 import { Library } from '../../src/search/library.js';
+import { sentenceSpans, SEGMENT_WINDOW, trimSpan } from '../../src/library/spans.js';
 import { QuestionError } from '../../src/search/question.js';
 import { standInEmbedder } from '../helpers/stand-in-embedder.js';
 
@@ -86,6 +87,27 @@ describe('quote invariant (property)', () => {
     // The property must have been exercised, not vacuously true.
     expect(checked).toBeGreaterThan(60);
     expect(corroborations).toBeGreaterThan(5);
+  });
+
+  it('sentences found window by window are the sentences of the whole span', () => {
+    const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+    const longProse = fc
+      .array(fc.tuple(word, fc.constantFrom(...SEPARATORS)), { minLength: 600, maxLength: 2500 })
+      .map((parts) => parts.map(([w, s]) => w + s).join(''));
+    let windowed = 0;
+    fc.assert(
+      fc.property(longProse, (text) => {
+        if (text.length > SEGMENT_WINDOW) windowed++;
+        const whole = [...segmenter.segment(text)].map(({ index, segment }) => trimSpan(text, { start: index, end: index + segment.length })).filter((s) => s.end > s.start);
+        expect(sentenceSpans(text, { start: 0, end: text.length })).toEqual(whole);
+      }),
+      { numRuns: 150, endOnFailure: true },
+    );
+    expect(windowed).toBeGreaterThan(30);
+    const lines = 'a\n'.repeat(100_000);
+    const started = performance.now();
+    expect(sentenceSpans(lines, { start: 0, end: lines.length })).toHaveLength(100_000);
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('the chunker only ever produces ordered, non-empty, trimmed spans inside the text', () => {

@@ -1,0 +1,154 @@
+/**
+ * Kill -9 during ingest, at random points, many times. Each round starts `witness ingest`
+ * (alternately `--rebuild`, and a plain incremental ingest after a corpus change) on a private
+ * copy of the corpus, SIGKILLs it after a random delay, then checks what the next start would
+ * load: the last complete index (every file checksummed against its manifest, the passage
+ * count one of the complete builds made) or no index yet. Every few rounds, and at the end,
+ * a real `witness ask` must start and answer: no crash loop.
+ *
+ *   npx tsx scripts/faults/kill-ingest.ts [rounds=40] [seed=1]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PROJECT_ROOT } from '../../src/config.js';
+import { loadIndex } from '../../src/store/index-store.js';
+
+const MODEL = 'Xenova/bge-small-en-v1.5';
+const CLI = ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli.ts')];
+
+export interface KillReport {
+  rounds: number;
+  /** Rounds whose process was killed before it exited on its own. */
+  killed: number;
+  /** Rounds that finished before the kill landed. */
+  finished: number;
+  /** After a kill: the previous complete index was served. */
+  servedComplete: number;
+  /** After a kill before any build completed: no index yet (the next start rebuilds). */
+  noIndexYet: number;
+  /** Anything else: a half-written or inconsistent index would have been served. */
+  failures: string[];
+  askChecks: number;
+  fullRunSeconds: number;
+  delaysMs: number[];
+}
+
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function runIngest(corpusDir: string, indexDir: string, rebuild: boolean, killAfterMs: number | null): Promise<{ killed: boolean; code: number | null }> {
+  return new Promise((resolve) => {
+    const args = [...CLI, 'ingest', '--corpus', corpusDir, '--index', indexDir, ...(rebuild ? ['--rebuild'] : [])];
+    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: 'ignore', env: { ...process.env, WITNESS_LOG_LEVEL: 'silent' } });
+    let killed = false;
+    const timer = killAfterMs === null ? null : setTimeout(() => {
+      if (child.exitCode === null) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    }, killAfterMs);
+    child.on('exit', (code) => {
+      if (timer) clearTimeout(timer);
+      resolve({ killed, code });
+    });
+  });
+}
+
+function askWorks(corpusDir: string, indexDir: string): string | null {
+  const result = spawnSync(process.execPath, [...CLI, 'ask', '--json', '--corpus', corpusDir, '--index', indexDir, 'Who published the photos of torture in Mosul?'], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, WITNESS_LOG_LEVEL: 'silent' },
+    timeout: 180_000,
+  });
+  if (result.status !== 0) return `ask exited ${String(result.status)}: ${result.stderr.slice(-300)}`;
+  const answer = JSON.parse(result.stdout) as { answered: boolean; results: unknown[] };
+  return answer.answered && answer.results.length > 0 ? null : 'ask did not answer';
+}
+
+export async function killIngestLoop(rounds: number, seed = 1, log: (line: string) => void = () => undefined): Promise<KillReport> {
+  const random = seeded(seed);
+  const root = mkdtempSync(path.join(tmpdir(), 'witness-kill-'));
+  const corpusDir = path.join(root, 'corpus');
+  const indexDir = path.join(root, 'index');
+  cpSync(path.join(PROJECT_ROOT, 'corpus'), corpusDir, { recursive: true });
+  const report: KillReport = { rounds, killed: 0, finished: 0, servedComplete: 0, noIndexYet: 0, failures: [], askChecks: 0, fullRunSeconds: 0, delaysMs: [] };
+  try {
+    // How long an uninterrupted rebuild takes here: the kills are spread over it.
+    const probeIndex = path.join(root, 'probe-index');
+    const started = performance.now();
+    await runIngest(corpusDir, probeIndex, true, null);
+    report.fullRunSeconds = (performance.now() - started) / 1000;
+    const probe = await loadIndex(probeIndex, { modelId: MODEL });
+    if (!probe.ok) throw new Error(`an uninterrupted ingest did not produce an index: ${probe.reason}`);
+    // Passage counts of every complete build so far: a served index must be one of them.
+    const completeCounts = new Set([probe.index.manifest.chunkCount]);
+    let expectedNext = probe.index.manifest.chunkCount;
+    rmSync(probeIndex, { recursive: true, force: true });
+
+    const lastRunMs = new Map<boolean, number>();
+    for (let round = 0; round < rounds; round++) {
+      const rebuild = round % 2 === 0;
+      if (!rebuild) {
+        // A changed document, so the incremental ingest has real work (and a new generation) to do.
+        appendFileSync(path.join(corpusDir, '003_4bbc032d74fe67a6.txt'), `\n\nAddendum ${String(round)}: the committee met again to review the witness statements from the old city.\n`);
+        expectedNext++;
+      }
+      // Half the kills anywhere in the run, half in its last quarter, where the index files are
+      // written and published; spread over how long the last uninterrupted run of this kind took.
+      const fraction = random() < 0.5 ? random() : 0.75 + random() * 0.25;
+      const delay = Math.round(fraction * (lastRunMs.get(rebuild) ?? report.fullRunSeconds * 1000));
+      report.delaysMs.push(delay);
+      const roundStarted = performance.now();
+      const { killed } = await runIngest(corpusDir, indexDir, rebuild, delay);
+      if (!killed) lastRunMs.set(rebuild, performance.now() - roundStarted);
+      if (killed) report.killed++;
+      else report.finished++;
+      if (!killed) completeCounts.add(expectedNext);
+      const loaded = await loadIndex(indexDir, { modelId: MODEL });
+      if (loaded.ok) {
+        const count = loaded.index.manifest.chunkCount;
+        if (!completeCounts.has(count) && count !== expectedNext) report.failures.push(`round ${String(round)}: served an index of ${String(count)} passages, not one a complete build made`);
+        else report.servedComplete++;
+        // A build that completed but was killed before the process exited is complete too.
+        completeCounts.add(count);
+      } else if (loaded.reason.startsWith('no index')) {
+        if (completeCounts.size > 1 || report.finished > 0) report.failures.push(`round ${String(round)}: a complete index existed but none was served`);
+        else report.noIndexYet++;
+      } else {
+        report.failures.push(`round ${String(round)}: ${loaded.reason}`);
+      }
+      const generations = existsSync(indexDir) ? readdirSync(indexDir).filter((name) => name.startsWith('gen-')).length : 0;
+      log(`round ${String(round + 1)}/${String(rounds)}: ${rebuild ? 'rebuild' : 'incremental'}, kill after ${String(delay)} ms -> ${killed ? 'killed' : 'finished first'}; load: ${loaded.ok ? `complete index (${String(loaded.index.manifest.chunkCount)} passages)` : loaded.reason}; ${String(generations)} generation folder(s) on disk`);
+      if ((round + 1) % 10 === 0 || round === rounds - 1) {
+        const problem = askWorks(corpusDir, indexDir);
+        report.askChecks++;
+        if (problem) report.failures.push(`round ${String(round)}: ${problem}`);
+        log(`  ask after round ${String(round + 1)}: ${problem ?? 'answered'}`);
+      }
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  return report;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const rounds = Number(process.argv[2] ?? 40);
+  const seed = Number(process.argv[3] ?? 1);
+  const report = await killIngestLoop(rounds, seed, (line) => process.stderr.write(`${line}\n`));
+  const { delaysMs, ...summary } = report;
+  console.log(JSON.stringify({ ...summary, delayMs: { min: Math.min(...delaysMs), max: Math.max(...delaysMs) } }, null, 2));
+  if (report.failures.length > 0) process.exitCode = 1;
+}
