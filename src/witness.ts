@@ -18,17 +18,20 @@ export interface OpenOptions {
 }
 
 /** Brings the index up to date with the corpus and builds an answerer over it, reusing a loaded model. */
-async function buildWitness(embedder: Embedder, config: CoreConfig, logger: Logger, options: OpenOptions): Promise<Witness> {
+async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreConfig, logger: Logger, options: OpenOptions): Promise<Witness> {
+  // The index is read and checked while the model is still loading.
   const { index, report } = await updateIndex({
     corpusDir: config.corpusDir,
     indexDir: config.indexDir,
     maxFileBytes: config.maxFileBytes,
-    embedder,
+    modelId: config.modelId,
+    embedder: model,
     logger,
     rebuild: options.rebuild ?? false,
     ...(options.progress ? { progress: options.progress } : {}),
   });
   const library = new Library(index);
+  const embedder = await model;
   const minSimilarity = config.minScore ?? embedder.profile.minSimilarity;
   const answerer = new Answerer(library, embedder, { minSimilarity, denseWeight: config.denseWeight });
   logger.debug({ documents: report.documents, passages: report.passages, embedded: report.embedded, seconds: report.seconds }, 'library ready');
@@ -37,12 +40,14 @@ async function buildWitness(embedder: Embedder, config: CoreConfig, logger: Logg
 
 /** Loads the model, brings the index up to date with the corpus, and returns a ready answerer. */
 export async function openWitness(config: CoreConfig, logger: Logger, options: OpenOptions = {}): Promise<Witness> {
-  const embedder = await loadEmbedder({
+  const embedder = loadEmbedder({
     modelId: config.modelId,
     modelDir: config.modelDir,
     allowRemoteModels: config.allowRemoteModels,
     threads: config.embedThreads,
   });
+  // A failed index read must not leave the model load's rejection unobserved.
+  embedder.catch(() => undefined);
   return buildWitness(embedder, config, logger, options);
 }
 

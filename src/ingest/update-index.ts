@@ -18,7 +18,10 @@ export interface IngestOptions {
   corpusDir: string;
   indexDir: string;
   maxFileBytes: number;
-  embedder: Embedder;
+  /** The model id the index must have been built with (default: the embedder's, which then is awaited first). */
+  modelId?: string;
+  /** The model, possibly still loading: it is awaited only when something must be embedded or chunked. */
+  embedder: Embedder | Promise<Embedder>;
   logger: Logger;
   /** Ignore the existing index and embed everything again. */
   rebuild?: boolean;
@@ -63,14 +66,15 @@ function sameCorpus(a: Record<string, string>, b: Record<string, string>): boole
  */
 export async function updateIndex(options: IngestOptions): Promise<{ index: StoredIndex; report: IngestReport }> {
   const started = performance.now();
-  const { embedder, logger } = options;
+  const { logger } = options;
   const library = await readLibrary(options.corpusDir, { maxFileBytes: options.maxFileBytes });
   for (const skip of library.skipped) logger.warn({ sourceId: skip.sourceId, reason: skip.reason }, 'skipped file');
 
   const corpus: Record<string, string> = {};
   for (const doc of library.documents) corpus[doc.sourceId] = fingerprint(doc.hash, library.sidecars.get(doc.sourceId));
 
-  const previous = await loadIndex(options.indexDir, { modelId: embedder.modelId });
+  const modelId = options.modelId ?? (await options.embedder).modelId;
+  const previous = await loadIndex(options.indexDir, { modelId });
   const previousIndexProblem = previous.ok ? null : previous.reason;
   if (!previous.ok && previous.reason.startsWith('no index') === false) {
     logger.warn({ reason: previous.reason }, 'existing index unusable; rebuilding from the corpus');
@@ -115,6 +119,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
     }
   }
 
+  const embedder = await options.embedder;
   const warnings: { sourceId: string; message: string }[] = [];
   // The same bytes under two names are both kept; say so, since answers will cite one as corroborating the other.
   const firstWithHash = new Map<string, string>();

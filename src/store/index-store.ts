@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
@@ -27,6 +27,10 @@ export interface Expectation {
 }
 
 const sha256 = (data: Buffer | string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+async function digestHex(bytes: Uint8Array): Promise<string> {
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
+}
 
 const DATA_FILES = [FILES.documents, FILES.vectors, FILES.lexical, FILES.table];
 
@@ -61,13 +65,15 @@ export async function loadIndex(indexDir: string, expected: Expectation): Promis
   const contents = new Map<string, Buffer>();
   for (const name of DATA_FILES) {
     try {
-      const bytes = await readFile(path.join(dir, name));
-      if (sha256(bytes) !== manifest.files[name]) return { ok: false, reason: `index file ${name} is corrupt (checksum mismatch)` };
-      contents.set(name, bytes);
+      contents.set(name, await readFile(path.join(dir, name)));
     } catch {
       return { ok: false, reason: `index file ${name} is missing` };
     }
   }
+  // Hashed off the main thread, all files at once.
+  const digests = await Promise.all(DATA_FILES.map((name) => digestHex(contents.get(name) as Buffer)));
+  const corrupt = DATA_FILES.find((name, i) => digests[i] !== manifest.files[name]);
+  if (corrupt) return { ok: false, reason: `index file ${corrupt} is corrupt (checksum mismatch)` };
   const documents = DocumentsFileSchema.safeParse(JSON.parse((contents.get(FILES.documents) as Buffer).toString('utf8')));
   if (!documents.success) return { ok: false, reason: 'index documents file is malformed' };
   const vectors = new HierarchicalNSW('cosine', manifest.dimension);
