@@ -30,7 +30,15 @@ export interface InteractionOutcome {
   requests: RecordedRequest[];
 }
 
+/** A canned reply the recording proxy gives instead of forwarding a request to the twin (fault injection). */
+export interface InjectedResponse {
+  status: number;
+  body: unknown;
+}
+
 export interface Harness {
+  /** Set to make the proxy answer some requests itself (a 5xx, an expired interaction, …). */
+  faults: { intercept: ((request: RecordedRequest) => InjectedResponse | null) | null };
   twin: DigitalDiscord;
   corpusDir: string;
   indexDir: string;
@@ -61,6 +69,7 @@ export async function startHarness(options: { extraDocuments?: Record<string, st
     writeFileSync(path.join(corpusDir, name), text);
   }
   const requests: RecordedRequest[] = [];
+  const faults: Harness['faults'] = { intercept: null };
   const files = new Map<string, Buffer>();
   const proxy = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -80,7 +89,14 @@ export async function startHarness(options: { extraDocuments?: Record<string, st
       } catch {
         parsed = body.toString('utf8');
       }
-      requests.push({ method: req.method ?? 'GET', path: url, body: parsed });
+      const recorded = { method: req.method ?? 'GET', path: url, body: parsed };
+      requests.push(recorded);
+      const injected = faults.intercept?.(recorded) ?? null;
+      if (injected) {
+        res.writeHead(injected.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(injected.body));
+        return;
+      }
       const headers = { ...req.headers, host: `127.0.0.1:${String(twin.port)}` };
       const upstream = http.request({ host: '127.0.0.1', port: twin.port, method: req.method, path: url, headers }, (response) => {
         res.writeHead(response.statusCode ?? 502, response.headers);
@@ -106,7 +122,7 @@ export async function startHarness(options: { extraDocuments?: Record<string, st
     WITNESS_COOLDOWN_SECONDS: '30',
     ...options.env,
   };
-  return { twin, corpusDir, indexDir, logs: [], requests, bot: null, apiBase: env.DISCORD_API_BASE, filesBase: `http://127.0.0.1:${String(port)}/files/`, files, env };
+  return { faults, twin, corpusDir, indexDir, logs: [], requests, bot: null, apiBase: env.DISCORD_API_BASE, filesBase: `http://127.0.0.1:${String(port)}/files/`, files, env };
 }
 
 const twinProxies = new Map<DigitalDiscord, http.Server>();
