@@ -1,5 +1,6 @@
 /**
- * Kill -9 during ingest, at random points, many times. Each round starts `witness ingest`
+ * Kill -9 during ingest, at random points, many times (every third round inside the write
+ * phase, just after the new generation folder appears). Each round starts `witness ingest`
  * (alternately `--rebuild`, and a plain incremental ingest after a corpus change) on a private
  * copy of the corpus, SIGKILLs it after a random delay, then checks what the next start would
  * load: the last complete index (every file checksummed against its manifest, the passage
@@ -23,6 +24,10 @@ export interface KillReport {
   rounds: number;
   /** Rounds whose process was killed before it exited on its own. */
   killed: number;
+  /** Kills that landed after the new generation folder was created, i.e. while index files were being written. */
+  killedWhileWriting: number;
+  /** Most generation folders seen on disk after a round (a killed write leaves one until the next build). */
+  maxGenerationFolders: number;
   /** Rounds that finished before the kill landed. */
   finished: number;
   /** After a kill: the previous complete index was served. */
@@ -47,19 +52,43 @@ function seeded(seed: number): () => number {
   };
 }
 
-function runIngest(corpusDir: string, indexDir: string, rebuild: boolean, killAfterMs: number | null): Promise<{ killed: boolean; code: number | null }> {
+/** When to kill: after a delay, or a delay after a new generation folder appears (inside the write phase). */
+type KillAt = { afterMs: number } | { afterNewGenerationMs: number } | null;
+
+function generations(indexDir: string): string[] {
+  try {
+    return readdirSync(indexDir).filter((name) => name.startsWith('gen-'));
+  } catch {
+    return [];
+  }
+}
+
+function runIngest(corpusDir: string, indexDir: string, rebuild: boolean, killAt: KillAt): Promise<{ killed: boolean; code: number | null }> {
   return new Promise((resolve) => {
     const args = [...CLI, 'ingest', '--corpus', corpusDir, '--index', indexDir, ...(rebuild ? ['--rebuild'] : [])];
     const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: 'ignore', env: { ...process.env, WITNESS_LOG_LEVEL: 'silent' } });
     let killed = false;
-    const timer = killAfterMs === null ? null : setTimeout(() => {
+    const kill = (): void => {
       if (child.exitCode === null) {
         killed = true;
         child.kill('SIGKILL');
       }
-    }, killAfterMs);
+    };
+    let timer: NodeJS.Timeout | null = null;
+    let watcher: NodeJS.Timeout | null = null;
+    if (killAt && 'afterMs' in killAt) timer = setTimeout(kill, killAt.afterMs);
+    if (killAt && 'afterNewGenerationMs' in killAt) {
+      const before = new Set(generations(indexDir));
+      watcher = setInterval(() => {
+        if (generations(indexDir).some((name) => !before.has(name))) {
+          if (watcher) clearInterval(watcher);
+          timer = setTimeout(kill, killAt.afterNewGenerationMs);
+        }
+      }, 2);
+    }
     child.on('exit', (code) => {
       if (timer) clearTimeout(timer);
+      if (watcher) clearInterval(watcher);
       resolve({ killed, code });
     });
   });
@@ -83,7 +112,7 @@ export async function killIngestLoop(rounds: number, seed = 1, log: (line: strin
   const corpusDir = path.join(root, 'corpus');
   const indexDir = path.join(root, 'index');
   cpSync(path.join(PROJECT_ROOT, 'corpus'), corpusDir, { recursive: true });
-  const report: KillReport = { rounds, killed: 0, finished: 0, servedComplete: 0, noIndexYet: 0, failures: [], askChecks: 0, fullRunSeconds: 0, delaysMs: [] };
+  const report: KillReport = { rounds, killedWhileWriting: 0, maxGenerationFolders: 0, killed: 0, finished: 0, servedComplete: 0, noIndexYet: 0, failures: [], askChecks: 0, fullRunSeconds: 0, delaysMs: [] };
   try {
     // How long an uninterrupted rebuild takes here: the kills are spread over it.
     const probeIndex = path.join(root, 'probe-index');
@@ -105,13 +134,16 @@ export async function killIngestLoop(rounds: number, seed = 1, log: (line: strin
         appendFileSync(path.join(corpusDir, '003_4bbc032d74fe67a6.txt'), `\n\nAddendum ${String(round)}: the committee met again to review the witness statements from the old city.\n`);
         expectedNext++;
       }
-      // Half the kills anywhere in the run, half in its last quarter, where the index files are
-      // written and published; spread over how long the last uninterrupted run of this kind took.
+      // Every third round is killed inside the write phase: 0–60 ms after its new generation folder
+      // appears. The others anywhere in the run, spread over how long the last uninterrupted run of
+      // this kind took (half of them in its last quarter).
+      const inWrite = round % 3 === 2;
       const fraction = random() < 0.5 ? random() : 0.75 + random() * 0.25;
-      const delay = Math.round(fraction * (lastRunMs.get(rebuild) ?? report.fullRunSeconds * 1000));
+      const delay = inWrite ? Math.round(random() * 60) : Math.round(fraction * (lastRunMs.get(rebuild) ?? report.fullRunSeconds * 1000));
       report.delaysMs.push(delay);
       const roundStarted = performance.now();
-      const { killed } = await runIngest(corpusDir, indexDir, rebuild, delay);
+      const { killed } = await runIngest(corpusDir, indexDir, rebuild, inWrite ? { afterNewGenerationMs: delay } : { afterMs: delay });
+      if (inWrite && killed) report.killedWhileWriting++;
       if (!killed) lastRunMs.set(rebuild, performance.now() - roundStarted);
       if (killed) report.killed++;
       else report.finished++;
@@ -129,8 +161,9 @@ export async function killIngestLoop(rounds: number, seed = 1, log: (line: strin
       } else {
         report.failures.push(`round ${String(round)}: ${loaded.reason}`);
       }
-      const generations = existsSync(indexDir) ? readdirSync(indexDir).filter((name) => name.startsWith('gen-')).length : 0;
-      log(`round ${String(round + 1)}/${String(rounds)}: ${rebuild ? 'rebuild' : 'incremental'}, kill after ${String(delay)} ms -> ${killed ? 'killed' : 'finished first'}; load: ${loaded.ok ? `complete index (${String(loaded.index.manifest.chunkCount)} passages)` : loaded.reason}; ${String(generations)} generation folder(s) on disk`);
+      const generationCount = existsSync(indexDir) ? generations(indexDir).length : 0;
+      report.maxGenerationFolders = Math.max(report.maxGenerationFolders, generationCount);
+      log(`round ${String(round + 1)}/${String(rounds)}: ${rebuild ? 'rebuild' : 'incremental'}, kill ${String(delay)} ms after ${inWrite ? 'the new generation folder appeared' : 'start'} -> ${killed ? 'killed' : 'finished first'}; load: ${loaded.ok ? `complete index (${String(loaded.index.manifest.chunkCount)} passages)` : loaded.reason}; ${String(generationCount)} generation folder(s) on disk`);
       if ((round + 1) % 10 === 0 || round === rounds - 1) {
         const problem = askWorks(corpusDir, indexDir);
         report.askChecks++;
