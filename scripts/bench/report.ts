@@ -30,7 +30,7 @@ const chartPath = process.argv.find((arg) => arg.endsWith('.svg'));
 const results = files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as Result);
 const size = (r: Result): number => r.corpus?.passages ?? r.vectors ?? 0;
 results.sort((a, b) => size(a) - size(b));
-const f = (value: number | undefined, digits = 1): string => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
+const f = (value: number | null | undefined, digits = 1): string => (value === undefined || value === null || Number.isNaN(value) ? '–' : value.toFixed(digits));
 
 const libraries = results.filter((r) => r.corpus);
 const lines: string[] = [];
