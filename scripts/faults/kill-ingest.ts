@@ -16,6 +16,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { loadIndex } from '../../src/store/index-store.js';
+import { seededRandom } from '../bench/measure.js';
 
 const MODEL = 'Xenova/bge-small-en-v1.5';
 const CLI = ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli.ts')];
@@ -39,17 +40,6 @@ export interface KillReport {
   askChecks: number;
   fullRunSeconds: number;
   delaysMs: number[];
-}
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** When to kill: after a delay, or a delay after a new generation folder appears (inside the write phase). */
@@ -107,7 +97,7 @@ function askWorks(corpusDir: string, indexDir: string): string | null {
 }
 
 export async function killIngestLoop(rounds: number, seed = 1, log: (line: string) => void = () => undefined): Promise<KillReport> {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const root = mkdtempSync(path.join(tmpdir(), 'witness-kill-'));
   const corpusDir = path.join(root, 'corpus');
   const indexDir = path.join(root, 'index');
