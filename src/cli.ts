@@ -49,8 +49,7 @@ function describeIngest(report: IngestReport): string {
   return parts.join('\n');
 }
 
-async function open(flags: CommonFlags, rebuild = false): Promise<Witness> {
-  const config = configFrom(flags);
+async function open(config: CoreConfig, rebuild = false): Promise<Witness> {
   const logger = createLogger(config.logLevel, 'witness-cli');
   const progress = terminalProgress('Embedding');
   return openWitness(config, logger, { rebuild, ...(progress ? { progress } : {}) });
@@ -79,7 +78,7 @@ export function buildProgram(): Command {
   addCommonOptions(program.command('ingest').description('build or update the index from the corpus folder'))
     .option('--rebuild', 'ignore the existing index and embed everything again')
     .action(async (flags: CommonFlags & { rebuild?: boolean }) => {
-      const witness = await open(flags, flags.rebuild ?? false);
+      const witness = await open(configFrom(flags), flags.rebuild ?? false);
       console.log(describeIngest(witness.report));
     });
 
@@ -89,7 +88,7 @@ export function buildProgram(): Command {
     .option('--json', 'one JSON object per question on stdout')
     .addOption(new Option('--mode <mode>', 'retrieval mode').choices(['hybrid', 'dense', 'lexical']).default('hybrid'))
     .action(async (words: string[], flags: CommonFlags & { k: number; json?: boolean; mode: RetrievalMode }) => {
-      const witness = await open(flags);
+      const witness = await open(configFrom(flags));
       if (!witness.report.upToDate) process.stderr.write(`${describeIngest(witness.report)}\n`);
       const answerOne = async (question: string): Promise<void> => {
         const answer = await witness.answerer.ask(question, { k: flags.k, mode: flags.mode });
@@ -124,8 +123,8 @@ export function buildProgram(): Command {
       const questions = await readEvalSet(file).catch((error: Error) => {
         throw new UsageError(error.message);
       });
-      const witness = await open(flags);
       const config = configFrom(flags);
+      const witness = await open(config);
       const modes: RetrievalMode[] = flags.mode ? [flags.mode] : ['lexical', 'dense', 'hybrid'];
       const runs = [];
       for (const mode of modes) runs.push(await runEval(witness.answerer, config.corpusDir, questions, mode, flags.k));

@@ -1,3 +1,4 @@
+import { foldPunctuation } from '../library/normalize.js';
 import type { Span } from '../library/types.js';
 import type { StoredDocument } from '../store/index-format.js';
 import type { Citation } from './answer-types.js';
@@ -21,14 +22,7 @@ const WHITESPACE = /\s/u;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 function foldChar(char: string): string {
-  return char
-    .normalize('NFKD')
-    .replace(/[\u2018\u2019\u201A\u201B\u2032]/gu, "'")
-    .replace(/[\u201C\u201D\u201E\u201F\u2033]/gu, '"')
-    .replace(/[\u2010-\u2015\u2212]/gu, '-')
-    .replace(/\u2026/gu, '...')
-    .replace(/[\u200B-\u200D\u2060\uFEFF]/gu, '')
-    .toLowerCase();
+  return foldPunctuation(char.normalize('NFKD')).toLowerCase();
 }
 
 export function foldText(text: string): FoldedText {

@@ -21,7 +21,6 @@ export class Library {
   readonly documents: StoredDocument[];
   readonly vectors: VectorIndex;
   readonly lexical: LexicalIndex;
-  readonly modelId: string;
   readonly dimension: number;
   private readonly table: QuantizedVectors;
   private readonly bySourceId: Map<string, StoredDocument>;
@@ -29,7 +28,6 @@ export class Library {
   constructor(stored: StoredIndex) {
     this.documents = stored.documents;
     this.vectors = stored.vectors;
-    this.modelId = stored.manifest.modelId;
     this.lexical = loadLexicalIndex(stored.lexicalJson);
     this.dimension = stored.manifest.dimension;
     this.table = stored.table;

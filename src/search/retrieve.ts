@@ -7,9 +7,7 @@ export interface Candidate {
   passage: Passage;
   /** Cosine similarity between the question and the passage. */
   dense: number;
-  denseRank: number | null;
   lexical: number;
-  lexicalRank: number | null;
   /** The ranking score for this mode. */
   score: number;
 }
@@ -37,7 +35,7 @@ export function retrieve(
   const candidate = (id: number): Candidate => {
     let found = byId.get(id);
     if (!found) {
-      found = { passage: library.passages[id] as Passage, dense: Number.NaN, denseRank: null, lexical: 0, lexicalRank: null, score: 0 };
+      found = { passage: library.passages[id] as Passage, dense: Number.NaN, lexical: 0, score: 0 };
       byId.set(id, found);
     }
     return found;
@@ -47,19 +45,12 @@ export function retrieve(
     // ef 128: recall@10 0.98 on the State of the Union passages (BENCHMARKS.md) for about 0.3 ms.
     library.vectors.setEf(Math.max(128, limit));
     const { neighbors, distances } = library.vectors.searchKnn(Array.from(queryVector), limit);
-    const ranked = neighbors.map((id, i) => ({ id, similarity: 1 - (distances[i] as number) })).sort((a, b) => b.similarity - a.similarity);
-    ranked.forEach(({ id, similarity }, rank) => {
-      const found = candidate(id);
-      found.dense = similarity;
-      found.denseRank = rank;
+    neighbors.forEach((id, i) => {
+      candidate(id).dense = 1 - (distances[i] as number);
     });
   }
   if (mode !== 'dense') {
-    searchLexical(library.lexical, question, limit).forEach(({ id, score }, rank) => {
-      const found = candidate(id);
-      found.lexical = score;
-      found.lexicalRank = rank;
-    });
+    for (const { id, score } of searchLexical(library.lexical, question, limit)) candidate(id).lexical = score;
   }
   const pool = [...byId.values()];
   for (const found of pool) {
