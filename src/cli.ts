@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { formatAnswer, answerJson } from './cli/format-answer.js';
 import { formatEvalTable, formatMisses } from './cli/format-eval.js';
 import { terminalProgress } from './cli/progress.js';
+import { staleBuildWarning } from './cli/stale-build.js';
 import { ConfigError, loadCoreConfig, type CoreConfig } from './config.js';
 import { ModelLoadError } from './embed/embedder.js';
 import { readEvalSet } from './eval/eval-set.js';
@@ -141,6 +142,8 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  const stale = staleBuildWarning(import.meta.url);
+  if (stale) process.stderr.write(`warning: ${stale}\n`);
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

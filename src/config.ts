@@ -2,8 +2,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
-/** The project root: defaults are relative to the checkout, not to the shell's working folder. */
+/**
+ * The root the running code lives in: the checkout when run from TypeScript (tsx, vitest),
+ * `dist/` when run as compiled JavaScript (`npm run build`). Compiled command modules are under it.
+ */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The checkout: defaults are relative to it, not to the shell's working folder (nor to `dist/`). */
+export const CHECKOUT_ROOT =
+  import.meta.url.endsWith('.js') && path.basename(PROJECT_ROOT) === 'dist' ? path.dirname(PROJECT_ROOT) : PROJECT_ROOT;
 
 const booleanFromEnv = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
@@ -13,10 +20,10 @@ const positiveInt = z.coerce.number().int().positive();
 
 /** Every setting of Witness's core, with its environment variable and default. */
 export const CoreConfigSchema = z.object({
-  corpusDir: z.string().min(1).default(path.join(PROJECT_ROOT, 'corpus')).transform((dir) => path.resolve(dir)),
-  indexDir: z.string().min(1).default(path.join(PROJECT_ROOT, 'index')).transform((dir) => path.resolve(dir)),
+  corpusDir: z.string().min(1).default(path.join(CHECKOUT_ROOT, 'corpus')).transform((dir) => path.resolve(dir)),
+  indexDir: z.string().min(1).default(path.join(CHECKOUT_ROOT, 'index')).transform((dir) => path.resolve(dir)),
   modelId: z.string().min(1).default('Xenova/bge-small-en-v1.5'),
-  modelDir: z.string().min(1).default(path.join(PROJECT_ROOT, 'models')).transform((dir) => path.resolve(dir)),
+  modelDir: z.string().min(1).default(path.join(CHECKOUT_ROOT, 'models')).transform((dir) => path.resolve(dir)),
   allowRemoteModels: booleanFromEnv.default(false),
   maxFileBytes: positiveInt.default(10 * 1024 * 1024),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
