@@ -2,6 +2,7 @@ import type { Embedder } from '../embed/embedder.js';
 import type { Logger } from '../log.js';
 import { hashBytes, readLibrary } from '../library/read-library.js';
 import { prepareDocument } from '../library/prepare-document.js';
+import { CHUNKING_VERSION } from '../library/parse-document.js';
 import type { SkippedFile } from '../library/types.js';
 import { buildLexicalIndex } from '../search/lexical-index.js';
 import type { StoredDocument } from '../store/index-format.js';
@@ -50,9 +51,13 @@ export interface IngestReport {
 export const HNSW_M = 16;
 export const HNSW_EF_CONSTRUCTION = 200;
 
-/** What a document looks like to the index: its bytes and its sidecar, so either change triggers work. */
+/**
+ * What a document looks like to the index: its bytes, its sidecar and the chunking rules, so a
+ * change to any of them triggers work.
+ */
 function fingerprint(hash: string, sidecar: string | undefined): string {
-  return sidecar === undefined ? hash : `${hash}+${hashBytes(sidecar)}`;
+  const content = sidecar === undefined ? hash : `${hash}+${hashBytes(sidecar)}`;
+  return `${content}/c${CHUNKING_VERSION}`;
 }
 
 function sameCorpus(a: Record<string, string>, b: Record<string, string>): boolean {

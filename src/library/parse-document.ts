@@ -2,6 +2,7 @@ import { classifyLine, METADATA_PATTERNS, type LineKind } from './boilerplate.js
 import { parseStatedDate } from './dates.js';
 import type { MetaOverrides } from './meta-overrides.js';
 import { comparisonKey, wordCount } from './normalize.js';
+import { groupQuotedSpeech } from './quoted-speech.js';
 import { blockSpans, sentenceSpans, sliceOf } from './spans.js';
 import type { ChunkSpan, DocumentMeta, Span } from './types.js';
 
@@ -16,6 +17,13 @@ export interface ChunkingOptions {
 const MIN_PASSAGE_WORDS = 4;
 /** Repeated lines shorter than this are kept: short lines repeat legitimately ("Yes."). */
 const MIN_DUPLICATE_LINE_WORDS = 6;
+
+/**
+ * Bumped whenever the same file would be cut into different passages or sentences, so an
+ * index built by an older version is brought up to date (its vectors are reused by text).
+ * 2: sentences of one quotation are kept together (quoted-speech.ts).
+ */
+export const CHUNKING_VERSION = 2;
 
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
 
@@ -141,7 +149,7 @@ export function parseDocument(
       if (wordCount(value) < MIN_PASSAGE_WORDS || seenPassages.has(key)) continue;
       seenPassages.add(key);
       paragraph++;
-      for (const sentences of splitLongPassage(text, passage, sentenceSpans(text, passage), options)) {
+      for (const sentences of splitLongPassage(text, passage, groupQuotedSpeech(text, passage, sentenceSpans(text, passage)), options)) {
         const first = sentences[0] as Span;
         const last = sentences[sentences.length - 1] as Span;
         chunks.push({ paragraph, start: first.start, end: last.end, sentences });
