@@ -362,6 +362,145 @@ def faiss_peer(vectors, queries, meta: dict, threads: int) -> tuple[dict, dict]:
     return figures, {"faissOmp": faiss.omp_get_max_threads()}
 
 
+# ---------------------------------------------------------------- serve (vector sweep)
+
+
+def current_rss_bytes() -> int | None:
+    """Resident memory now (not the peak), so the cost of one index can be taken as a difference."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class SweepPeer:
+    """FAISS side of scripts/bench/vector-bench.ts's sweep, driven one JSON line at a time.
+
+    The Node process builds hnswlib-node and FAISS indexes over the same vectors and asks for
+    one timed pass at a time, alternating the two, so whatever else runs on the machine slows
+    both alike. Each reply is one JSON line on stdout; nothing else is ever printed there.
+    """
+
+    def __init__(self, work: Path) -> None:
+        import faiss
+        import numpy as np
+
+        self.faiss = faiss
+        self.np = np
+        self.work = work
+        self.vectors = None
+        self.queries = None
+        self.rows = []
+        self.truth = None
+        self.k = 10
+        self.index = None
+
+    def load(self, request: dict) -> dict:
+        n, q, dim = int(request["n"]), int(request["q"]), int(request["dim"])
+        self.k = int(request.get("k", 10))
+        self.vectors = read_matrix(self.work, "vectors.f32", n, dim)
+        self.queries = read_matrix(self.work, "queries.f32", q, dim)
+        self.rows = [self.queries[i : i + 1] for i in range(q)]
+        return {
+            "versions": versions(),
+            "machine": {"cpu": cpu_model(), "cores": core_count(), "platform": platform.platform()},
+            "compileOptions": self.faiss.get_compile_options().strip(),
+        }
+
+    def exact(self, request: dict) -> dict:
+        """Ground truth from IndexFlatIP (written to truth.i32 for Node), and exact search timings."""
+        faiss, np = self.faiss, self.np
+        flat = faiss.IndexFlatIP(self.vectors.shape[1])
+        flat.add(self.vectors)
+        faiss.omp_set_num_threads(max(1, core_count()))
+        distances, truth = flat.search(self.queries, self.k)
+        self.truth = truth
+        truth.astype("<i4").tofile(self.work / "truth.i32")
+        distances.astype("<f4").tofile(self.work / "truth-scores.f32")
+        figures: dict = {}
+        sample = self.rows[: int(request.get("singleQueries", 100))]
+        for threads in request.get("threads", [1]):
+            faiss.omp_set_num_threads(threads)
+            begin, cpu = time.perf_counter(), time.process_time()
+            flat.search(self.queries, self.k)
+            batch = time.perf_counter() - begin
+            batch_cpu = time.process_time() - cpu
+            entry = {"batchSeconds": batch, "batchCpuSeconds": batch_cpu, "qpsBatch": len(self.rows) / batch}
+            if threads == 1:
+                begin = time.perf_counter()
+                for one in sample:
+                    flat.search(one, self.k)
+                single = time.perf_counter() - begin
+                entry.update({"singleQueries": len(sample), "singleSeconds": single, "qpsSingle": len(sample) / single})
+            figures[str(threads)] = entry
+        del flat
+        return {"exact": figures}
+
+    def build(self, request: dict) -> dict:
+        faiss = self.faiss
+        self.index = None  # free the previous graph before measuring the next one
+        threads = int(request.get("threads", 1))
+        faiss.omp_set_num_threads(threads)
+        before = current_rss_bytes()
+        index = faiss.IndexHNSWFlat(self.vectors.shape[1], int(request["m"]), faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = int(request["efConstruction"])
+        begin, cpu = time.perf_counter(), time.process_time()
+        index.add(self.vectors)
+        seconds, cpu_seconds = time.perf_counter() - begin, time.process_time() - cpu
+        after = current_rss_bytes()
+        size = int(faiss.serialize_index(index).size)
+        self.index = index
+        return {
+            "buildSeconds": seconds,
+            "buildCpuSeconds": cpu_seconds,
+            "buildThreads": threads,
+            "indexBytes": size,
+            "bytesPerVector": size / self.vectors.shape[0],
+            "rssDeltaBytes": None if before is None or after is None else after - before,
+            "maxLevel": int(index.hnsw.max_level),
+        }
+
+    def search(self, request: dict) -> dict:
+        """One timed pass over every query: `single` = one search() call per query, `batch` = one call for all."""
+        faiss = self.faiss
+        if self.index is None or self.truth is None:
+            raise RuntimeError("search before build/exact")
+        threads = int(request.get("threads", 1))
+        faiss.omp_set_num_threads(threads)
+        self.index.hnsw.efSearch = int(request["ef"])
+        k = self.k
+        begin, cpu = time.perf_counter(), time.process_time()
+        if request.get("mode", "single") == "single":
+            found = [self.index.search(one, k)[1][0] for one in self.rows]
+        else:
+            found = self.index.search(self.queries, k)[1]
+        seconds, cpu_seconds = time.perf_counter() - begin, time.process_time() - cpu
+        return {"seconds": seconds, "cpuSeconds": cpu_seconds, "qps": len(self.rows) / seconds, "recall": recall(found, self.truth, k)}
+
+
+def serve(work: Path) -> int:
+    """Answers JSON-line requests from stdin (see SweepPeer) until {"op": "quit"} or end of input."""
+    peer = SweepPeer(work)
+    handlers = {"load": peer.load, "exact": peer.exact, "build": peer.build, "search": peer.search}
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            if request.get("op") == "quit":
+                break
+            handler = handlers.get(request.get("op"))
+            if handler is None:
+                raise RuntimeError(f"unknown op {request.get('op')!r}")
+            reply = {"ok": True, **handler(request)}
+        except (InputError, RuntimeError, KeyError, ValueError) as error:
+            reply = {"ok": False, "error": f"{type(error).__name__}: {error}"}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -416,7 +555,19 @@ def run(argv: list[str] | None) -> int:
     parser.add_argument("--skip-embedding", action="store_true", help="do not run the sentence-transformers peer")
     parser.add_argument("--skip-faiss", action="store_true", help="do not run the FAISS peer")
     parser.add_argument("--threads", type=int, default=0, help="torch and FAISS threads (default: one per core)")
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="answer FAISS requests from scripts/bench/vector-bench.ts on stdin/stdout (the interleaved sweep) instead",
+    )
     args = parser.parse_args(argv)
+    if args.serve:
+        if not args.work.is_dir():
+            log(f"peers.py: --work {args.work} is not a directory")
+            return 2
+        import faiss  # noqa: F401  (fail with exit 3 now rather than on the first request)
+
+        return serve(args.work)
 
     work: Path = args.work
     output = work / "peers.json"

@@ -27,7 +27,10 @@ interface Result {
 
 const files = process.argv.slice(2).filter((arg) => arg.endsWith('.json'));
 const chartPath = process.argv.find((arg) => arg.endsWith('.svg'));
-const results = files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as Result);
+const parsed = files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as Result | VectorSweep);
+// Sweeps (scripts/bench/vector-bench.ts) have their own tables, at the end.
+const sweeps = parsed.filter((r): r is VectorSweep => (r as Partial<VectorSweep>).kind === 'vector-sweep');
+const results = parsed.filter((r): r is Result => (r as Partial<VectorSweep>).kind !== 'vector-sweep');
 const size = (r: Result): number => r.corpus?.passages ?? r.vectors ?? 0;
 results.sort((a, b) => size(a) - size(b));
 const f = (value: number | null | undefined, digits = 1): string => (value === undefined || value === null || Number.isNaN(value) ? '–' : value.toFixed(digits));
@@ -47,6 +50,7 @@ lines.push('|---|---|---|' + (results[0]?.hnsw.sweep.map(() => '---').join('|') 
 for (const r of results) {
   lines.push(`| ${String(size(r))} (${r.library}) | ${f(r.hnsw.buildSeconds, 2)} | ${f(r.hnsw.exact.msPerQuery, 2)} | ${r.hnsw.sweep.map((s) => `${s.recallAt10.toFixed(3)} / ${s.qps.toFixed(0)}`).join(' | ')} | ${f(r.benchPeakRssMB, 0)} |`);
 }
+for (const sweep of sweeps) lines.push('', ...sweepTables(sweep));
 process.stdout.write(`${lines.join('\n')}\n`);
 
 if (chartPath) {
@@ -97,4 +101,125 @@ if (chartPath) {
   ].join('\n');
   writeFileSync(chartPath, `${svg}\n`);
   process.stderr.write(`wrote ${path.relative(process.cwd(), chartPath)}\n`);
+}
+
+// ------------------------------------------------------------------ vector sweeps
+
+interface Spread {
+  runs: number[];
+  median: number;
+  min: number;
+  max: number;
+  cpuMedian?: number;
+}
+interface SweepPoint {
+  efSearch: number;
+  hnswlib: { recallAt10: number; single: Spread; twoThreads?: Spread };
+  variants?: Record<string, { recallAt10: number; single: Spread }>;
+  faiss?: { recallAt10: number; single: Spread; batchOneThread: Spread; batchTwoThreads?: Spread };
+}
+interface AtRecall {
+  target: number;
+  hnswlib: { qps: number | null; qpsTwoThreads: number | null; firstEf: number | null };
+  variants?: Record<string, { qps: number | null; firstEf: number | null; ratio: number | null }>;
+  faiss?: { qps: number | null; qpsBatchOneThread: number | null; qpsTwoThreads: number | null; firstEf: number | null };
+  ratio?: number | null;
+  ratioTwoThreads?: number | null;
+}
+interface SweepConfig {
+  m: number;
+  efConstruction: number;
+  hnswlib: { buildSeconds: number; buildCpuSeconds: number; bytesPerVectorFile: number; bytesPerVectorRss: number | null };
+  faiss?: { buildSeconds: number; buildCpuSeconds: number; buildThreads: number; bytesPerVector: number; rssDeltaBytes: number | null };
+  sweep: SweepPoint[];
+  atRecall: AtRecall[];
+  loadAverage: number[];
+}
+interface VectorSweep {
+  kind: 'vector-sweep';
+  library: string;
+  vectors: number;
+  queries: number;
+  repeats: number;
+  machine: { loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  exact: { jsMsPerQuery: number; faiss: Record<string, { qpsBatch: number; qpsSingle?: number }> | null };
+  configs: SweepConfig[];
+  complete: boolean;
+  wallSeconds: number;
+}
+
+// Function declarations (hoisted): the tables above call sweepTables before this point is reached.
+function qps(value: number | null | undefined): string {
+  return value === null || value === undefined ? '–' : value.toFixed(0);
+}
+function ratio(value: number | null | undefined): string {
+  return value === null || value === undefined ? '–' : `${value.toFixed(2)}×`;
+}
+function withSpread(s: Spread | undefined): string {
+  return s ? `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})` : '–';
+}
+
+/** Markdown tables for one sweep: builds and memory, QPS at equal recall, and the full ef sweep of each configuration. */
+function sweepTables(sweep: VectorSweep): string[] {
+  const out: string[] = [];
+  const variantNames = [...new Set(sweep.configs.flatMap((c) => c.sweep.flatMap((p) => Object.keys(p.variants ?? {}))))];
+  const hasFaiss = sweep.configs.some((c) => c.faiss);
+  out.push(
+    `**${sweep.library}**: ${sweep.vectors.toLocaleString('en-US')} vectors, ${sweep.queries.toLocaleString('en-US')} queries, ${String(sweep.repeats)} timed passes per setting; ` +
+      `load average ${sweep.machine.loadAverageAtStart.join(' / ')} at the start, ${sweep.machine.loadAverageAtEnd.join(' / ')} at the end; ${(sweep.wallSeconds / 60).toFixed(0)} min` +
+      (sweep.complete ? '' : ' (incomplete: the run stopped early)'),
+  );
+  const exactFaiss = sweep.exact.faiss?.['1'];
+  out.push('');
+  out.push(
+    `Exact top 10: JavaScript scan ${sweep.exact.jsMsPerQuery.toFixed(1)} ms/query` +
+      (exactFaiss ? `; FAISS IndexFlatIP ${qps(exactFaiss.qpsSingle)} QPS one query per call, ${qps(exactFaiss.qpsBatch)} QPS batched (1 thread)` : '') +
+      (sweep.exact.faiss?.['2'] ? `, ${qps(sweep.exact.faiss['2'].qpsBatch)} QPS batched (2 threads)` : '') +
+      '.',
+  );
+  out.push('');
+  out.push('| M | efConstruction | hnswlib-node build s (CPU s) | FAISS build s (CPU s), threads | hnswlib-node B/vector (file / RSS) | FAISS B/vector (serialised) |');
+  out.push('|---|---|---|---|---|---|');
+  for (const c of sweep.configs) {
+    out.push(
+      `| ${String(c.m)} | ${String(c.efConstruction)} | ${f(c.hnswlib.buildSeconds)} (${f(c.hnswlib.buildCpuSeconds)}) | ` +
+        `${c.faiss ? `${f(c.faiss.buildSeconds)} (${f(c.faiss.buildCpuSeconds)}), ${String(c.faiss.buildThreads)}` : '–'} | ` +
+        `${f(c.hnswlib.bytesPerVectorFile, 0)} / ${f(c.hnswlib.bytesPerVectorRss, 0)} | ${f(c.faiss?.bytesPerVector, 0)} |`,
+    );
+  }
+  out.push('');
+  const variantHeads = variantNames.map((name) => ` hnswlib-node ${name} QPS (÷ FAISS) |`).join('');
+  out.push(
+    `| M / efC | recall@10 | hnswlib-node ef, QPS |${variantHeads}${hasFaiss ? ' FAISS ef, QPS | ratio (1 thread) | 2 threads: hnswlib-node / FAISS QPS | ratio (2 threads) | FAISS batch, 1 thread |' : ''}`,
+  );
+  out.push(`|---|---|---|${variantNames.map(() => '---|').join('')}${hasFaiss ? '---|---|---|---|---|' : ''}`);
+  for (const c of sweep.configs) {
+    for (const a of c.atRecall) {
+      const variants = variantNames.map((name) => ` ${qps(a.variants?.[name]?.qps)} (${ratio(a.variants?.[name]?.ratio)}) |`).join('');
+      out.push(
+        `| ${String(c.m)} / ${String(c.efConstruction)} | ${a.target.toFixed(3)} | ≤${String(a.hnswlib.firstEf ?? '–')}, ${qps(a.hnswlib.qps)} |${variants}` +
+          (a.faiss
+            ? ` ≤${String(a.faiss.firstEf ?? '–')}, ${qps(a.faiss.qps)} | **${ratio(a.ratio)}** | ${qps(a.hnswlib.qpsTwoThreads)} / ${qps(a.faiss.qpsTwoThreads)} | ${ratio(a.ratioTwoThreads)} | ${qps(a.faiss.qpsBatchOneThread)} |`
+            : ''),
+      );
+    }
+  }
+  for (const c of sweep.configs) {
+    out.push('');
+    out.push(`M ${String(c.m)}, efConstruction ${String(c.efConstruction)}: QPS median (min–max) over ${String(sweep.repeats)} passes, one query per call, 1 thread unless marked`);
+    out.push('');
+    out.push(
+      `| ef | hnswlib-node recall@10 | hnswlib-node QPS |${variantNames.map((name) => ` ${name} QPS |`).join('')} hnswlib-node 2 threads |${hasFaiss ? ' FAISS recall@10 | FAISS QPS | FAISS batch 1 thread | FAISS batch 2 threads | ratio at this ef |' : ''}`,
+    );
+    out.push(`|---|---|---|${variantNames.map(() => '---|').join('')}---|${hasFaiss ? '---|---|---|---|---|' : ''}`);
+    for (const p of c.sweep) {
+      out.push(
+        `| ${String(p.efSearch)} | ${p.hnswlib.recallAt10.toFixed(4)} | ${withSpread(p.hnswlib.single)} |${variantNames.map((name) => ` ${withSpread(p.variants?.[name]?.single)} |`).join('')} ${withSpread(p.hnswlib.twoThreads)} |` +
+          (p.faiss
+            ? ` ${p.faiss.recallAt10.toFixed(4)} | ${withSpread(p.faiss.single)} | ${withSpread(p.faiss.batchOneThread)} | ${withSpread(p.faiss.batchTwoThreads)} | ${ratio(p.hnswlib.single.median / p.faiss.single.median)} |`
+            : ''),
+      );
+    }
+  }
+  return out;
 }

@@ -1,3 +1,13 @@
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { Command, InvalidArgumentError } from 'commander';
 import hnswlib from 'hnswlib-node';
 import { seededRandom } from './measure.js';
 
@@ -102,4 +112,646 @@ export function benchHnsw(set: VectorSet, queries: VectorSet, efs: number[], m =
     exact: { qps: queries.count / exactSeconds, msPerQuery: (exactSeconds * 1000) / queries.count },
     sweep,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parameter sweep: hnswlib-node against FAISS (HNSW and exact) on the same vectors, in one run.
+//
+//   npx tsx scripts/bench/vector-bench.ts --n 100000 --python /tmp/bench-venv/bin/python --out bench-results/synthetic-100k-sweep.json
+//
+// The FAISS side is scripts/bench/peers.py --serve, a long-lived Python process answering one JSON
+// line per request. For every (M, efConstruction) both libraries build an index over the same
+// vectors, then each timed pass over all queries alternates between them (hnswlib first on even
+// repeats, FAISS first on odd ones), so whatever else runs on the machine slows both alike.
+
+const PACKAGE_ROOT = path.resolve(import.meta.dirname, '../..');
+const localRequire = createRequire(import.meta.url);
+
+interface HnswModule {
+  HierarchicalNSW: typeof HierarchicalNSW;
+}
+
+export interface Spread {
+  /** Queries per second of each timed pass, in the order they ran. */
+  runs: number[];
+  median: number;
+  min: number;
+  max: number;
+  /** Queries per second from the CPU time the process got (less sensitive to other jobs taking the core). */
+  cpuMedian?: number;
+}
+
+export interface SweepPoint {
+  efSearch: number;
+  hnswlib: { recallAt10: number; single: Spread; twoThreads?: Spread };
+  /** Other builds of hnswlib-node (e.g. compiled for AVX2) searching the very same index file, single-threaded. */
+  variants?: Record<string, { recallAt10: number; single: Spread }>;
+  faiss?: { recallAt10: number; single: Spread; batchOneThread: Spread; batchTwoThreads?: Spread };
+}
+
+export interface AtRecall {
+  target: number;
+  /** Queries per second at exactly the target recall, interpolated (log QPS, linear in recall) between the two efs around it. */
+  hnswlib: { qps: number | null; qpsTwoThreads: number | null; firstEf: number | null };
+  variants?: Record<string, { qps: number | null; firstEf: number | null; ratio: number | null }>;
+  faiss?: { qps: number | null; qpsBatchOneThread: number | null; qpsTwoThreads: number | null; firstEf: number | null };
+  /** hnswlib-node single-query QPS over FAISS single-query QPS (1 thread each). */
+  ratio?: number | null;
+  /** hnswlib-node with 2 worker threads over FAISS batch search with 2 OpenMP threads. */
+  ratioTwoThreads?: number | null;
+}
+
+export interface SweepConfig {
+  m: number;
+  efConstruction: number;
+  hnswlib: { buildSeconds: number; buildCpuSeconds: number; indexFileBytes: number; bytesPerVectorFile: number; loadedRssBytes: number | null; bytesPerVectorRss: number | null };
+  faiss?: { buildSeconds: number; buildCpuSeconds: number; buildThreads: number; indexBytes: number; bytesPerVector: number; rssDeltaBytes: number | null };
+  sweep: SweepPoint[];
+  atRecall: AtRecall[];
+  loadAverage: number[];
+}
+
+export function spread(runs: number[], cpuRuns?: number[]): Spread {
+  const middle = (values: number[]): number => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const half = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? (sorted[half] as number) : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
+  };
+  const result: Spread = { runs, median: middle(runs), min: Math.min(...runs), max: Math.max(...runs) };
+  if (cpuRuns && cpuRuns.length > 0) result.cpuMedian = middle(cpuRuns);
+  return result;
+}
+
+/** QPS at `target` recall on a recall/QPS curve (points in ef order): log-linear interpolation between the efs around it. */
+export function qpsAtRecall(points: { recall: number; qps: number; ef: number }[], target: number): { qps: number | null; firstEf: number | null } {
+  const index = points.findIndex((p) => p.recall >= target);
+  if (index < 0) return { qps: null, firstEf: null };
+  const hit = points[index] as { recall: number; qps: number; ef: number };
+  const before = points[index - 1];
+  if (!before || hit.recall === before.recall || before.recall >= target) return { qps: hit.qps, firstEf: hit.ef };
+  const t = (target - before.recall) / (hit.recall - before.recall);
+  return { qps: Math.exp(Math.log(before.qps) + t * (Math.log(hit.qps) - Math.log(before.qps))), firstEf: hit.ef };
+}
+
+function recallOf(found: number[][], truth: Int32Array, k: number): number {
+  let hits = 0;
+  found.forEach((neighbors, q) => {
+    const expected = new Set(truth.subarray(q * k, (q + 1) * k));
+    hits += neighbors.filter((id) => expected.has(id)).length;
+  });
+  return hits / (found.length * k);
+}
+
+function loadAverage(): number[] {
+  return loadavg().map((value) => Math.round(value * 100) / 100);
+}
+
+const log = (message: string): void => {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+};
+
+/** scripts/bench/peers.py --serve: one JSON request per line on stdin, one reply per line on stdout. */
+class FaissPeer {
+  private readonly child: ChildProcessByStdio<Writable, Readable, null>;
+  private readonly waiting: ((line: string) => void)[] = [];
+  private exited: string | null = null;
+
+  constructor(python: string, work: string) {
+    this.child = spawn(python, [path.join(import.meta.dirname, 'peers.py'), '--serve', '--work', work], { stdio: ['pipe', 'pipe', 'inherit'] });
+    createInterface({ input: this.child.stdout }).on('line', (line) => this.waiting.shift()?.(line));
+    this.child.on('exit', (code) => {
+      this.exited = `the FAISS peer exited with ${String(code)} (see scripts/bench/README.md)`;
+      for (const resolve of this.waiting.splice(0)) resolve(JSON.stringify({ ok: false, error: this.exited }));
+    });
+  }
+
+  request<T>(body: Record<string, unknown>): Promise<T> {
+    if (this.exited) return Promise.reject(new Error(this.exited));
+    return new Promise((resolve, reject) => {
+      this.waiting.push((line) => {
+        const { ok, error, ...reply } = JSON.parse(line) as { ok: boolean; error?: string } & Record<string, unknown>;
+        if (ok) resolve(reply as T);
+        else reject(new Error(`FAISS peer: ${error ?? 'failed'}`));
+      });
+      this.child.stdin.write(`${JSON.stringify(body)}\n`);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.exited) return;
+    const done = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.stdin.end(`${JSON.stringify({ op: 'quit' })}\n`);
+    await done;
+  }
+}
+
+// Runs in each worker thread: loads a copy of the index from disk and answers timed passes.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { HierarchicalNSW } = require(workerData.module);
+const index = new HierarchicalNSW('cosine', workerData.dimension);
+index.readIndexSync(workerData.file);
+const rows = [];
+for (let q = 0; q * workerData.dimension < workerData.queries.length; q++) {
+  rows.push(Array.from(workerData.queries.subarray(q * workerData.dimension, (q + 1) * workerData.dimension)));
+}
+parentPort.postMessage({ ready: true });
+parentPort.on('message', ({ ef, k }) => {
+  index.setEf(ef);
+  const begin = performance.now();
+  for (const row of rows) index.searchKnn(row, k);
+  parentPort.postMessage({ seconds: (performance.now() - begin) / 1000 });
+});
+`;
+
+/** Several worker threads, each with its own copy of the index (hnswlib-node searches on the calling thread only). */
+class HnswWorkers {
+  private constructor(private readonly workers: Worker[]) {}
+
+  static async start(count: number, module: string, file: string, queries: VectorSet): Promise<HnswWorkers> {
+    const workers = Array.from({ length: count }, () => new Worker(WORKER_SOURCE, { eval: true, workerData: { module, file, dimension: queries.dimension, queries: queries.data } }));
+    await Promise.all(workers.map((worker) => new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject))));
+    return new HnswWorkers(workers);
+  }
+
+  /** Every worker runs every query at `ef`; returns all queries answered per second of wall time. */
+  async pass(ef: number, k: number, queries: number): Promise<number> {
+    const begin = performance.now();
+    await Promise.all(this.workers.map((worker) => new Promise((resolve) => worker.once('message', resolve).postMessage({ ef, k }))));
+    return (this.workers.length * queries) / ((performance.now() - begin) / 1000);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
+/** Resident memory a fresh Node process gains by loading the index file: what serving it costs. */
+function loadedIndexRss(module: string, file: string, dimension: number): number | null {
+  const script = `const { HierarchicalNSW } = require(${JSON.stringify(module)});
+const before = process.memoryUsage.rss();
+const index = new HierarchicalNSW('cosine', ${String(dimension)});
+index.readIndexSync(${JSON.stringify(file)});
+console.log(JSON.stringify({ bytes: process.memoryUsage.rss() - before, count: index.getCurrentCount() }));`;
+  const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  if (run.status !== 0) return null;
+  return (JSON.parse(run.stdout.trim()) as { bytes: number }).bytes;
+}
+
+export interface SweepOptions {
+  n: number;
+  queries: number;
+  dimension: number;
+  seed: number;
+  ms: number[];
+  efConstructions: number[];
+  efs: number[];
+  repeats: number;
+  python: string | null;
+  twoThreads: boolean;
+  /** Path of the hnswlib-node package to load (another build of it); default: the installed one. */
+  hnswlibModule: string;
+  /** Other hnswlib-node builds (label -> package directory) timed on the same index files. */
+  variants: Record<string, string>;
+  /** Written after every configuration, so a long run that stops early keeps what it measured. */
+  out: string | null;
+  work: string;
+  /** Recall targets for the at-recall comparison. */
+  targets: number[];
+  /** Queries whose exact top 10 is also computed by the JavaScript scan, to check FAISS's ground truth. */
+  checkQueries: number;
+  /** Vectors and queries read from a work directory (vectors.f32, queries.f32, meta.json) instead of generated. */
+  vectorsFrom: string | null;
+  /** A Witness index folder: its passage vectors, and `queries` probe questions embedded by its model. */
+  fromIndex: string | null;
+  faissBuildThreads: number;
+}
+
+/**
+ * Real vectors: the passage vectors of a Witness index, and question-like probes (the first 14 words of
+ * sentences drawn with a fixed seed from the library, as npm run bench does) embedded by the index's model.
+ */
+async function vectorsFromIndex(indexDir: string, howMany: number): Promise<{ set: VectorSet; queries: VectorSet; source: Record<string, unknown> }> {
+  const [{ loadIndex }, { Library }, { loadEmbedder }, { loadCoreConfig }] = await Promise.all([
+    import('../../src/store/index-store.js'),
+    import('../../src/search/library.js'),
+    import('../../src/embed/embedder.js'),
+    import('../../src/config.js'),
+  ]);
+  const manifest = JSON.parse(readFileSync(path.join(indexDir, readFileSync(path.join(indexDir, 'CURRENT'), 'utf8').trim(), 'manifest.json'), 'utf8')) as { modelId: string };
+  const loaded = await loadIndex(indexDir, { modelId: manifest.modelId });
+  if (!loaded.ok) throw new Error(`--from-index ${indexDir}: ${loaded.reason}`);
+  const library = new Library(loaded.index);
+  const dimension = library.dimension;
+  const set: VectorSet = { dimension, count: library.passages.length, data: new Float32Array(library.passages.length * dimension) };
+  for (const passage of library.passages) set.data.set(library.vectors.getPoint(passage.id), passage.id * dimension);
+  normalizeRows(set.data, dimension);
+
+  const random = seededRandom(7);
+  const questions: string[] = [];
+  for (let attempt = 0; questions.length < howMany && attempt < howMany * 20; attempt++) {
+    const passage = library.passages[Math.floor(random() * library.passages.length)];
+    const sentence = passage?.chunk.sentences[Math.floor(random() * passage.chunk.sentences.length)];
+    if (!passage || !sentence) continue;
+    const words = passage.document.text.slice(sentence[0], sentence[1]).split(/\s+/u).slice(0, 14).join(' ');
+    if (words.length > 10) questions.push(words);
+  }
+  const config = loadCoreConfig();
+  log(`embedding ${String(questions.length)} probe questions with ${manifest.modelId} …`);
+  const embedder = await loadEmbedder({ modelId: manifest.modelId, modelDir: config.modelDir, allowRemoteModels: false, threads: config.embedThreads });
+  const vectors = await embedder.embedQueries(questions);
+  await embedder.dispose();
+  const queries: VectorSet = { dimension, count: vectors.length, data: new Float32Array(vectors.length * dimension) };
+  vectors.forEach((vector, i) => queries.data.set(vector, i * dimension));
+  return {
+    set,
+    queries,
+    source: { fromIndex: indexDir, model: manifest.modelId, passages: set.count, queries: 'first 14 words of sentences drawn with seed 7 from the library, embedded as questions' },
+  };
+}
+
+function readMatrix(file: string, dimension: number): VectorSet {
+  const bytes = readFileSync(file);
+  const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4).slice();
+  return { dimension, count: data.length / dimension, data };
+}
+
+export async function runSweep(options: SweepOptions): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const k = 10;
+  mkdirSync(options.work, { recursive: true });
+  const loadAtStart = loadAverage();
+
+  let set: VectorSet;
+  let querySet: VectorSet;
+  let source: Record<string, unknown>;
+  if (options.fromIndex) {
+    ({ set, queries: querySet, source } = await vectorsFromIndex(options.fromIndex, options.queries));
+  } else if (options.vectorsFrom) {
+    const meta = JSON.parse(readFileSync(path.join(options.vectorsFrom, 'meta.json'), 'utf8')) as { dim: number; library?: string };
+    set = readMatrix(path.join(options.vectorsFrom, 'vectors.f32'), meta.dim);
+    querySet = readMatrix(path.join(options.vectorsFrom, 'queries.f32'), meta.dim);
+    source = { from: options.vectorsFrom, library: meta.library ?? null };
+  } else {
+    log(`generating ${String(options.n + options.queries)} clustered ${String(options.dimension)}-d vectors …`);
+    const all = clusteredVectors(options.n + options.queries, options.dimension, options.seed);
+    set = { dimension: options.dimension, count: options.n, data: all.data.subarray(0, options.n * options.dimension) };
+    querySet = { dimension: options.dimension, count: options.queries, data: all.data.subarray(options.n * options.dimension) };
+    source = {
+      generator: 'clusteredVectors (scripts/bench/vector-bench.ts): unit vectors around round(sqrt(n + queries)) random centres, noise 0.06 per coordinate; the queries are the last rows of the same draw',
+      seed: options.seed,
+      clusters: Math.max(8, Math.round(Math.sqrt(options.n + options.queries))),
+    };
+  }
+  const { dimension } = set;
+  writeFileSync(path.join(options.work, 'vectors.f32'), new Uint8Array(set.data.buffer, set.data.byteOffset, set.data.byteLength));
+  writeFileSync(path.join(options.work, 'queries.f32'), new Uint8Array(querySet.data.buffer, querySet.data.byteOffset, querySet.data.byteLength));
+  const plain = Array.from({ length: querySet.count }, (_, q) => Array.from(row(querySet, q)));
+
+  const peer = options.python ? new FaissPeer(options.python, options.work) : null;
+  try {
+    const peerInfo = peer ? await peer.request<Record<string, unknown>>({ op: 'load', n: set.count, q: querySet.count, dim: dimension, k }) : null;
+
+    // Ground truth: FAISS IndexFlatIP when the peer runs (fast), else the JavaScript scan.
+    let truth: Int32Array;
+    let faissExact: Record<string, unknown> | null = null;
+    const check = Math.min(options.checkQueries, querySet.count);
+    const begin = performance.now();
+    const jsTruth = Array.from({ length: peer ? check : querySet.count }, (_, q) => exactTopK(set, row(querySet, q), k));
+    const jsMsPerQuery = (performance.now() - begin) / Math.max(1, jsTruth.length);
+    let agreement: number | null = null;
+    if (peer) {
+      log('exact search (FAISS IndexFlatIP) for the ground truth …');
+      faissExact = (await peer.request<{ exact: Record<string, unknown> }>({ op: 'exact', threads: options.twoThreads ? [1, 2] : [1] })).exact;
+      const bytes = readFileSync(path.join(options.work, 'truth.i32'));
+      truth = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4).slice();
+      agreement = recallOf(jsTruth, truth.subarray(0, jsTruth.length * k), k);
+      log(`JavaScript exact scan agrees with FAISS on ${(agreement * 100).toFixed(2)}% of the top 10 of ${String(jsTruth.length)} queries (${jsMsPerQuery.toFixed(1)} ms/query)`);
+    } else {
+      truth = Int32Array.from(jsTruth.flat());
+    }
+
+    const hnswlibModule = localRequire(options.hnswlibModule) as HnswModule;
+    const variantModules = Object.fromEntries(Object.entries(options.variants).map(([label, dir]) => [label, localRequire(dir) as HnswModule]));
+    const configs: SweepConfig[] = [];
+    const result = (): Record<string, unknown> => ({
+      kind: 'vector-sweep',
+      library: options.fromIndex ? `index:${path.basename(options.fromIndex)}` : options.vectorsFrom ? `vectors:${String(source.library ?? options.vectorsFrom)}` : `synthetic:${String(set.count)}`,
+      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAverage() },
+      hnswlibNode: {
+        version: (localRequire(path.join(packageDir(options.hnswlibModule), 'package.json')) as { version: string }).version,
+        module: options.hnswlibModule,
+        space: 'cosine (unit vectors: same order as inner product)',
+        variants: Object.keys(options.variants).length > 0 ? options.variants : undefined,
+      },
+      peer: peerInfo,
+      vectors: set.count,
+      queries: querySet.count,
+      dimension,
+      k,
+      source,
+      repeats: options.repeats,
+      timing:
+        'Each pass runs every query once. hnswlib single: one searchKnn() per query on the main thread (queries pre-converted to arrays). ' +
+        'hnswlib twoThreads: two worker threads, each with its own copy of the index loaded from disk, each running every query; QPS = all answers / wall time. ' +
+        'variants: other builds of hnswlib-node loading the same index file, timed like single. ' +
+        'FAISS single: one index.search() call per query (1 OpenMP thread, Python loop). FAISS batchOneThread / batchTwoThreads: one search() call for all queries with 1 or 2 OpenMP threads. ' +
+        'Passes of the two libraries alternate (order swapped every repeat); median and spread over the repeats. cpuMedian: QPS from the CPU time the process got instead of wall time.',
+      truth: { source: peer ? 'FAISS IndexFlatIP (exact inner product)' : 'JavaScript exact scan', checkQueries: peer ? jsTruth.length : null, jsAgreement: agreement },
+      exact: { jsMsPerQuery, jsQps: 1000 / jsMsPerQuery, faiss: faissExact },
+      configs,
+      complete: configs.length === options.ms.length * options.efConstructions.length,
+      wallSeconds: (performance.now() - started) / 1000,
+    });
+    for (const efConstruction of options.efConstructions) {
+      for (const m of options.ms) {
+        configs.push(await sweepConfig({ options, peer, hnswlibModule, variantModules, set, querySet, plain, truth, k, m, efConstruction }));
+        const best = configs.at(-1)?.atRecall.find((a) => a.target === 0.99);
+        log(`M ${String(m)} efC ${String(efConstruction)}: at recall 0.99 hnswlib ${best?.hnswlib.qps?.toFixed(0) ?? '–'} QPS, FAISS ${best?.faiss?.qps?.toFixed(0) ?? '–'} QPS`);
+        if (options.out) writeFileSync(options.out, `${JSON.stringify(result(), null, 2)}\n`);
+      }
+    }
+    return result();
+  } finally {
+    await peer?.close();
+  }
+}
+
+function packageDir(module: string): string {
+  return module === 'hnswlib-node' ? path.dirname(localRequire.resolve('hnswlib-node/package.json')) : module;
+}
+
+async function sweepConfig(context: {
+  options: SweepOptions;
+  peer: FaissPeer | null;
+  hnswlibModule: HnswModule;
+  variantModules: Record<string, HnswModule>;
+  set: VectorSet;
+  querySet: VectorSet;
+  plain: number[][];
+  truth: Int32Array;
+  k: number;
+  m: number;
+  efConstruction: number;
+}): Promise<SweepConfig> {
+  const { options, peer, set, querySet, plain, truth, k, m, efConstruction } = context;
+  const label = `M ${String(m)} efC ${String(efConstruction)}`;
+
+  log(`${label}: hnswlib-node build of ${String(set.count)} vectors (one thread) …`);
+  const index = new context.hnswlibModule.HierarchicalNSW('cosine', set.dimension);
+  index.initIndex({ maxElements: set.count, m, efConstruction, randomSeed: 100 });
+  const begin = performance.now();
+  const cpu = process.cpuUsage();
+  const step = Math.max(1, Math.floor(set.count / 10));
+  for (let id = 0; id < set.count; id++) {
+    index.addPoint(Array.from(row(set, id)), id);
+    if ((id + 1) % step === 0 && id + 1 < set.count) {
+      const elapsed = (performance.now() - begin) / 1000;
+      log(`  ${String(id + 1)} added, ${elapsed.toFixed(0)} s`);
+    }
+  }
+  const buildSeconds = (performance.now() - begin) / 1000;
+  const cpuUsed = process.cpuUsage(cpu);
+  const buildCpuSeconds = (cpuUsed.user + cpuUsed.system) / 1e6;
+  const file = path.join(options.work, `hnswlib-m${String(m)}-efc${String(efConstruction)}.bin`);
+  index.writeIndexSync(file);
+  const indexFileBytes = statSync(file).size;
+  const loadedRssBytes = loadedIndexRss(options.hnswlibModule === 'hnswlib-node' ? localRequire.resolve('hnswlib-node') : options.hnswlibModule, file, set.dimension);
+  log(`${label}: hnswlib-node built in ${buildSeconds.toFixed(1)} s (CPU ${buildCpuSeconds.toFixed(1)} s), ${(indexFileBytes / set.count).toFixed(0)} B/vector on disk`);
+
+  let faissBuild: SweepConfig['faiss'];
+  if (peer) {
+    log(`${label}: FAISS build (${String(options.faissBuildThreads)} thread(s)) …`);
+    faissBuild = await peer.request<NonNullable<SweepConfig['faiss']>>({ op: 'build', m, efConstruction, threads: options.faissBuildThreads });
+    log(`${label}: FAISS built in ${faissBuild.buildSeconds.toFixed(1)} s (CPU ${faissBuild.buildCpuSeconds.toFixed(1)} s)`);
+  }
+
+  const variants = Object.entries(context.variantModules).map(([label, module]) => {
+    const copy = new module.HierarchicalNSW('cosine', set.dimension);
+    copy.readIndexSync(file);
+    return { label, index: copy };
+  });
+  const workers = options.twoThreads ? await HnswWorkers.start(2, options.hnswlibModule === 'hnswlib-node' ? localRequire.resolve('hnswlib-node') : options.hnswlibModule, file, querySet) : null;
+  type Search = { qps: number; cpuSeconds: number; recall: number };
+  const hnswPass = (ef: number, searcher: InstanceType<typeof HierarchicalNSW> = index): Search => {
+    searcher.setEf(ef);
+    const cpuBefore = process.cpuUsage();
+    const start = performance.now();
+    const found = plain.map((query) => searcher.searchKnn(query, k).neighbors);
+    const seconds = (performance.now() - start) / 1000;
+    const used = process.cpuUsage(cpuBefore);
+    return { qps: plain.length / seconds, cpuSeconds: (used.user + used.system) / 1e6, recall: recallOf(found, truth, k) };
+  };
+  const faissPass = (ef: number, mode: 'single' | 'batch', threads: number): Promise<Search> => (peer as FaissPeer).request<Search>({ op: 'search', ef, mode, threads });
+
+  try {
+    // One untimed pass of each kind first: JIT, page faults and cold caches are not part of any figure.
+    const warm = options.efs[Math.floor(options.efs.length / 2)] ?? 64;
+    hnswPass(warm);
+    for (const variant of variants) hnswPass(warm, variant.index);
+    await workers?.pass(warm, k, querySet.count);
+    if (peer) {
+      await faissPass(warm, 'single', 1);
+      await faissPass(warm, 'batch', 1);
+    }
+
+    const runs = new Map<number, { hnsw: Search[]; hnsw2: number[]; variants: Search[][]; faiss: Search[]; faissBatch1: Search[]; faissBatch2: Search[] }>();
+    for (const ef of options.efs) runs.set(ef, { hnsw: [], hnsw2: [], variants: variants.map(() => []), faiss: [], faissBatch1: [], faissBatch2: [] });
+    for (let repeat = 0; repeat < options.repeats; repeat++) {
+      for (const ef of options.efs) {
+        const slot = runs.get(ef) as NonNullable<ReturnType<typeof runs.get>>;
+        const hnswSide = async (): Promise<void> => {
+          slot.hnsw.push(hnswPass(ef));
+          variants.forEach((variant, i) => slot.variants[i]?.push(hnswPass(ef, variant.index)));
+          if (workers) slot.hnsw2.push(await workers.pass(ef, k, querySet.count));
+        };
+        const faissSide = async (): Promise<void> => {
+          if (!peer) return;
+          slot.faiss.push(await faissPass(ef, 'single', 1));
+          slot.faissBatch1.push(await faissPass(ef, 'batch', 1));
+          if (options.twoThreads) slot.faissBatch2.push(await faissPass(ef, 'batch', 2));
+        };
+        if (repeat % 2 === 0) {
+          await hnswSide();
+          await faissSide();
+        } else {
+          await faissSide();
+          await hnswSide();
+        }
+      }
+      log(`${label}: repeat ${String(repeat + 1)}/${String(options.repeats)} done (load ${loadAverage().join(' ')})`);
+    }
+
+    const qpsFromCpu = (searches: Search[]): number[] => searches.map((s) => querySet.count / s.cpuSeconds);
+    const sweep: SweepPoint[] = options.efs.map((efSearch) => {
+      const slot = runs.get(efSearch) as NonNullable<ReturnType<typeof runs.get>>;
+      const point: SweepPoint = {
+        efSearch,
+        hnswlib: { recallAt10: slot.hnsw[0]?.recall ?? Number.NaN, single: spread(slot.hnsw.map((s) => s.qps), qpsFromCpu(slot.hnsw)) },
+      };
+      if (slot.hnsw2.length > 0) point.hnswlib.twoThreads = spread(slot.hnsw2);
+      if (variants.length > 0) {
+        point.variants = Object.fromEntries(
+          variants.map((variant, i) => {
+            const searches = slot.variants[i] ?? [];
+            return [variant.label, { recallAt10: searches[0]?.recall ?? Number.NaN, single: spread(searches.map((s) => s.qps), qpsFromCpu(searches)) }];
+          }),
+        );
+      }
+      if (peer) {
+        point.faiss = {
+          recallAt10: slot.faiss[0]?.recall ?? Number.NaN,
+          single: spread(slot.faiss.map((s) => s.qps), qpsFromCpu(slot.faiss)),
+          batchOneThread: spread(slot.faissBatch1.map((s) => s.qps), qpsFromCpu(slot.faissBatch1)),
+        };
+        if (slot.faissBatch2.length > 0) point.faiss.batchTwoThreads = spread(slot.faissBatch2.map((s) => s.qps));
+      }
+      return point;
+    });
+
+    const curve = (pick: (p: SweepPoint) => { recall: number; qps: number | undefined } | null): { recall: number; qps: number; ef: number }[] =>
+      sweep.flatMap((p) => {
+        const value = pick(p);
+        return value && value.qps !== undefined ? [{ recall: value.recall, qps: value.qps, ef: p.efSearch }] : [];
+      });
+    const atRecall: AtRecall[] = options.targets.map((target) => {
+      const hnsw = qpsAtRecall(curve((p) => ({ recall: p.hnswlib.recallAt10, qps: p.hnswlib.single.median })), target);
+      const hnsw2 = qpsAtRecall(curve((p) => ({ recall: p.hnswlib.recallAt10, qps: p.hnswlib.twoThreads?.median })), target);
+      const entry: AtRecall = { target, hnswlib: { qps: hnsw.qps, qpsTwoThreads: hnsw2.qps, firstEf: hnsw.firstEf } };
+      const faissSingle = peer ? qpsAtRecall(curve((p) => (p.faiss ? { recall: p.faiss.recallAt10, qps: p.faiss.single.median } : null)), target).qps : null;
+      if (variants.length > 0) {
+        entry.variants = Object.fromEntries(
+          variants.map((variant) => {
+            const at = qpsAtRecall(curve((p) => { const v = p.variants?.[variant.label]; return v ? { recall: v.recallAt10, qps: v.single.median } : null; }), target);
+            return [variant.label, { qps: at.qps, firstEf: at.firstEf, ratio: at.qps !== null && faissSingle !== null ? at.qps / faissSingle : null }];
+          }),
+        );
+      }
+      if (peer) {
+        const faiss = qpsAtRecall(curve((p) => (p.faiss ? { recall: p.faiss.recallAt10, qps: p.faiss.single.median } : null)), target);
+        const faissBatch = qpsAtRecall(curve((p) => (p.faiss ? { recall: p.faiss.recallAt10, qps: p.faiss.batchOneThread.median } : null)), target);
+        const faiss2 = qpsAtRecall(curve((p) => (p.faiss ? { recall: p.faiss.recallAt10, qps: p.faiss.batchTwoThreads?.median } : null)), target);
+        entry.faiss = { qps: faiss.qps, qpsBatchOneThread: faissBatch.qps, qpsTwoThreads: faiss2.qps, firstEf: faiss.firstEf };
+        entry.ratio = hnsw.qps !== null && faiss.qps !== null ? hnsw.qps / faiss.qps : null;
+        entry.ratioTwoThreads = hnsw2.qps !== null && faiss2.qps !== null ? hnsw2.qps / faiss2.qps : null;
+      }
+      return entry;
+    });
+
+    return {
+      m,
+      efConstruction,
+      hnswlib: {
+        buildSeconds,
+        buildCpuSeconds,
+        indexFileBytes,
+        bytesPerVectorFile: indexFileBytes / set.count,
+        loadedRssBytes,
+        bytesPerVectorRss: loadedRssBytes === null ? null : loadedRssBytes / set.count,
+      },
+      ...(faissBuild ? { faiss: faissBuild } : {}),
+      sweep,
+      atRecall,
+      loadAverage: loadAverage(),
+    };
+  } finally {
+    await workers?.stop();
+    rmSync(file, { force: true });
+  }
+}
+
+const list = (value: string): number[] => {
+  const values = value.split(',').map((part) => Number(part.trim()));
+  if (values.length === 0 || values.some((v) => !Number.isFinite(v) || v <= 0)) throw new InvalidArgumentError('expected a comma-separated list of positive numbers');
+  return values;
+};
+const whole = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('expected a whole number');
+  return parsed;
+};
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('vector-bench')
+    .description('hnswlib-node against FAISS HNSW and exact search on the same vectors, sweeping M, efConstruction and ef (scripts/bench/README.md)')
+    .option('--n <count>', 'synthetic vectors to index', whole, 100_000)
+    .option('--queries <count>', 'query vectors', whole, 1000)
+    .option('--dimension <d>', 'vector dimension', whole, 384)
+    .option('--seed <seed>', 'seed of the synthetic draw (42: the same vectors as npm run bench -- --library synthetic:N)', whole, 42)
+    .option('--m <list>', 'HNSW M values', list, [16, 24, 32])
+    .option('--ef-construction <list>', 'HNSW efConstruction values', list, [200])
+    .option('--efs <list>', 'efSearch values', list, [16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512])
+    .option('--repeats <count>', 'timed passes per library, mode and ef', whole, 5)
+    .option('--targets <list>', 'recall@10 levels to compare the two libraries at', list, [0.95, 0.98, 0.99, 0.995])
+    .option('--python <path>', 'Python with faiss-cpu (scripts/bench/README.md); without it only hnswlib-node runs')
+    .option('--no-two-threads', 'skip the 2-thread measurements')
+    .option('--faiss-build-threads <count>', 'OpenMP threads for the FAISS build (1 matches hnswlib-node addPoint loop)', whole, 1)
+    .option('--check-queries <count>', 'queries whose exact top 10 the JavaScript scan recomputes, to check the ground truth', whole, 20)
+    .option('--from-index <dir>', "index a Witness index folder's passage vectors, queried by --queries probe questions embedded with its model")
+    .option('--vectors-from <dir>', 'index vectors.f32/queries.f32/meta.json from this directory (e.g. a --peers work folder) instead of synthetic ones')
+    .option('--hnswlib <path>', 'load hnswlib-node from this package directory (e.g. a copy rebuilt with other compiler flags)', 'hnswlib-node')
+    .option('--variant <label=dir...>', 'also time another hnswlib-node build on the same index files (repeatable), e.g. avx2=/tmp/hnswlib-avx2/node_modules/hnswlib-node')
+    .option('--work <dir>', 'scratch folder for vectors, ground truth and index files (default: a temporary folder, removed at the end)')
+    .option('--out <file>', 'write the JSON result here');
+  program.parse(argv, { from: 'user' });
+  const flags = program.opts<{
+    n: number;
+    queries: number;
+    dimension: number;
+    seed: number;
+    m: number[];
+    efConstruction: number[];
+    efs: number[];
+    repeats: number;
+    targets: number[];
+    python?: string;
+    twoThreads: boolean;
+    faissBuildThreads: number;
+    checkQueries: number;
+    vectorsFrom?: string;
+    fromIndex?: string;
+    hnswlib: string;
+    variant?: string[];
+    work?: string;
+    out?: string;
+  }>();
+  const work = flags.work ?? mkdtempSync(path.join(tmpdir(), 'witness-vector-sweep-'));
+  try {
+    const result = await runSweep({
+      n: flags.n,
+      queries: flags.queries,
+      dimension: flags.dimension,
+      seed: flags.seed,
+      ms: flags.m,
+      efConstructions: flags.efConstruction,
+      efs: [...flags.efs].sort((a, b) => a - b),
+      repeats: Math.max(1, flags.repeats),
+      python: flags.python ?? null,
+      twoThreads: flags.twoThreads,
+      hnswlibModule: flags.hnswlib === 'hnswlib-node' ? 'hnswlib-node' : path.resolve(flags.hnswlib),
+      work,
+      targets: flags.targets,
+      checkQueries: flags.checkQueries,
+      vectorsFrom: flags.vectorsFrom ? path.resolve(flags.vectorsFrom) : null,
+      fromIndex: flags.fromIndex ? path.resolve(flags.fromIndex) : null,
+      faissBuildThreads: Math.max(1, flags.faissBuildThreads),
+      variants: Object.fromEntries(
+        (flags.variant ?? []).map((entry) => {
+          const [label, dir] = entry.split('=');
+          if (!label || !dir) throw new InvalidArgumentError(`--variant ${entry}: expected label=dir`);
+          return [label, path.resolve(dir)];
+        }),
+      ),
+      out: flags.out ? path.resolve(PACKAGE_ROOT, flags.out) : null,
+    });
+    const json = `${JSON.stringify(result, null, 2)}\n`;
+    if (flags.out) writeFileSync(path.resolve(PACKAGE_ROOT, flags.out), json);
+    process.stdout.write(flags.out ? `wrote ${flags.out}\n` : json);
+  } finally {
+    if (!flags.work) rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main(process.argv.slice(2));
 }
