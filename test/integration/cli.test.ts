@@ -70,6 +70,15 @@ describe('npm run ask (the CLI front door)', () => {
     expect(answer.results.filter((r) => r.quote.includes('metal rods, shovels, pipes, cables'))).toHaveLength(1);
   });
 
+  it('quotes a testimony of several sentences whole, with the speaker named after it', () => {
+    const run = runCli(['ask', ...paths, '--json', 'How was the detainee tortured near the village of Hajj Ali?']);
+    const top = (JSON.parse(run.stdout) as JsonAnswer).results[0]!;
+    expect(top.sourceId).toBe('001_f9e13c605d763562.txt');
+    expect(top.quote).toMatch(/^“They beat me with a thick cable on the soles of my feet\./u);
+    expect(top.quote).toMatch(/said\sanother\sman, who claimed he was tortured at an Iraqi military facility near the village of Hajj Ali in June, 2016\.$/u);
+    expect(top.quote).toBe(fileText(top.sourceId).slice(top.start, top.end));
+  });
+
   it('says so when the library does not answer, instead of returning noise', () => {
     const json = runCli(['ask', ...paths, '--json', 'What is the capital of Australia?']);
     expect(JSON.parse(json.stdout)).toMatchObject({ answered: false, results: [] });
