@@ -117,6 +117,8 @@ interface SweepPoint {
   hnswlib: { recallAt10: number; single: Spread; twoThreads?: Spread };
   variants?: Record<string, { recallAt10: number; single: Spread }>;
   faiss?: { recallAt10: number; single: Spread; batchOneThread: Spread; batchTwoThreads?: Spread };
+  pairedRatio?: Spread;
+  pairedRatioTwoThreads?: Spread;
 }
 interface AtRecall {
   target: number;
@@ -129,8 +131,8 @@ interface AtRecall {
 interface SweepConfig {
   m: number;
   efConstruction: number;
-  hnswlib: { buildSeconds: number; buildCpuSeconds: number; bytesPerVectorFile: number; bytesPerVectorRss: number | null };
-  faiss?: { buildSeconds: number; buildCpuSeconds: number; buildThreads: number; bytesPerVector: number; rssDeltaBytes: number | null };
+  hnswlib: { buildSeconds: number; buildCpuSeconds: number; reused?: boolean; bytesPerVectorFile: number; bytesPerVectorRss: number | null };
+  faiss?: { buildSeconds: number; buildCpuSeconds: number; buildThreads: number; reused?: boolean; bytesPerVector: number; rssDeltaBytes: number | null };
   sweep: SweepPoint[];
   atRecall: AtRecall[];
   loadAverage: number[];
@@ -141,6 +143,7 @@ interface VectorSweep {
   vectors: number;
   queries: number;
   repeats: number;
+  blockSize?: number;
   machine: { loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
   exact: { jsMsPerQuery: number; faiss: Record<string, { qpsBatch: number; qpsSingle?: number }> | null };
   configs: SweepConfig[];
@@ -157,6 +160,9 @@ function ratio(value: number | null | undefined): string {
 }
 function withSpread(s: Spread | undefined): string {
   return s ? `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})` : '–';
+}
+function ratioSpread(s: Spread | undefined): string {
+  return s ? `${s.median.toFixed(2)}× (${s.min.toFixed(2)}–${s.max.toFixed(2)})` : '–';
 }
 
 /** Markdown tables for one sweep: builds and memory, QPS at equal recall, and the full ef sweep of each configuration. */
@@ -182,7 +188,7 @@ function sweepTables(sweep: VectorSweep): string[] {
   out.push('|---|---|---|---|---|---|');
   for (const c of sweep.configs) {
     out.push(
-      `| ${String(c.m)} | ${String(c.efConstruction)} | ${f(c.hnswlib.buildSeconds)} (${f(c.hnswlib.buildCpuSeconds)}) | ` +
+      `| ${String(c.m)} | ${String(c.efConstruction)} | ${f(c.hnswlib.buildSeconds)} (${f(c.hnswlib.buildCpuSeconds)})${c.hnswlib.reused || c.faiss?.reused ? ' (earlier run)' : ''} | ` +
         `${c.faiss ? `${f(c.faiss.buildSeconds)} (${f(c.faiss.buildCpuSeconds)}), ${String(c.faiss.buildThreads)}` : '–'} | ` +
         `${f(c.hnswlib.bytesPerVectorFile, 0)} / ${f(c.hnswlib.bytesPerVectorRss, 0)} | ${f(c.faiss?.bytesPerVector, 0)} |`,
     );
@@ -206,17 +212,21 @@ function sweepTables(sweep: VectorSweep): string[] {
   }
   for (const c of sweep.configs) {
     out.push('');
-    out.push(`M ${String(c.m)}, efConstruction ${String(c.efConstruction)}: QPS median (min–max) over ${String(sweep.repeats)} passes, one query per call, 1 thread unless marked`);
+    out.push(
+      `M ${String(c.m)}, efConstruction ${String(c.efConstruction)}: QPS median (min–max) over ${String(sweep.repeats)} passes, one query per call, 1 thread unless marked; ` +
+        'ratio: hnswlib-node / FAISS within each pass, median (min–max)',
+    );
     out.push('');
     out.push(
-      `| ef | hnswlib-node recall@10 | hnswlib-node QPS |${variantNames.map((name) => ` ${name} QPS |`).join('')} hnswlib-node 2 threads |${hasFaiss ? ' FAISS recall@10 | FAISS QPS | FAISS batch 1 thread | FAISS batch 2 threads | ratio at this ef |' : ''}`,
+      `| ef | hnswlib-node recall@10 | hnswlib-node QPS |${variantNames.map((name) => ` ${name} QPS |`).join('')} hnswlib-node 2 threads |${hasFaiss ? ' FAISS recall@10 | FAISS QPS | FAISS batch 1 thread | FAISS batch 2 threads | ratio, 1 thread | ratio, 2 threads |' : ''}`,
     );
-    out.push(`|---|---|---|${variantNames.map(() => '---|').join('')}---|${hasFaiss ? '---|---|---|---|---|' : ''}`);
+    out.push(`|---|---|---|${variantNames.map(() => '---|').join('')}---|${hasFaiss ? '---|---|---|---|---|---|' : ''}`);
     for (const p of c.sweep) {
       out.push(
         `| ${String(p.efSearch)} | ${p.hnswlib.recallAt10.toFixed(4)} | ${withSpread(p.hnswlib.single)} |${variantNames.map((name) => ` ${withSpread(p.variants?.[name]?.single)} |`).join('')} ${withSpread(p.hnswlib.twoThreads)} |` +
           (p.faiss
-            ? ` ${p.faiss.recallAt10.toFixed(4)} | ${withSpread(p.faiss.single)} | ${withSpread(p.faiss.batchOneThread)} | ${withSpread(p.faiss.batchTwoThreads)} | ${ratio(p.hnswlib.single.median / p.faiss.single.median)} |`
+            ? ` ${p.faiss.recallAt10.toFixed(4)} | ${withSpread(p.faiss.single)} | ${withSpread(p.faiss.batchOneThread)} | ${withSpread(p.faiss.batchTwoThreads)} | ` +
+              `${p.pairedRatio ? ratioSpread(p.pairedRatio) : ratio(p.hnswlib.single.median / p.faiss.single.median)} | ${ratioSpread(p.pairedRatioTwoThreads)} |`
             : ''),
       );
     }

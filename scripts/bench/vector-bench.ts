@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -139,14 +140,19 @@ export interface Spread {
   max: number;
   /** Queries per second from the CPU time the process got (less sensitive to other jobs taking the core). */
   cpuMedian?: number;
+  cpuRuns?: number[];
 }
 
 export interface SweepPoint {
   efSearch: number;
   hnswlib: { recallAt10: number; single: Spread; twoThreads?: Spread };
   /** Other builds of hnswlib-node (e.g. compiled for AVX2) searching the very same index file, single-threaded. */
-  variants?: Record<string, { recallAt10: number; single: Spread }>;
+  variants?: Record<string, { recallAt10: number; single: Spread; pairedRatio?: Spread }>;
   faiss?: { recallAt10: number; single: Spread; batchOneThread: Spread; batchTwoThreads?: Spread };
+  /** Per repeat: hnswlib-node QPS / FAISS QPS, both one query per call on 1 thread, measured block by block side by side. */
+  pairedRatio?: Spread;
+  /** Per repeat: 2 hnswlib-node workers / FAISS batch search on 2 threads. */
+  pairedRatioTwoThreads?: Spread;
 }
 
 export interface AtRecall {
@@ -164,8 +170,8 @@ export interface AtRecall {
 export interface SweepConfig {
   m: number;
   efConstruction: number;
-  hnswlib: { buildSeconds: number; buildCpuSeconds: number; indexFileBytes: number; bytesPerVectorFile: number; loadedRssBytes: number | null; bytesPerVectorRss: number | null };
-  faiss?: { buildSeconds: number; buildCpuSeconds: number; buildThreads: number; indexBytes: number; bytesPerVector: number; rssDeltaBytes: number | null };
+  hnswlib: { buildSeconds: number; buildCpuSeconds: number; reused?: boolean; indexFileBytes: number; bytesPerVectorFile: number; loadedRssBytes: number | null; bytesPerVectorRss: number | null };
+  faiss?: { buildSeconds: number; buildCpuSeconds: number; buildThreads: number; reused?: boolean; indexBytes: number; bytesPerVector: number; rssDeltaBytes: number | null };
   sweep: SweepPoint[];
   atRecall: AtRecall[];
   loadAverage: number[];
@@ -178,7 +184,10 @@ export function spread(runs: number[], cpuRuns?: number[]): Spread {
     return sorted.length % 2 ? (sorted[half] as number) : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
   };
   const result: Spread = { runs, median: middle(runs), min: Math.min(...runs), max: Math.max(...runs) };
-  if (cpuRuns && cpuRuns.length > 0) result.cpuMedian = middle(cpuRuns);
+  if (cpuRuns && cpuRuns.length > 0) {
+    result.cpuMedian = middle(cpuRuns);
+    result.cpuRuns = cpuRuns;
+  }
   return result;
 }
 
@@ -245,7 +254,7 @@ class FaissPeer {
   }
 }
 
-// Runs in each worker thread: loads a copy of the index from disk and answers timed passes.
+// Runs in each worker thread: loads a copy of the index from disk and answers timed blocks of queries.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { HierarchicalNSW } = require(workerData.module);
@@ -256,11 +265,10 @@ for (let q = 0; q * workerData.dimension < workerData.queries.length; q++) {
   rows.push(Array.from(workerData.queries.subarray(q * workerData.dimension, (q + 1) * workerData.dimension)));
 }
 parentPort.postMessage({ ready: true });
-parentPort.on('message', ({ ef, k }) => {
+parentPort.on('message', ({ ef, k, start, end }) => {
   index.setEf(ef);
-  const begin = performance.now();
-  for (const row of rows) index.searchKnn(row, k);
-  parentPort.postMessage({ seconds: (performance.now() - begin) / 1000 });
+  for (let q = start; q < end; q++) index.searchKnn(rows[q], k);
+  parentPort.postMessage({ done: true });
 });
 `;
 
@@ -274,11 +282,15 @@ class HnswWorkers {
     return new HnswWorkers(workers);
   }
 
-  /** Every worker runs every query at `ef`; returns all queries answered per second of wall time. */
-  async pass(ef: number, k: number, queries: number): Promise<number> {
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Every worker runs queries start…end-1 at `ef`; returns the wall seconds until the last one finishes. */
+  async block(ef: number, k: number, start: number, end: number): Promise<number> {
     const begin = performance.now();
-    await Promise.all(this.workers.map((worker) => new Promise((resolve) => worker.once('message', resolve).postMessage({ ef, k }))));
-    return (this.workers.length * queries) / ((performance.now() - begin) / 1000);
+    await Promise.all(this.workers.map((worker) => new Promise((resolve) => worker.once('message', resolve).postMessage({ ef, k, start, end }))));
+    return (performance.now() - begin) / 1000;
   }
 
   async stop(): Promise<void> {
@@ -303,8 +315,6 @@ export interface SweepOptions {
   queries: number;
   dimension: number;
   seed: number;
-  ms: number[];
-  efConstructions: number[];
   efs: number[];
   repeats: number;
   python: string | null;
@@ -325,6 +335,12 @@ export interface SweepOptions {
   /** A Witness index folder: its passage vectors, and `queries` probe questions embedded by its model. */
   fromIndex: string | null;
   faissBuildThreads: number;
+  /** (M, efConstruction) pairs, in order. */
+  configs: [number, number][];
+  /** Queries per block: the libraries take turns block by block, so load from other jobs falls on both alike. */
+  blockSize: number;
+  /** Load index files an earlier run left in `work` (same vectors, M and efConstruction) instead of building them again. */
+  reuse: boolean;
 }
 
 /**
@@ -407,6 +423,7 @@ export async function runSweep(options: SweepOptions): Promise<Record<string, un
   writeFileSync(path.join(options.work, 'vectors.f32'), new Uint8Array(set.data.buffer, set.data.byteOffset, set.data.byteLength));
   writeFileSync(path.join(options.work, 'queries.f32'), new Uint8Array(querySet.data.buffer, querySet.data.byteOffset, querySet.data.byteLength));
   const plain = Array.from({ length: querySet.count }, (_, q) => Array.from(row(querySet, q)));
+  const vectorsKey = createHash('sha256').update(new Uint8Array(set.data.buffer, set.data.byteOffset, set.data.byteLength)).digest('hex');
 
   const peer = options.python ? new FaissPeer(options.python, options.work) : null;
   try {
@@ -436,7 +453,7 @@ export async function runSweep(options: SweepOptions): Promise<Record<string, un
     const configs: SweepConfig[] = [];
     const result = (): Record<string, unknown> => ({
       kind: 'vector-sweep',
-      library: options.fromIndex ? `index:${path.basename(options.fromIndex)}` : options.vectorsFrom ? `vectors:${String(source.library ?? options.vectorsFrom)}` : `synthetic:${String(set.count)}`,
+      library: options.fromIndex ? `index:${path.relative(tmpdir(), options.fromIndex)}` : options.vectorsFrom ? `vectors:${String(source.library ?? options.vectorsFrom)}` : `synthetic:${String(set.count)}`,
       machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAverage() },
       hnswlibNode: {
         version: (localRequire(path.join(packageDir(options.hnswlibModule), 'package.json')) as { version: string }).version,
@@ -451,25 +468,25 @@ export async function runSweep(options: SweepOptions): Promise<Record<string, un
       k,
       source,
       repeats: options.repeats,
+      blockSize: options.blockSize,
       timing:
-        'Each pass runs every query once. hnswlib single: one searchKnn() per query on the main thread (queries pre-converted to arrays). ' +
-        'hnswlib twoThreads: two worker threads, each with its own copy of the index loaded from disk, each running every query; QPS = all answers / wall time. ' +
+        'Each pass runs every query once, in blocks of blockSize queries; the libraries take turns block by block (order swapped every block and every repeat), so load from other jobs falls on both alike. ' +
+        'hnswlib single: one searchKnn() per query on the main thread (queries pre-converted to arrays). ' +
+        'hnswlib twoThreads: two worker threads, each with its own copy of the index loaded from disk, each running every query of the block; QPS = all answers / wall time. ' +
         'variants: other builds of hnswlib-node loading the same index file, timed like single. ' +
-        'FAISS single: one index.search() call per query (1 OpenMP thread, Python loop). FAISS batchOneThread / batchTwoThreads: one search() call for all queries with 1 or 2 OpenMP threads. ' +
-        'Passes of the two libraries alternate (order swapped every repeat); median and spread over the repeats. cpuMedian: QPS from the CPU time the process got instead of wall time.',
+        'FAISS single: one index.search() call per query (1 OpenMP thread, Python loop). FAISS batchOneThread / batchTwoThreads: one search() call per block with 1 or 2 OpenMP threads. ' +
+        'Median and spread over the repeats. cpuMedian: QPS from the CPU time the process got instead of wall time. pairedRatio: median over repeats of the QPS ratio within the same repeat.',
       truth: { source: peer ? 'FAISS IndexFlatIP (exact inner product)' : 'JavaScript exact scan', checkQueries: peer ? jsTruth.length : null, jsAgreement: agreement },
       exact: { jsMsPerQuery, jsQps: 1000 / jsMsPerQuery, faiss: faissExact },
       configs,
-      complete: configs.length === options.ms.length * options.efConstructions.length,
+      complete: configs.length === options.configs.length,
       wallSeconds: (performance.now() - started) / 1000,
     });
-    for (const efConstruction of options.efConstructions) {
-      for (const m of options.ms) {
-        configs.push(await sweepConfig({ options, peer, hnswlibModule, variantModules, set, querySet, plain, truth, k, m, efConstruction }));
-        const best = configs.at(-1)?.atRecall.find((a) => a.target === 0.99);
-        log(`M ${String(m)} efC ${String(efConstruction)}: at recall 0.99 hnswlib ${best?.hnswlib.qps?.toFixed(0) ?? '–'} QPS, FAISS ${best?.faiss?.qps?.toFixed(0) ?? '–'} QPS`);
-        if (options.out) writeFileSync(options.out, `${JSON.stringify(result(), null, 2)}\n`);
-      }
+    for (const [m, efConstruction] of options.configs) {
+      configs.push(await sweepConfig({ options, peer, hnswlibModule, variantModules, set, querySet, plain, truth, k, m, efConstruction, vectorsKey }));
+      const best = configs.at(-1)?.atRecall.find((a) => a.target === 0.99);
+      log(`M ${String(m)} efC ${String(efConstruction)}: at recall 0.99 hnswlib ${best?.hnswlib.qps?.toFixed(0) ?? '–'} QPS, FAISS ${best?.faiss?.qps?.toFixed(0) ?? '–'} QPS`);
+      if (options.out) writeFileSync(options.out, `${JSON.stringify(result(), null, 2)}\n`);
     }
     return result();
   } finally {
@@ -479,6 +496,37 @@ export async function runSweep(options: SweepOptions): Promise<Record<string, un
 
 function packageDir(module: string): string {
   return module === 'hnswlib-node' ? path.dirname(localRequire.resolve('hnswlib-node/package.json')) : module;
+}
+
+interface BuildRecord {
+  buildSeconds: number;
+  buildCpuSeconds: number;
+  /** True when the index came from an earlier run's --work folder (same vectors, M and efConstruction); the build figures are that run's. */
+  reused?: boolean;
+}
+
+/** A timed pass summed over its blocks. */
+interface Pass {
+  seconds: number;
+  cpuSeconds: number;
+  hits: number;
+  queries: number;
+}
+const emptyPass = (): Pass => ({ seconds: 0, cpuSeconds: 0, hits: 0, queries: 0 });
+const addTo = (pass: Pass, block: { seconds: number; cpuSeconds: number; hits: number }, queries: number): void => {
+  pass.seconds += block.seconds;
+  pass.cpuSeconds += block.cpuSeconds;
+  pass.hits += block.hits;
+  pass.queries += queries;
+};
+
+function hitsOf(found: number[][], truth: Int32Array, k: number, start: number): number {
+  let hits = 0;
+  found.forEach((neighbors, i) => {
+    const expected = new Set(truth.subarray((start + i) * k, (start + i + 1) * k));
+    hits += neighbors.filter((id) => expected.has(id)).length;
+  });
+  return hits;
 }
 
 async function sweepConfig(context: {
@@ -493,118 +541,187 @@ async function sweepConfig(context: {
   k: number;
   m: number;
   efConstruction: number;
+  vectorsKey: string;
 }): Promise<SweepConfig> {
-  const { options, peer, set, querySet, plain, truth, k, m, efConstruction } = context;
+  const { options, peer, set, querySet, plain, truth, k, m, efConstruction, vectorsKey } = context;
   const label = `M ${String(m)} efC ${String(efConstruction)}`;
+  const stem = path.join(options.work, `m${String(m)}-efc${String(efConstruction)}`);
+  const file = `${stem}.hnswlib`;
+  const sidecar = `${stem}.hnswlib.json`;
 
-  log(`${label}: hnswlib-node build of ${String(set.count)} vectors (one thread) …`);
   const index = new context.hnswlibModule.HierarchicalNSW('cosine', set.dimension);
-  index.initIndex({ maxElements: set.count, m, efConstruction, randomSeed: 100 });
-  const begin = performance.now();
-  const cpu = process.cpuUsage();
-  const step = Math.max(1, Math.floor(set.count / 10));
-  for (let id = 0; id < set.count; id++) {
-    index.addPoint(Array.from(row(set, id)), id);
-    if ((id + 1) % step === 0 && id + 1 < set.count) {
-      const elapsed = (performance.now() - begin) / 1000;
-      log(`  ${String(id + 1)} added, ${elapsed.toFixed(0)} s`);
+  let build: BuildRecord;
+  const earlier = options.reuse && existsSync(file) && existsSync(sidecar) ? (JSON.parse(readFileSync(sidecar, 'utf8')) as BuildRecord & { vectorsKey: string }) : null;
+  if (earlier && earlier.vectorsKey === vectorsKey) {
+    index.readIndexSync(file);
+    build = { buildSeconds: earlier.buildSeconds, buildCpuSeconds: earlier.buildCpuSeconds, reused: true };
+    log(`${label}: hnswlib-node index reused from ${file}`);
+  } else {
+    log(`${label}: hnswlib-node build of ${String(set.count)} vectors (one thread) …`);
+    index.initIndex({ maxElements: set.count, m, efConstruction, randomSeed: 100 });
+    const begin = performance.now();
+    const cpu = process.cpuUsage();
+    const step = Math.max(1, Math.floor(set.count / 10));
+    for (let id = 0; id < set.count; id++) {
+      index.addPoint(Array.from(row(set, id)), id);
+      if ((id + 1) % step === 0 && id + 1 < set.count) {
+        const used = process.cpuUsage(cpu);
+        log(`  ${String(id + 1)} added, ${((performance.now() - begin) / 1000).toFixed(0)} s (CPU ${((used.user + used.system) / 1e6).toFixed(0)} s)`);
+      }
     }
+    const used = process.cpuUsage(cpu);
+    build = { buildSeconds: (performance.now() - begin) / 1000, buildCpuSeconds: (used.user + used.system) / 1e6 };
+    index.writeIndexSync(file);
+    writeFileSync(sidecar, JSON.stringify({ ...build, vectorsKey, m, efConstruction }));
+    log(`${label}: hnswlib-node built in ${build.buildSeconds.toFixed(1)} s (CPU ${build.buildCpuSeconds.toFixed(1)} s)`);
   }
-  const buildSeconds = (performance.now() - begin) / 1000;
-  const cpuUsed = process.cpuUsage(cpu);
-  const buildCpuSeconds = (cpuUsed.user + cpuUsed.system) / 1e6;
-  const file = path.join(options.work, `hnswlib-m${String(m)}-efc${String(efConstruction)}.bin`);
-  index.writeIndexSync(file);
   const indexFileBytes = statSync(file).size;
-  const loadedRssBytes = loadedIndexRss(options.hnswlibModule === 'hnswlib-node' ? localRequire.resolve('hnswlib-node') : options.hnswlibModule, file, set.dimension);
-  log(`${label}: hnswlib-node built in ${buildSeconds.toFixed(1)} s (CPU ${buildCpuSeconds.toFixed(1)} s), ${(indexFileBytes / set.count).toFixed(0)} B/vector on disk`);
+  const modulePath = options.hnswlibModule === 'hnswlib-node' ? localRequire.resolve('hnswlib-node') : options.hnswlibModule;
+  const loadedRssBytes = loadedIndexRss(modulePath, file, set.dimension);
 
   let faissBuild: SweepConfig['faiss'];
   if (peer) {
     log(`${label}: FAISS build (${String(options.faissBuildThreads)} thread(s)) …`);
-    faissBuild = await peer.request<NonNullable<SweepConfig['faiss']>>({ op: 'build', m, efConstruction, threads: options.faissBuildThreads });
-    log(`${label}: FAISS built in ${faissBuild.buildSeconds.toFixed(1)} s (CPU ${faissBuild.buildCpuSeconds.toFixed(1)} s)`);
+    faissBuild = await peer.request<NonNullable<SweepConfig['faiss']>>({
+      op: 'build',
+      m,
+      efConstruction,
+      threads: options.faissBuildThreads,
+      file: `${stem}.faiss`,
+      reuse: options.reuse,
+      vectorsKey,
+    });
+    log(`${label}: FAISS ${faissBuild.reused ? 'index reused' : `built in ${faissBuild.buildSeconds.toFixed(1)} s (CPU ${faissBuild.buildCpuSeconds.toFixed(1)} s)`}`);
   }
 
-  const variants = Object.entries(context.variantModules).map(([label, module]) => {
+  const variants = Object.entries(context.variantModules).map(([name, module]) => {
     const copy = new module.HierarchicalNSW('cosine', set.dimension);
     copy.readIndexSync(file);
-    return { label, index: copy };
+    return { name, index: copy };
   });
-  const workers = options.twoThreads ? await HnswWorkers.start(2, options.hnswlibModule === 'hnswlib-node' ? localRequire.resolve('hnswlib-node') : options.hnswlibModule, file, querySet) : null;
-  type Search = { qps: number; cpuSeconds: number; recall: number };
-  const hnswPass = (ef: number, searcher: InstanceType<typeof HierarchicalNSW> = index): Search => {
+  const searchers = [{ name: '', index }, ...variants];
+  const workers = options.twoThreads ? await HnswWorkers.start(2, modulePath, file, querySet) : null;
+
+  const hnswBlock = (searcher: InstanceType<typeof HierarchicalNSW>, ef: number, start: number, end: number): { seconds: number; cpuSeconds: number; hits: number } => {
     searcher.setEf(ef);
     const cpuBefore = process.cpuUsage();
-    const start = performance.now();
-    const found = plain.map((query) => searcher.searchKnn(query, k).neighbors);
-    const seconds = (performance.now() - start) / 1000;
+    const begin = performance.now();
+    const found: number[][] = [];
+    for (let q = start; q < end; q++) found.push(searcher.searchKnn(plain[q] as number[], k).neighbors);
+    const seconds = (performance.now() - begin) / 1000;
     const used = process.cpuUsage(cpuBefore);
-    return { qps: plain.length / seconds, cpuSeconds: (used.user + used.system) / 1e6, recall: recallOf(found, truth, k) };
+    return { seconds, cpuSeconds: (used.user + used.system) / 1e6, hits: hitsOf(found, truth, k, start) };
   };
-  const faissPass = (ef: number, mode: 'single' | 'batch', threads: number): Promise<Search> => (peer as FaissPeer).request<Search>({ op: 'search', ef, mode, threads });
+  const faissBlock = (ef: number, mode: 'single' | 'batch', threads: number, start: number, end: number): Promise<{ seconds: number; cpuSeconds: number; hits: number }> =>
+    (peer as FaissPeer).request({ op: 'search', ef, mode, threads, start, end });
+
+  const blocks: [number, number][] = [];
+  for (let start = 0; start < querySet.count; start += options.blockSize) blocks.push([start, Math.min(querySet.count, start + options.blockSize)]);
 
   try {
     // One untimed pass of each kind first: JIT, page faults and cold caches are not part of any figure.
     const warm = options.efs[Math.floor(options.efs.length / 2)] ?? 64;
-    hnswPass(warm);
-    for (const variant of variants) hnswPass(warm, variant.index);
-    await workers?.pass(warm, k, querySet.count);
+    for (const searcher of searchers) hnswBlock(searcher.index, warm, 0, querySet.count);
+    await workers?.block(warm, k, 0, querySet.count);
     if (peer) {
-      await faissPass(warm, 'single', 1);
-      await faissPass(warm, 'batch', 1);
+      await faissBlock(warm, 'single', 1, 0, querySet.count);
+      await faissBlock(warm, 'batch', 1, 0, querySet.count);
     }
 
-    const runs = new Map<number, { hnsw: Search[]; hnsw2: number[]; variants: Search[][]; faiss: Search[]; faissBatch1: Search[]; faissBatch2: Search[] }>();
-    for (const ef of options.efs) runs.set(ef, { hnsw: [], hnsw2: [], variants: variants.map(() => []), faiss: [], faissBatch1: [], faissBatch2: [] });
+    type Slot = { hnsw: Pass[][]; hnsw2: Pass[]; faiss: Pass[]; faissBatch1: Pass[]; faissBatch2: Pass[] };
+    const runs = new Map<number, Slot>();
+    for (const ef of options.efs) runs.set(ef, { hnsw: searchers.map(() => []), hnsw2: [], faiss: [], faissBatch1: [], faissBatch2: [] });
     for (let repeat = 0; repeat < options.repeats; repeat++) {
       for (const ef of options.efs) {
-        const slot = runs.get(ef) as NonNullable<ReturnType<typeof runs.get>>;
-        const hnswSide = async (): Promise<void> => {
-          slot.hnsw.push(hnswPass(ef));
-          variants.forEach((variant, i) => slot.variants[i]?.push(hnswPass(ef, variant.index)));
-          if (workers) slot.hnsw2.push(await workers.pass(ef, k, querySet.count));
-        };
-        const faissSide = async (): Promise<void> => {
-          if (!peer) return;
-          slot.faiss.push(await faissPass(ef, 'single', 1));
-          slot.faissBatch1.push(await faissPass(ef, 'batch', 1));
-          if (options.twoThreads) slot.faissBatch2.push(await faissPass(ef, 'batch', 2));
-        };
-        if (repeat % 2 === 0) {
-          await hnswSide();
-          await faissSide();
-        } else {
-          await faissSide();
-          await hnswSide();
+        const slot = runs.get(ef) as Slot;
+        const hnsw = searchers.map(() => emptyPass());
+        const faiss = emptyPass();
+        const faissBatch1 = emptyPass();
+        // One thread: blocks of queries alternate between the libraries (order swapped every block and every repeat).
+        for (const [b, [start, end]] of blocks.entries()) {
+          const hnswSide = async (): Promise<void> => {
+            for (let i = 0; i < searchers.length; i++) {
+              const which = (i + b) % searchers.length; // rotate the builds too
+              addTo(hnsw[which] as Pass, hnswBlock((searchers[which] as (typeof searchers)[number]).index, ef, start, end), end - start);
+            }
+          };
+          const faissSide = async (): Promise<void> => {
+            if (!peer) return;
+            addTo(faiss, await faissBlock(ef, 'single', 1, start, end), end - start);
+            addTo(faissBatch1, await faissBlock(ef, 'batch', 1, start, end), end - start);
+          };
+          if ((b + repeat) % 2 === 0) {
+            await hnswSide();
+            await faissSide();
+          } else {
+            await faissSide();
+            await hnswSide();
+          }
+        }
+        hnsw.forEach((pass, i) => slot.hnsw[i]?.push(pass));
+        if (peer) {
+          slot.faiss.push(faiss);
+          slot.faissBatch1.push(faissBatch1);
+        }
+        // Two threads, the same way: two hnswlib-node workers against FAISS batch search on 2 OpenMP threads.
+        if (workers) {
+          const hnsw2 = emptyPass();
+          const faissBatch2 = emptyPass();
+          for (const [b, [start, end]] of blocks.entries()) {
+            const hnswSide = async (): Promise<void> => {
+              addTo(hnsw2, { seconds: await workers.block(ef, k, start, end), cpuSeconds: 0, hits: 0 }, (end - start) * workers.size);
+            };
+            const faissSide = async (): Promise<void> => {
+              if (peer) addTo(faissBatch2, await faissBlock(ef, 'batch', 2, start, end), end - start);
+            };
+            if ((b + repeat) % 2 === 0) {
+              await hnswSide();
+              await faissSide();
+            } else {
+              await faissSide();
+              await hnswSide();
+            }
+          }
+          slot.hnsw2.push(hnsw2);
+          if (peer) slot.faissBatch2.push(faissBatch2);
         }
       }
       log(`${label}: repeat ${String(repeat + 1)}/${String(options.repeats)} done (load ${loadAverage().join(' ')})`);
     }
 
-    const qpsFromCpu = (searches: Search[]): number[] => searches.map((s) => querySet.count / s.cpuSeconds);
+    const spreadOf = (passes: Pass[], withCpu = true): Spread =>
+      spread(
+        passes.map((p) => p.queries / p.seconds),
+        withCpu ? passes.map((p) => p.queries / p.cpuSeconds) : undefined,
+      );
+    const recallOfPasses = (passes: Pass[]): number => (passes[0] ? passes[0].hits / (passes[0].queries * k) : Number.NaN);
+    /** Median over repeats of (this library's QPS / FAISS's QPS in the same repeat): the two ran side by side, block by block. */
+    const paired = (mine: Pass[], theirs: Pass[]): Spread | undefined =>
+      theirs.length === mine.length && mine.length > 0 ? spread(mine.map((p, i) => (p.queries / p.seconds) / ((theirs[i] as Pass).queries / (theirs[i] as Pass).seconds))) : undefined;
+
     const sweep: SweepPoint[] = options.efs.map((efSearch) => {
-      const slot = runs.get(efSearch) as NonNullable<ReturnType<typeof runs.get>>;
-      const point: SweepPoint = {
-        efSearch,
-        hnswlib: { recallAt10: slot.hnsw[0]?.recall ?? Number.NaN, single: spread(slot.hnsw.map((s) => s.qps), qpsFromCpu(slot.hnsw)) },
-      };
-      if (slot.hnsw2.length > 0) point.hnswlib.twoThreads = spread(slot.hnsw2);
+      const slot = runs.get(efSearch) as Slot;
+      const main = slot.hnsw[0] as Pass[];
+      const point: SweepPoint = { efSearch, hnswlib: { recallAt10: recallOfPasses(main), single: spreadOf(main) } };
+      if (slot.hnsw2.length > 0) point.hnswlib.twoThreads = spreadOf(slot.hnsw2, false);
       if (variants.length > 0) {
         point.variants = Object.fromEntries(
           variants.map((variant, i) => {
-            const searches = slot.variants[i] ?? [];
-            return [variant.label, { recallAt10: searches[0]?.recall ?? Number.NaN, single: spread(searches.map((s) => s.qps), qpsFromCpu(searches)) }];
+            const passes = slot.hnsw[i + 1] as Pass[];
+            const entry: { recallAt10: number; single: Spread; pairedRatio?: Spread } = { recallAt10: recallOfPasses(passes), single: spreadOf(passes) };
+            const ratioToFaiss = paired(passes, slot.faiss);
+            if (ratioToFaiss) entry.pairedRatio = ratioToFaiss;
+            return [variant.name, entry];
           }),
         );
       }
       if (peer) {
-        point.faiss = {
-          recallAt10: slot.faiss[0]?.recall ?? Number.NaN,
-          single: spread(slot.faiss.map((s) => s.qps), qpsFromCpu(slot.faiss)),
-          batchOneThread: spread(slot.faissBatch1.map((s) => s.qps), qpsFromCpu(slot.faissBatch1)),
-        };
-        if (slot.faissBatch2.length > 0) point.faiss.batchTwoThreads = spread(slot.faissBatch2.map((s) => s.qps));
+        point.faiss = { recallAt10: recallOfPasses(slot.faiss), single: spreadOf(slot.faiss), batchOneThread: spreadOf(slot.faissBatch1) };
+        if (slot.faissBatch2.length > 0) point.faiss.batchTwoThreads = spreadOf(slot.faissBatch2, false);
+        const single = paired(main, slot.faiss);
+        if (single) point.pairedRatio = single;
+        const two = paired(slot.hnsw2, slot.faissBatch2);
+        if (two) point.pairedRatioTwoThreads = two;
       }
       return point;
     });
@@ -622,8 +739,14 @@ async function sweepConfig(context: {
       if (variants.length > 0) {
         entry.variants = Object.fromEntries(
           variants.map((variant) => {
-            const at = qpsAtRecall(curve((p) => { const v = p.variants?.[variant.label]; return v ? { recall: v.recallAt10, qps: v.single.median } : null; }), target);
-            return [variant.label, { qps: at.qps, firstEf: at.firstEf, ratio: at.qps !== null && faissSingle !== null ? at.qps / faissSingle : null }];
+            const at = qpsAtRecall(
+              curve((p) => {
+                const v = p.variants?.[variant.name];
+                return v ? { recall: v.recallAt10, qps: v.single.median } : null;
+              }),
+              target,
+            );
+            return [variant.name, { qps: at.qps, firstEf: at.firstEf, ratio: at.qps !== null && faissSingle !== null ? at.qps / faissSingle : null }];
           }),
         );
       }
@@ -642,8 +765,7 @@ async function sweepConfig(context: {
       m,
       efConstruction,
       hnswlib: {
-        buildSeconds,
-        buildCpuSeconds,
+        ...build,
         indexFileBytes,
         bytesPerVectorFile: indexFileBytes / set.count,
         loadedRssBytes,
@@ -656,7 +778,6 @@ async function sweepConfig(context: {
     };
   } finally {
     await workers?.stop();
-    rmSync(file, { force: true });
   }
 }
 
@@ -680,8 +801,11 @@ async function main(argv: string[]): Promise<void> {
     .option('--seed <seed>', 'seed of the synthetic draw (42: the same vectors as npm run bench -- --library synthetic:N)', whole, 42)
     .option('--m <list>', 'HNSW M values', list, [16, 24, 32])
     .option('--ef-construction <list>', 'HNSW efConstruction values', list, [200])
+    .option('--configs <list>', 'explicit M/efConstruction pairs instead of every --m with every --ef-construction, e.g. 16/200,24/200,16/400')
     .option('--efs <list>', 'efSearch values', list, [16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512])
     .option('--repeats <count>', 'timed passes per library, mode and ef', whole, 5)
+    .option('--block <count>', 'queries per block: the libraries take turns block by block', whole, 100)
+    .option('--reuse', 'load index files left in --work by an earlier run (same vectors, M, efConstruction) instead of rebuilding')
     .option('--targets <list>', 'recall@10 levels to compare the two libraries at', list, [0.95, 0.98, 0.99, 0.995])
     .option('--python <path>', 'Python with faiss-cpu (scripts/bench/README.md); without it only hnswlib-node runs')
     .option('--no-two-threads', 'skip the 2-thread measurements')
@@ -701,8 +825,11 @@ async function main(argv: string[]): Promise<void> {
     seed: number;
     m: number[];
     efConstruction: number[];
+    configs?: string;
     efs: number[];
     repeats: number;
+    block: number;
+    reuse?: boolean;
     targets: number[];
     python?: string;
     twoThreads: boolean;
@@ -722,8 +849,15 @@ async function main(argv: string[]): Promise<void> {
       queries: flags.queries,
       dimension: flags.dimension,
       seed: flags.seed,
-      ms: flags.m,
-      efConstructions: flags.efConstruction,
+      configs: flags.configs
+        ? flags.configs.split(',').map((pair) => {
+            const [m, efc] = pair.split('/').map(Number);
+            if (!m || !efc) throw new InvalidArgumentError(`--configs ${pair}: expected M/efConstruction`);
+            return [m, efc] as [number, number];
+          })
+        : flags.efConstruction.flatMap((efc) => flags.m.map((m) => [m, efc] as [number, number])),
+      blockSize: Math.max(1, flags.block),
+      reuse: Boolean(flags.reuse),
       efs: [...flags.efs].sort((a, b) => a - b),
       repeats: Math.max(1, flags.repeats),
       python: flags.python ?? null,
