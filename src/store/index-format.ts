@@ -55,3 +55,31 @@ export const ManifestSchema = z.object({
 
 export type StoredDocument = z.infer<typeof StoredDocumentSchema>;
 export type Manifest = z.infer<typeof ManifestSchema>;
+
+const isInt = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
+const isNullableString = (value: unknown): boolean => value === null || typeof value === 'string';
+
+/**
+ * The shape of `documents.json`, checked field by field without building a copy: the loader uses
+ * it on a file whose checksum already matched, where a full schema parse of every sentence span
+ * (tens of thousands at State of the Union size) would cost a few hundred milliseconds of start-up.
+ */
+export function isStoredDocuments(value: unknown): value is StoredDocument[] {
+  if (!Array.isArray(value)) return false;
+  for (const doc of value as Partial<StoredDocument>[]) {
+    if (typeof doc !== 'object' || doc === null) return false;
+    if (typeof doc.sourceId !== 'string' || typeof doc.hash !== 'string' || typeof doc.text !== 'string') return false;
+    const meta = doc.meta;
+    if (typeof meta !== 'object' || meta === null || typeof meta.title !== 'string') return false;
+    if (!isNullableString(meta.publisher) || !isNullableString(meta.date) || !isNullableString(meta.url) || !isNullableString(meta.author)) return false;
+    if (!Array.isArray(doc.chunks)) return false;
+    for (const chunk of doc.chunks) {
+      if (typeof chunk !== 'object' || chunk === null) return false;
+      if (!isInt(chunk.paragraph) || chunk.paragraph < 1 || !isInt(chunk.start) || !isInt(chunk.end) || !Array.isArray(chunk.sentences)) return false;
+      for (const span of chunk.sentences) {
+        if (!Array.isArray(span) || span.length !== 2 || !isInt(span[0]) || !isInt(span[1])) return false;
+      }
+    }
+  }
+  return true;
+}

@@ -1,10 +1,11 @@
 import { createHash, webcrypto } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { newGenerationDir, publishGeneration, readPointer, removeStaleGenerations } from './atomic-dir.js';
 import { QuantizedVectors } from './quantized-vectors.js';
-import { DocumentsFileSchema, FILES, INDEX_FORMAT_VERSION, ManifestSchema, type Manifest, type StoredDocument } from './index-format.js';
+import { FILES, INDEX_FORMAT_VERSION, isStoredDocuments, ManifestSchema, type Manifest, type StoredDocument } from './index-format.js';
 
 const { HierarchicalNSW } = hnswlib;
 export type VectorIndex = InstanceType<typeof HierarchicalNSW>;
@@ -26,20 +27,40 @@ export interface Expectation {
   modelId: string;
 }
 
-const sha256 = (data: Buffer | string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
-
 async function digestHex(bytes: Uint8Array): Promise<string> {
   return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
 }
 
 const DATA_FILES = [FILES.documents, FILES.vectors, FILES.lexical, FILES.table];
 
-
 export function createVectorIndex(dimension: number, capacity: number, m = 16, efConstruction = 200): VectorIndex {
   const index = new HierarchicalNSW('cosine', dimension);
   index.initIndex({ maxElements: Math.max(1, capacity), m, efConstruction, randomSeed: 100 });
   return index;
 }
+
+/** sha256 of a file read in chunks: nothing but the hash is kept in memory. */
+async function hashFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Reads a file the loader needs the bytes of, hashing those same bytes off the main thread. */
+async function readChecked(file: string): Promise<{ bytes: Buffer; digest: Promise<string> }> {
+  const bytes = await readFile(file);
+  return { bytes, digest: digestHex(bytes) };
+}
+
+function parseJson(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** Loads the live index, checking every file against the manifest before trusting it. */
 export async function loadIndex(indexDir: string, expected: Expectation): Promise<LoadResult> {
@@ -62,40 +83,79 @@ export async function loadIndex(indexDir: string, expected: Expectation): Promis
   if (manifest.modelId !== expected.modelId) {
     return { ok: false, reason: `index was built with model ${manifest.modelId}, but ${expected.modelId} is configured` };
   }
-  const contents = new Map<string, Buffer>();
-  for (const name of DATA_FILES) {
-    try {
-      contents.set(name, await readFile(path.join(dir, name)));
-    } catch {
-      return { ok: false, reason: `index file ${name} is missing` };
-    }
-  }
-  // Hashed off the main thread, all files at once.
-  const digests = await Promise.all(DATA_FILES.map((name) => digestHex(contents.get(name) as Buffer)));
-  const corrupt = DATA_FILES.find((name, i) => digests[i] !== manifest.files[name]);
-  if (corrupt) return { ok: false, reason: `index file ${corrupt} is corrupt (checksum mismatch)` };
-  const documents = DocumentsFileSchema.safeParse(JSON.parse((contents.get(FILES.documents) as Buffer).toString('utf8')));
-  if (!documents.success) return { ok: false, reason: 'index documents file is malformed' };
-  const vectors = new HierarchicalNSW('cosine', manifest.dimension);
-  try {
-    vectors.readIndexSync(path.join(dir, FILES.vectors));
-  } catch (error) {
-    return { ok: false, reason: `vector index cannot be read (${(error as Error).message})` };
-  }
-  if (vectors.getCurrentCount() !== manifest.chunkCount) return { ok: false, reason: 'vector index does not match its manifest' };
-  const tableBytes = contents.get(FILES.table) as Buffer;
+  const file = (name: string): string => path.join(dir, name);
+  const missing = (name: string): Checked<never> => ({ ok: false, reason: `index file ${name} is missing` });
+  const corrupt = (name: string): Checked<never> => ({ ok: false, reason: `index file ${name} is corrupt (checksum mismatch)` });
   const rows = manifest.chunkCount + manifest.sentenceCount;
-  if (tableBytes.length !== QuantizedVectors.byteLength(rows, manifest.dimension)) return { ok: false, reason: 'vector table does not match its manifest' };
+
+  // The four files are read and checked at once. Every byte is hashed, but no file is held twice:
+  // the HNSW graph is hashed as a stream and then read by hnswlib itself; the others are hashed
+  // (on the thread pool) from the very buffer that is parsed, while it is parsed.
+  const vectorsTask = (async (): Promise<Checked<VectorIndex>> => {
+    let digest: string;
+    try {
+      digest = await hashFile(file(FILES.vectors));
+    } catch {
+      return missing(FILES.vectors);
+    }
+    if (digest !== manifest.files[FILES.vectors]) return corrupt(FILES.vectors);
+    const vectors = new HierarchicalNSW('cosine', manifest.dimension);
+    try {
+      await vectors.readIndex(file(FILES.vectors));
+    } catch (error) {
+      return { ok: false, reason: `vector index cannot be read (${(error as Error).message})` };
+    }
+    if (vectors.getCurrentCount() !== manifest.chunkCount) return { ok: false, reason: 'vector index does not match its manifest' };
+    return { ok: true, value: vectors };
+  })();
+  const tableTask = (async (): Promise<Checked<QuantizedVectors>> => {
+    let read: { bytes: Buffer; digest: Promise<string> };
+    try {
+      read = await readChecked(file(FILES.table));
+    } catch {
+      return missing(FILES.table);
+    }
+    if ((await read.digest) !== manifest.files[FILES.table]) return corrupt(FILES.table);
+    if (read.bytes.length !== QuantizedVectors.byteLength(rows, manifest.dimension)) return { ok: false, reason: 'vector table does not match its manifest' };
+    return { ok: true, value: QuantizedVectors.fromBytes(read.bytes, rows, manifest.dimension) };
+  })();
+  const lexicalTask = (async (): Promise<Checked<string>> => {
+    let read: { bytes: Buffer; digest: Promise<string> };
+    try {
+      read = await readChecked(file(FILES.lexical));
+    } catch {
+      return missing(FILES.lexical);
+    }
+    if ((await read.digest) !== manifest.files[FILES.lexical]) return corrupt(FILES.lexical);
+    return { ok: true, value: read.bytes.toString('utf8') };
+  })();
+  const documentsTask = (async (): Promise<Checked<StoredDocument[]>> => {
+    let digest: Promise<string>;
+    let parsed: unknown;
+    try {
+      // The bytes are dropped as soon as they are parsed; only their hash is awaited after.
+      const bytes = await readFile(file(FILES.documents));
+      digest = digestHex(bytes);
+      parsed = parseJson(bytes);
+    } catch {
+      return missing(FILES.documents);
+    }
+    if ((await digest) !== manifest.files[FILES.documents]) return corrupt(FILES.documents);
+    // The bytes are the ones that were written: a cheap shape check, not a full validation.
+    const documents = (parsed as { documents?: unknown } | undefined)?.documents;
+    if (!isStoredDocuments(documents)) return { ok: false, reason: 'index documents file is malformed' };
+    return { ok: true, value: documents };
+  })();
+
+  const [documents, vectors, lexical, table] = await Promise.all([documentsTask, vectorsTask, lexicalTask, tableTask]);
+  // Problems are reported in the order the files were always checked in.
+  if (!documents.ok) return documents;
+  if (!vectors.ok) return vectors;
+  if (!lexical.ok) return lexical;
+  if (!table.ok) return table;
   return {
     ok: true,
-    index: {
-      manifest,
-      documents: documents.data.documents,
-      vectors,
-      lexicalJson: (contents.get(FILES.lexical) as Buffer).toString('utf8'),
-      table: QuantizedVectors.fromBytes(tableBytes, rows, manifest.dimension),
-      generationDir: dir,
-    },
+    index: { manifest, documents: documents.value, vectors: vectors.value, lexicalJson: lexical.value, table: table.value, generationDir: dir },
   };
 }
 
@@ -118,7 +178,7 @@ export async function saveIndex(indexDir: string, toSave: IndexToSave): Promise<
     await writeFile(path.join(dir, FILES.table), Buffer.concat(toSave.table.toBytes()));
     toSave.vectors.writeIndexSync(path.join(dir, FILES.vectors));
     const files: Record<string, string> = {};
-    for (const name of DATA_FILES) files[name] = sha256(await readFile(path.join(dir, name)));
+    for (const name of DATA_FILES) files[name] = await hashFile(path.join(dir, name));
     const manifest: Manifest = {
       formatVersion: INDEX_FORMAT_VERSION,
       createdAt: new Date().toISOString(),

@@ -1,0 +1,124 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { batchedByLength, ModelLoadError, type Embedder, type EmbedderOptions } from './common.js';
+import { profileFor } from './model-profiles.js';
+
+type TokenizersModule = typeof import('@huggingface/tokenizers');
+
+export interface VendoredModel {
+  modelFile: string;
+  tokenizerFile: string;
+  tokenizerConfigFile: string;
+}
+
+/** The files of a model vendored in Transformers.js's layout (`<dir>/<id>/onnx/model_quantized.onnx`, …), if all are there. */
+export function vendoredModel(modelDir: string, modelId: string): VendoredModel | null {
+  const dir = path.join(modelDir, modelId);
+  const files = {
+    modelFile: path.join(dir, 'onnx', 'model_quantized.onnx'),
+    tokenizerFile: path.join(dir, 'tokenizer.json'),
+    tokenizerConfigFile: path.join(dir, 'tokenizer_config.json'),
+  };
+  return Object.values(files).every((file) => existsSync(file)) ? files : null;
+}
+
+interface Reply {
+  id: number;
+  data?: Float32Array;
+  rows?: number;
+  dimension?: number;
+  error?: string;
+}
+
+/** Requests to the model worker; the worker keeps the process alive only while it has work. */
+class WorkerClient {
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
+  private failure: Error | null = null;
+
+  constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: Reply) => {
+      const request = this.pending.get(reply.id);
+      if (!request) return;
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) worker.unref();
+      if (reply.error !== undefined) request.reject(new Error(`embedding failed: ${reply.error}`));
+      else request.resolve(reply);
+    });
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => this.fail(new Error(`the embedding worker stopped (exit code ${String(code)})`)));
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const request of this.pending.values()) request.reject(error);
+    this.pending.clear();
+  }
+
+  embed(texts: string[]): Promise<Float32Array[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    if (this.pending.size === 0) this.worker.ref();
+    return new Promise<Reply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, texts });
+    }).then(({ data, rows, dimension }) => {
+      const width = dimension as number;
+      return Array.from({ length: rows as number }, (_, row) => (data as Float32Array).subarray(row * width, (row + 1) * width));
+    });
+  }
+
+  stop(): Promise<void> {
+    this.failure ??= new Error('the embedder was disposed');
+    return this.worker.terminate().then(() => undefined);
+  }
+}
+
+/**
+ * A vendored model run by onnxruntime in a worker thread (src/embed/onnx-worker.mjs). The main
+ * thread stays free while the model loads and while it runs, and Transformers.js is not loaded.
+ */
+export async function loadOnnxEmbedder(options: EmbedderOptions, files: VendoredModel, memoryArena = false): Promise<Embedder> {
+  const { modelId } = options;
+  const profile = profileFor(modelId);
+  const worker = new Worker(new URL('./onnx-worker.mjs', import.meta.url), {
+    workerData: { ...files, pooling: profile.pooling, threads: options.threads ?? 0, memoryArena },
+  });
+  const dimension = await new Promise<number>((resolve, reject) => {
+    const onError = (error: Error): void => reject(new ModelLoadError(`Could not load model "${modelId}": ${error.message}`));
+    worker.once('error', onError);
+    worker.once('message', (message: { ready: boolean; dimension?: number; error?: string }) => {
+      worker.off('error', onError);
+      if (message.ready) resolve(message.dimension as number);
+      else reject(new ModelLoadError(`Could not load model "${modelId}": ${message.error ?? 'unknown error'}`));
+    });
+  }).catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
+  });
+  const client = new WorkerClient(worker);
+  worker.unref();
+  const run = batchedByLength(options.batchSize ?? 16, (texts) => client.embed(texts));
+
+  // Counting tokens (chunking at ingest) needs the tokenizer here too; built on first use only.
+  let tokenizer: InstanceType<TokenizersModule['Tokenizer']> | null = null;
+  const countTokens = (text: string): number => {
+    if (!tokenizer) {
+      const { Tokenizer } = createRequire(import.meta.url)('@huggingface/tokenizers') as TokenizersModule;
+      tokenizer = new Tokenizer(JSON.parse(readFileSync(files.tokenizerFile, 'utf8')) as object, JSON.parse(readFileSync(files.tokenizerConfigFile, 'utf8')) as object);
+    }
+    return tokenizer.encode(text).ids.length;
+  };
+
+  return {
+    modelId,
+    dimension,
+    profile,
+    embedPassages: (texts, onBatch) => run(texts.map((text) => profile.passagePrefix + text), onBatch),
+    embedQueries: (texts) => run(texts.map((text) => profile.queryPrefix + text)),
+    countTokens,
+    dispose: () => client.stop(),
+  };
+}
