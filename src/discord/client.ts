@@ -5,10 +5,14 @@ import { AnswerStore } from './answer-store.js';
 import type { BotConfig } from './config.js';
 import { Cooldowns } from './cooldowns.js';
 import { describeError } from './errors.js';
+import { HealthMonitor } from './health.js';
 import { LibraryState } from './library-state.js';
 import { loadCommands } from './loader.js';
 import { Router } from './router.js';
 import { WorkQueue } from './work-queue.js';
+
+/** How often the bot logs its `stats` line (acknowledgement times, event-loop delay, memory) while running. */
+const STATS_INTERVAL_MS = 15 * 60 * 1000;
 
 export interface RunningBot {
   client: Client<true>;
@@ -21,6 +25,7 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Runni
   const commands = await loadCommands();
   const witness = await openWitness(config.core, logger);
   const library = new LibraryState(witness, config.core, logger);
+  const health = new HealthMonitor();
   const router = new Router(
     commands,
     {
@@ -32,6 +37,7 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Runni
     },
     new Cooldowns(config.cooldownSeconds),
     logger,
+    health,
   );
   // Slash commands, buttons and autocomplete need no privileged intent; Guilds is the minimum.
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.apiBase }, allowedMentions: { parse: [] } });
@@ -47,6 +53,9 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Runni
     throw error;
   }
   const readyClient = await ready;
+  health.resetEventLoop();
+  const logStats = (): void => logger.info({ event: 'stats', ...health.snapshot() }, 'stats');
+  const statsTimer = setInterval(logStats, STATS_INTERVAL_MS).unref();
   const { report } = witness;
   logger.info(
     {
@@ -59,6 +68,7 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Runni
       embedded: report.embedded,
       skipped: report.skipped.length,
       model: witness.embedder.modelId,
+      embedThreads: config.core.embedThreads,
     },
     'ready',
   );
@@ -66,6 +76,9 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Runni
     client: readyClient,
     async stop(timeoutMs = 10_000) {
       await router.drain(timeoutMs);
+      clearInterval(statsTimer);
+      logStats();
+      health.stop();
       await client.destroy();
       await library.current.embedder.dispose();
       logger.info({ event: 'stopped' }, 'stopped');

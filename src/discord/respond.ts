@@ -1,6 +1,21 @@
 import { MessageFlags, type ButtonInteraction, type RepliableInteraction } from 'discord.js';
 import { toPayload, type Reply } from './format.js';
 
+const ackListeners = new WeakMap<object, () => void>();
+
+/** Calls `listener` once, when the interaction is first acknowledged through this module (reply, defer or update). */
+export function whenAcknowledged(interaction: object, listener: () => void): void {
+  ackListeners.set(interaction, listener);
+}
+
+/** Marks an interaction acknowledged (for ones answered outside this module, such as autocomplete). */
+export function acknowledged(interaction: object): void {
+  const listener = ackListeners.get(interaction);
+  if (!listener) return;
+  ackListeners.delete(interaction);
+  listener();
+}
+
 /**
  * Sends a reply however the interaction stands (fresh, deferred or already answered).
  * Handlers call this and never build Discord payloads themselves, so none can forget the
@@ -25,15 +40,18 @@ export async function send(interaction: RepliableInteraction, reply: Reply): Pro
     return;
   }
   await interaction.reply({ ...payload, ...flags });
+  acknowledged(interaction);
 }
 
 /** Replaces the message a button is on. */
 export async function update(interaction: ButtonInteraction, reply: Reply): Promise<void> {
   const payload = toPayload(reply);
   await interaction.update(payload);
+  acknowledged(interaction);
 }
 
 /** Acknowledges at once ("thinking…") for work that may take longer than Discord's 3 seconds. */
 export async function defer(interaction: RepliableInteraction, ephemeral: boolean): Promise<void> {
   await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+  acknowledged(interaction);
 }

@@ -5,8 +5,9 @@ import type { BotContext, CommandModule } from './command.js';
 import type { Cooldowns } from './cooldowns.js';
 import { describeError, UserError } from './errors.js';
 import { QuestionError } from '../search/question.js';
+import { DISCORD_ACK_DEADLINE_MS, HealthMonitor } from './health.js';
 import { noticeReply } from './messages.js';
-import { send } from './respond.js';
+import { acknowledged, send, whenAcknowledged } from './respond.js';
 
 export type SharedContext = Omit<BotContext, 'logger' | 'requestId'>;
 
@@ -20,6 +21,7 @@ export class Router {
     private readonly shared: SharedContext,
     private readonly cooldowns: Cooldowns,
     private readonly logger: Logger,
+    readonly health: HealthMonitor = new HealthMonitor(),
   ) {}
 
   handle(interaction: Interaction): void {
@@ -45,6 +47,12 @@ export class Router {
     const ctx: BotContext = { ...this.shared, logger, requestId };
     const command = this.commands.get(name);
     const started = performance.now();
+    const timer = this.health.received(interaction.id, interaction.createdTimestamp);
+    whenAcknowledged(interaction, () => {
+      const age = timer.acknowledged();
+      // Discord gives up on an interaction not acknowledged within 3 s ("The application did not respond").
+      if (age > DISCORD_ACK_DEADLINE_MS) logger.warn({ event: 'late-ack', ageMs: age }, 'acknowledged after Discord\'s 3-second deadline');
+    });
     try {
       if (this.closing) {
         if (interaction.isRepliable()) await send(interaction, noticeReply('Witness is restarting. Please try again in a moment.'));
@@ -58,6 +66,7 @@ export class Router {
       if (interaction.isAutocomplete()) {
         await command.autocomplete?.(interaction, ctx);
         if (!interaction.responded) await interaction.respond([]);
+        acknowledged(interaction);
         return;
       }
       if (interaction.isButton()) {
@@ -77,6 +86,7 @@ export class Router {
     } catch (error) {
       await this.fail(interaction, error, ctx);
     } finally {
+      timer.done();
       logger.debug({ ms: Math.round(performance.now() - started) }, 'interaction handled');
     }
   }
@@ -89,6 +99,7 @@ export class Router {
     try {
       if (interaction.isAutocomplete()) {
         if (!interaction.responded) await interaction.respond([]);
+        acknowledged(interaction);
         return;
       }
       if (!interaction.isRepliable()) return;
