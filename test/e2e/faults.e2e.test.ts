@@ -1,6 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIMessage } from 'discord.js';
-import { CHANNEL_ID, newUser, outcome, runScript, slash, startBot, startHarness, stopHarness, TOKEN, type Harness, type InteractionOutcome, type RecordedRequest } from './harness.js';
+import {
+  CHANNEL_ID,
+  injectTimes,
+  newUser,
+  outcome,
+  rateLimitResponse,
+  runScript,
+  slash,
+  startBot,
+  startHarness,
+  stopHarness,
+  TOKEN,
+  type Harness,
+  type InteractionOutcome,
+  type RecordedRequest,
+} from './harness.js';
 
 /**
  * The real bot against the Discord twin, under hostile questions and Discord-side faults
@@ -135,6 +150,88 @@ describe('Discord-side faults', () => {
     harness.logs.push(`[test] gateway re-identified ${String(Date.now() - started)} ms after the drop`);
     const result = await ask('Who published the photos of torture in Mosul?');
     expect(result.message?.embeds.length).toBeGreaterThan(0);
+  });
+});
+
+/** Requests for one interaction that reached the twin (not answered by the proxy itself). */
+function forwarded(token: string, method?: string): RecordedRequest[] {
+  return harness.requests.filter((r) => r.path.includes(token) && r.injected === undefined && (method === undefined || r.method === method));
+}
+
+/** The moment an interaction's answer reached the proxy: its first forwarded edit. */
+function answeredAt(token: string): number {
+  return forwarded(token, 'PATCH')[0]?.at ?? Number.NaN;
+}
+
+async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Log lines written since `from` that say something went wrong. */
+function problemsSince(from: number): string[] {
+  return harness.logs.slice(from).filter((line) => /unhandled|uncaught|"level":(50|60)|interaction failed|could not tell the user/iu.test(line));
+}
+
+describe('rate limits (429), as Discord sends them; discord.js handles them', () => {
+  it('a 429 on one acknowledgement (retry-after 1 s) is waited out and retried once; that user is answered', async () => {
+    const logsFrom = harness.logs.length;
+    const limited = await newUser(harness, 'limited');
+    const hits = injectTimes(harness, (r) => r.method === 'POST' && r.path.includes('/callback'), 1, () => rateLimitResponse({ retryAfterSeconds: 1 }));
+    const interaction = await slash(harness, limited, 'ask', [{ name: 'question', type: STRING, value: 'Who published the photos of torture in Mosul?' }]);
+    const result = await outcome(harness, interaction);
+    harness.faults.intercept = null;
+    expect(hits).toHaveLength(1);
+    expect(hits[0]?.path).toContain(interaction.token);
+    expect(result.message?.embeds.length).toBeGreaterThan(0);
+    const callbacks = forwarded(interaction.token, 'POST');
+    expect(callbacks).toHaveLength(1);
+    // discord.js waited the retry-after before sending it again.
+    expect((callbacks[0]?.at ?? 0) - (hits[0]?.at ?? 0)).toBeGreaterThanOrEqual(950);
+    harness.logs.push(`[test] 429 on the acknowledgement: retried ${String((callbacks[0]?.at ?? 0) - (hits[0]?.at ?? 0))} ms later`);
+    expect(problemsSince(logsFrom)).toEqual([]);
+  });
+
+  it('429 three times on one reply (retry-after 1.5 s each): it lands once; two users asking meanwhile are answered before it', async () => {
+    const logsFrom = harness.logs.length;
+    const limited = await newUser(harness, 'limited');
+    const interaction = await slash(harness, limited, 'ask', [{ name: 'question', type: STRING, value: 'What did Human Rights Watch accuse the Iraqi military of?' }]);
+    const hits = injectTimes(harness, (r) => r.method === 'PATCH' && r.path.includes(interaction.token), 3, () => rateLimitResponse({ retryAfterSeconds: 1.5 }));
+    await until(() => hits.length >= 1);
+    const others = await Promise.all(['What happened to the men and boys from the Jumaila tribe?', 'Which strategic town near the Syrian border did the rebels capture?'].map((q) => ask(q)));
+    const result = await outcome(harness, interaction);
+    harness.faults.intercept = null;
+    expect(hits).toHaveLength(3);
+    for (let i = 1; i < hits.length; i++) expect((hits[i]?.at ?? 0) - (hits[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(1400);
+    expect(result.message?.embeds.length).toBeGreaterThan(0);
+    // Nothing lost and nothing doubled: one edit reached Discord, and the channel has one message for it.
+    expect(forwarded(interaction.token, 'PATCH')).toHaveLength(1);
+    for (const other of others) {
+      expect(other.message?.embeds.length).toBeGreaterThan(0);
+      const token = other.requests[0]?.path.split('/')[5] ?? '';
+      expect(answeredAt(token)).toBeLessThan(answeredAt(interaction.token));
+    }
+    harness.logs.push(`[test] reply limited 3 times: landed ${String(answeredAt(interaction.token) - (hits[0]?.at ?? 0))} ms after the first 429`);
+    expect(problemsSince(logsFrom)).toEqual([]);
+  });
+
+  it('a global 429 (retry-after 2 s) on a reply: every reply waits it out, then all three users are answered', async () => {
+    const logsFrom = harness.logs.length;
+    const hits = injectTimes(harness, (r) => r.method === 'PATCH' && r.path.includes('/webhooks/'), 1, () => rateLimitResponse({ retryAfterSeconds: 2, global: true }));
+    const results = await Promise.all(['Who filmed the special forces?', 'What did Amnesty International say about revenge attacks?', 'Who published the photos of torture in Mosul?'].map((q) => ask(q)));
+    harness.faults.intercept = null;
+    expect(hits).toHaveLength(1);
+    for (const result of results) expect(result.message?.embeds.length).toBeGreaterThan(0);
+    const hitAt = hits[0]?.at ?? 0;
+    // After the global limit reached the bot, no reply went out until it had passed.
+    const webhookRequestsAfter = harness.requests.filter((r) => r.path.includes('/webhooks/') && r.injected === undefined && r.at > hitAt + 100);
+    expect(webhookRequestsAfter.length).toBeGreaterThan(0);
+    for (const request of webhookRequestsAfter) expect(request.at - hitAt).toBeGreaterThanOrEqual(1900);
+    harness.logs.push(`[test] global 429: next reply ${String(Math.min(...webhookRequestsAfter.map((r) => r.at)) - hitAt)} ms later`);
+    expect(problemsSince(logsFrom)).toEqual([]);
   });
 });
 

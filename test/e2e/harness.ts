@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { ChannelType, InteractionType, type APIMessage } from 'discord.js';
 import { DigitalDiscord } from 'discord-digital-twin';
 import { PROJECT_ROOT } from '../../src/config.js';
@@ -19,6 +20,10 @@ export interface RecordedRequest {
   method: string;
   path: string;
   body: unknown;
+  /** When the request reached the proxy (Date.now() when its headers were read). */
+  at: number;
+  /** The status the proxy answered with itself (fault injection), if it did not forward the request. */
+  injected?: number;
 }
 
 export interface InteractionOutcome {
@@ -34,6 +39,7 @@ export interface InteractionOutcome {
 export interface InjectedResponse {
   status: number;
   body: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface Harness {
@@ -47,13 +53,21 @@ export interface Harness {
   bot: ChildProcess | null;
   apiBase: string;
   filesBase: string;
-  files: Map<string, Buffer>;
+  /** Attachments the bot can download from `filesBase`; a promise holds the download until it settles. */
+  files: Map<string, Buffer | Promise<Buffer>>;
   env: Record<string, string>;
 }
 
 let userCounter = 0;
 
-export async function startHarness(options: { extraDocuments?: Record<string, string>; env?: Record<string, string> } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  extraDocuments?: Record<string, string>;
+  env?: Record<string, string>;
+  /** Where the recording proxy accepts connections: its own thread (default) or the test's main thread. */
+  proxyThread?: 'worker' | 'main';
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const twin = new DigitalDiscord({
     botToken: TOKEN,
     botUser: { id: BOT_ID, username: 'Witness' },
@@ -70,48 +84,46 @@ export async function startHarness(options: { extraDocuments?: Record<string, st
   }
   const requests: RecordedRequest[] = [];
   const faults: Harness['faults'] = { intercept: null };
-  const files = new Map<string, Buffer>();
-  const proxy = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const url = req.url ?? '/';
-      if (url.startsWith('/files/')) {
-        const file = files.get(decodeURIComponent(url.slice('/files/'.length)));
-        res.writeHead(file ? 200 : 404, { 'content-type': 'application/octet-stream' });
-        res.end(file ?? '');
-        return;
-      }
-      let parsed: unknown;
-      try {
-        parsed = body.length > 0 ? JSON.parse(body.toString('utf8')) : null;
-      } catch {
-        parsed = body.toString('utf8');
-      }
-      const recorded = { method: req.method ?? 'GET', path: url, body: parsed };
-      requests.push(recorded);
-      const injected = faults.intercept?.(recorded) ?? null;
-      if (injected) {
-        res.writeHead(injected.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(injected.body));
-        return;
-      }
-      const headers = { ...req.headers, host: `127.0.0.1:${String(twin.port)}` };
-      const upstream = http.request({ host: '127.0.0.1', port: twin.port, method: req.method, path: url, headers }, (response) => {
-        res.writeHead(response.statusCode ?? 502, response.headers);
-        response.pipe(res);
+  const files: Harness['files'] = new Map();
+  // Connections to the twin are kept and reused, so a burst does not queue up new ones at its door.
+  const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const answer = async (incoming: IncomingRequest): Promise<OutgoingAnswer> => {
+    const { url, body } = incoming;
+    if (url.startsWith('/files/')) {
+      const file = await files.get(decodeURIComponent(url.slice('/files/'.length)));
+      return { status: file ? 200 : 404, headers: { 'content-type': 'application/octet-stream' }, body: file ?? Buffer.alloc(0) };
+    }
+    let parsed: unknown;
+    try {
+      parsed = body.length > 0 ? JSON.parse(body.toString('utf8')) : null;
+    } catch {
+      parsed = body.toString('utf8');
+    }
+    const recorded: RecordedRequest = { method: incoming.method, path: url, body: parsed, at: incoming.at };
+    requests.push(recorded);
+    const injected = faults.intercept?.(recorded) ?? null;
+    if (injected) {
+      recorded.injected = injected.status;
+      return { status: injected.status, headers: { 'content-type': 'application/json', ...injected.headers }, body: Buffer.from(JSON.stringify(injected.body)) };
+    }
+    return new Promise((resolve) => {
+      const headers = { ...incoming.headers, host: `127.0.0.1:${String(twin.port)}` };
+      const upstream = http.request({ host: '127.0.0.1', port: twin.port, method: incoming.method, path: url, headers, agent: upstreamAgent }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const out = Buffer.concat(chunks);
+          const { 'transfer-encoding': _encoding, connection: _connection, 'keep-alive': _keepAlive, ...rest } = response.headers;
+          resolve({ status: response.statusCode ?? 502, headers: { ...rest, 'content-length': String(out.length) }, body: out });
+        });
       });
-      upstream.on('error', () => {
-        res.writeHead(502);
-        res.end();
-      });
+      upstream.on('error', () => resolve({ status: 502, headers: {}, body: Buffer.alloc(0) }));
       upstream.end(body);
     });
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const port = (proxy.address() as { port: number }).port;
-  twinProxies.set(twin, proxy);
+  };
+  const proxy = await startProxy(options.proxyThread ?? 'worker', answer);
+  const port = proxy.port;
+  twinProxies.set(twin, { close: proxy.close, agent: upstreamAgent });
   const env = {
     DISCORD_TOKEN: TOKEN,
     DISCORD_API_BASE: `http://127.0.0.1:${String(port)}/api`,
@@ -125,7 +137,68 @@ export async function startHarness(options: { extraDocuments?: Record<string, st
   return { faults, twin, corpusDir, indexDir, logs: [], requests, bot: null, apiBase: env.DISCORD_API_BASE, filesBase: `http://127.0.0.1:${String(port)}/files/`, files, env };
 }
 
-const twinProxies = new Map<DigitalDiscord, http.Server>();
+const twinProxies = new Map<DigitalDiscord, { close(): Promise<void>; agent: http.Agent }>();
+
+interface IncomingRequest {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  at: number;
+}
+
+interface OutgoingAnswer {
+  status: number;
+  headers: http.OutgoingHttpHeaders;
+  body: Buffer;
+}
+
+/**
+ * The proxy's listening socket: in a worker thread by default (test/e2e/proxy-worker.mjs says
+ * why), or on this thread (`main`, as before; kept to measure the difference).
+ */
+async function startProxy(thread: 'worker' | 'main', answer: (request: IncomingRequest) => Promise<OutgoingAnswer>): Promise<{ port: number; close(): Promise<void> }> {
+  if (thread === 'main') {
+    const server = http.createServer((req, res) => {
+      const at = Date.now();
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        void answer({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks), at }).then((out) => {
+          res.writeHead(out.status, out.headers);
+          res.end(out.body);
+        });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      port: (server.address() as { port: number }).port,
+      close: () => {
+        server.closeAllConnections();
+        return new Promise((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+  const worker = new Worker(new URL('./proxy-worker.mjs', import.meta.url));
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', (message: { port: number }) => resolve(message.port));
+  });
+  worker.on('message', (message: { id: number; method: string; url: string; headers: http.IncomingHttpHeaders; body: Uint8Array; at: number }) => {
+    const body = Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength);
+    void answer({ method: message.method, url: message.url, headers: message.headers, body, at: message.at }).then((out) => worker.postMessage({ id: message.id, status: out.status, headers: out.headers, body: out.body }));
+  });
+  return {
+    port,
+    close: async () => {
+      worker.postMessage({ close: true });
+      await new Promise<void>((resolve) => {
+        worker.once('exit', () => resolve());
+        setTimeout(() => void worker.terminate(), 2000).unref();
+      });
+    },
+  };
+}
 
 /** Runs a script the way npm does, with the harness's environment; resolves with its exit code and output. */
 export function runScript(harness: Pick<Harness, 'env'>, script: string, env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -183,7 +256,11 @@ export async function stopHarness(harness: Harness): Promise<void> {
     await waitForExit(harness.bot).catch(() => harness.bot?.kill('SIGKILL'));
   }
   const proxy = twinProxies.get(harness.twin);
-  if (proxy) await new Promise((resolve) => proxy.close(resolve));
+  if (proxy) {
+    await proxy.close();
+    proxy.agent.destroy();
+    twinProxies.delete(harness.twin);
+  }
   await harness.twin.stop();
   rmSync(path.dirname(harness.corpusDir), { recursive: true, force: true });
 }
@@ -243,7 +320,8 @@ export async function outcome(harness: Harness, interaction: { id: string; token
   const channel = harness.twin.channel(CHANNEL_ID);
   for (;;) {
     const response = await channel.getInteractionResponse(interaction.id);
-    const requests = harness.requests.filter((r) => r.path.includes(interaction.token));
+    // Requests the proxy answered itself (an injected 429 or 5xx) never reached the twin.
+    const requests = harness.requests.filter((r) => r.path.includes(interaction.token) && r.injected === undefined);
     const edited = requests.some((r) => r.method === 'PATCH' || (r.method === 'POST' && r.path.includes('/webhooks/')));
     if (response?.acknowledged && (response.type !== 5 || edited)) {
       // Give a following edit or follow-up a moment to land.
@@ -260,6 +338,48 @@ export async function outcome(harness: Harness, interaction: { id: string; token
     if (Date.now() > deadline) throw new Error(`no response to interaction ${interaction.id}:\n${harness.logs.slice(-20).join('\n')}`);
     await sleep(50);
   }
+}
+
+/**
+ * A 429 as Discord sends it (developer docs, "Rate Limits"): `retry-after` in seconds, the
+ * `x-ratelimit-*` headers and a JSON body with `retry_after` and `global`. A per-route limit
+ * names its bucket and has `x-ratelimit-scope: user`; a global one carries `x-ratelimit-global`
+ * and no bucket headers.
+ */
+export function rateLimitResponse(options: { retryAfterSeconds: number; global?: boolean; bucket?: string }): InjectedResponse {
+  const retryAfter = options.retryAfterSeconds;
+  const body = { message: 'You are being rate limited.', retry_after: retryAfter, global: options.global ?? false };
+  if (options.global) {
+    return { status: 429, headers: { 'retry-after': String(retryAfter), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' }, body };
+  }
+  return {
+    status: 429,
+    headers: {
+      'retry-after': String(retryAfter),
+      'x-ratelimit-limit': '5',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': (Date.now() / 1000 + retryAfter).toFixed(3),
+      'x-ratelimit-reset-after': retryAfter.toFixed(3),
+      'x-ratelimit-bucket': options.bucket ?? 'abcd1234abcd1234abcd1234abcd1234',
+      'x-ratelimit-scope': 'user',
+    },
+    body,
+  };
+}
+
+/**
+ * Makes the proxy answer the first `times` requests that `match` with `response()` (built
+ * afresh each time), and forward everything else. Returns the requests it answered so far.
+ * Set `harness.faults.intercept = null` to stop.
+ */
+export function injectTimes(harness: Harness, match: (request: RecordedRequest) => boolean, times: number, response: () => InjectedResponse): RecordedRequest[] {
+  const answered: RecordedRequest[] = [];
+  harness.faults.intercept = (request) => {
+    if (answered.length >= times || !match(request)) return null;
+    answered.push(request);
+    return response();
+  };
+  return answered;
 }
 
 export function corpusText(harness: Harness, sourceId: string): string {
