@@ -61,11 +61,19 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const maxBytes = Math.min(ctx.config.uploadMaxBytes, ctx.config.core.maxFileBytes);
   if (attachment.size > maxBytes) throw new UserError(`The file is larger than the ${String(maxBytes)}-byte limit.`);
   ctx.queue.assertRoom();
-  await defer(interaction, true);
-  const bytes = await download(attachment.url, maxBytes);
-  const { sourceId } = await saveUpload(ctx.config.core.corpusDir, name, bytes, maxBytes);
-  ctx.logger.info({ sourceId, bytes: bytes.length }, 'document added');
-  const report = await ctx.queue.run(() => ctx.library.reindex());
+  // Checked before anything is downloaded or written; the place is held until the add is done.
+  const release = ctx.library.reserveDocument(ctx.config.core.maxDocuments);
+  let report: IngestReport;
+  let sourceId: string;
+  try {
+    await defer(interaction, true);
+    const bytes = await download(attachment.url, maxBytes);
+    ({ sourceId } = await saveUpload(ctx.config.core.corpusDir, name, bytes, maxBytes));
+    ctx.logger.info({ sourceId, bytes: bytes.length }, 'document added');
+    report = await ctx.queue.run(() => ctx.library.reindex());
+  } finally {
+    release();
+  }
   const added = ctx.library.current.library.document(sourceId);
   const paragraphs = added ? new Set(added.chunks.map((chunk) => chunk.paragraph)).size : 0;
   const title = added ? `“${safeText(added.meta.title, 200)}”` : safeText(sourceId, 200);

@@ -33,6 +33,8 @@ export const CoreConfigSchema = z.object({
   embedThreads: z.coerce.number().int().min(0).max(64).default(0),
   /** Share of embedding similarity (vs BM25) in the hybrid ranking. */
   denseWeight: z.coerce.number().min(0).max(1).default(0.3),
+  /** Most documents the library may hold before `/library add` refuses new ones. */
+  maxDocuments: positiveInt.max(1_000_000).default(5000),
 });
 
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
@@ -48,6 +50,7 @@ export const CORE_ENV: Record<keyof z.input<typeof CoreConfigSchema>, string> = 
   minScore: 'WITNESS_MIN_SCORE',
   denseWeight: 'WITNESS_DENSE_WEIGHT',
   embedThreads: 'WITNESS_EMBED_THREADS',
+  maxDocuments: 'WITNESS_MAX_DOCUMENTS',
 };
 
 export class ConfigError extends Error {

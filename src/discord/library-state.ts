@@ -2,9 +2,13 @@ import type { CoreConfig } from '../config.js';
 import type { IngestReport } from '../ingest/update-index.js';
 import type { Logger } from '../log.js';
 import { refreshWitness, type Witness } from '../witness.js';
+import { UserError } from './errors.js';
 
 /** The loaded library, which moderators can refresh while the bot runs; readers always see a whole one. */
 export class LibraryState {
+  /** Uploads accepted but not yet in the index: they count against the document limit. */
+  private pendingAdds = 0;
+
   constructor(
     private witness: Witness,
     private readonly config: CoreConfig,
@@ -13,6 +17,31 @@ export class LibraryState {
 
   get current(): Witness {
     return this.witness;
+  }
+
+  /** Documents in the library now, counting uploads still being added. */
+  get documentCount(): number {
+    return this.witness.library.documents.length + this.pendingAdds;
+  }
+
+  /**
+   * Holds a place for one new document, or refuses with a message for the moderator when the
+   * library already holds `maxDocuments` (counting adds under way, so two at once cannot both
+   * take the last place). Call the returned function when the add is finished, saved or not.
+   */
+  reserveDocument(maxDocuments: number): () => void {
+    if (this.documentCount >= maxDocuments) {
+      throw new UserError(
+        `The library is full: it holds ${String(this.witness.library.documents.length)} documents and the limit is ${String(maxDocuments)} (WITNESS_MAX_DOCUMENTS). Nothing was added. Remove documents from the corpus folder and run /library reindex, or ask the operator to raise the limit.`,
+      );
+    }
+    this.pendingAdds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.pendingAdds--;
+    };
   }
 
   /** Brings the index in line with the corpus folder, embedding only what changed, then swaps it in. */

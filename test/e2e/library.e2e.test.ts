@@ -23,8 +23,11 @@ const SUBCOMMAND = 1;
 const ATTACHMENT = 11;
 const EPHEMERAL = 64;
 
+/** 16 documents at start, 17 after the first add below: room for exactly one more. */
+const MAX_DOCUMENTS = 18;
+
 beforeAll(async () => {
-  harness = await startHarness({ extraDocuments: EXTRA });
+  harness = await startHarness({ extraDocuments: EXTRA, env: { WITNESS_MAX_DOCUMENTS: String(MAX_DOCUMENTS) } });
   const registered = await runScript(harness, 'scripts/register-commands.ts');
   expect(registered.code, registered.stderr).toBe(0);
   await startBot(harness);
@@ -36,17 +39,23 @@ afterAll(async () => {
 
 let attachmentId = 900;
 
-async function addFile(userId: string, name: string, bytes: Buffer): Promise<InteractionOutcome> {
+/** Sends `/library add` with an attachment; `bytes` may be a promise, which holds the bot's download until it settles. */
+async function startAdd(userId: string, name: string, bytes: Buffer | Promise<Buffer>, size: number): Promise<{ id: string; token: string }> {
   attachmentId++;
   const id = String(attachmentId);
   harness.files.set(name, bytes);
   const url = harness.filesBase + encodeURIComponent(name);
-  return outcome(
-    harness,
-    await slash(harness, userId, 'library', [{ name: 'add', type: SUBCOMMAND, options: [{ name: 'file', type: ATTACHMENT, value: id }] }], {
-      attachments: { [id]: { id, filename: name, size: bytes.length, url, proxy_url: url, content_type: 'text/plain' } },
-    }),
-  );
+  return slash(harness, userId, 'library', [{ name: 'add', type: SUBCOMMAND, options: [{ name: 'file', type: ATTACHMENT, value: id }] }], {
+    attachments: { [id]: { id, filename: name, size, url, proxy_url: url, content_type: 'text/plain' } },
+  });
+}
+
+async function addFile(userId: string, name: string, bytes: Buffer): Promise<InteractionOutcome> {
+  return outcome(harness, await startAdd(userId, name, bytes, bytes.length));
+}
+
+function uploaded(name: string): boolean {
+  return existsSync(path.join(harness.corpusDir, 'uploads', name));
 }
 
 describe('/library (moderators only)', () => {
@@ -91,10 +100,38 @@ describe('/library (moderators only)', () => {
     expect(existsSync(path.join(path.dirname(harness.corpusDir), 'escape.txt'))).toBe(false);
   });
 
+  it(`caps the library at WITNESS_MAX_DOCUMENTS (${String(MAX_DOCUMENTS)}): an add under way holds the last place; beyond it, refused at once and nothing written`, async () => {
+    const moderator = await newUser(harness, 'mod');
+    const other = await newUser(harness, 'mod');
+    const text = Buffer.from('Last Place Notes\n\nThe ferry timetable changed twice during the winter storms.\n');
+    // The first add takes the last place and is held while it downloads its file.
+    let serve: (bytes: Buffer) => void = () => undefined;
+    const held = new Promise<Buffer>((resolve) => (serve = resolve));
+    const first = await startAdd(moderator, 'last-place.txt', held, text.length);
+    await harness.twin.channel('1100000000000000001').waitForInteractionAck({ interactionId: first.id, timeout: 30_000 });
+    // A second add at that moment finds no room.
+    const refused = await addFile(other, 'one-too-many.txt', Buffer.from('One Too Many\n\nThis document must never reach the corpus folder.\n'));
+    expect(refused.type).toBe(4);
+    expect(refused.data?.flags).toBe(EPHEMERAL);
+    expect(refused.message?.content).toMatch(new RegExp(`^The library is full: it holds 17 documents and the limit is ${String(MAX_DOCUMENTS)} \\(WITNESS_MAX_DOCUMENTS\\)\\. Nothing was added\\.`, 'u'));
+    expect(refused.requests.map((r) => r.method)).toEqual(['POST']);
+    expect(uploaded('one-too-many.txt')).toBe(false);
+    // The held add then completes.
+    serve(text);
+    const added = await outcome(harness, first);
+    expect(added.message?.content).toMatch(/^Added “Last Place Notes” as uploads\/last-place\.txt/u);
+    expect(added.message?.content).toMatch(/The library has 18 documents/u);
+    // Now the library is at the limit: refused, even for a file that would otherwise be fine.
+    const full = await addFile(other, 'after-full.txt', Buffer.from('After Full\n\nA later note about the harbour lights.\n'));
+    expect(full.message?.content).toContain('The library is full: it holds 18 documents');
+    expect(uploaded('after-full.txt')).toBe(false);
+    expect(harness.logs.some((line) => line.includes('"reason":"The library is full'))).toBe(true);
+  });
+
   it('reindexes the corpus on request', async () => {
     const result = await outcome(harness, await slash(harness, await newUser(harness, 'mod'), 'library', [{ name: 'reindex', type: SUBCOMMAND }]));
     expect(result.data).toEqual({ flags: EPHEMERAL });
-    expect(result.message?.content).toMatch(/^Re-indexed\. The library has 17 documents/u);
+    expect(result.message?.content).toMatch(/^Re-indexed\. The library has 18 documents/u);
   });
 });
 
@@ -107,7 +144,7 @@ describe('paging, links and long paragraphs', () => {
     const next = await outcome(harness, await click(harness, user, first.message?.id as string, 'sources:page:1'));
     expect(next.type).toBe(7);
     expect(next.message?.embeds[0]?.footer?.text).toContain('Page 2 of 2');
-    expect(next.message?.embeds[0]?.description?.split('\n')).toHaveLength(7);
+    expect(next.message?.embeds[0]?.description?.split('\n')).toHaveLength(8);
   });
 
   it('links web sources to the quoted words with a text fragment, and cites publisher and date', async () => {
