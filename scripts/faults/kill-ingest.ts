@@ -10,7 +10,7 @@
  *   npx tsx scripts/faults/kill-ingest.ts [rounds=40] [seed=1]
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +20,19 @@ import { seededRandom } from '../bench/measure.js';
 
 const MODEL = 'Xenova/bge-small-en-v1.5';
 const CLI = ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli.ts')];
+/** The document changed before each incremental round. */
+export const CHANGED_DOCUMENT = '003_4bbc032d74fe67a6.txt';
+/** The document that answers the question of the `ask` check. */
+export const ASKED_DOCUMENT = '002_7164e3e001d81504.txt';
+
+export interface KillLoopOptions {
+  /** Copy only these files of `corpus/` (CHANGED_DOCUMENT and ASKED_DOCUMENT are always copied); default all. */
+  documents?: string[];
+  /** Run the `ask` check every this many rounds (and always after the last); default 10. */
+  askEvery?: number;
+  /** Every this many rounds, the kill lands 0–60 ms after the new generation folder appears; default 3. */
+  inWriteEvery?: number;
+}
 
 export interface KillReport {
   rounds: number;
@@ -96,12 +109,19 @@ function askWorks(corpusDir: string, indexDir: string): string | null {
   return answer.answered && answer.results.length > 0 ? null : 'ask did not answer';
 }
 
-export async function killIngestLoop(rounds: number, seed = 1, log: (line: string) => void = () => undefined): Promise<KillReport> {
+export async function killIngestLoop(rounds: number, seed = 1, log: (line: string) => void = () => undefined, options: KillLoopOptions = {}): Promise<KillReport> {
   const random = seededRandom(seed);
+  const askEvery = options.askEvery ?? 10;
+  const inWriteEvery = options.inWriteEvery ?? 3;
   const root = mkdtempSync(path.join(tmpdir(), 'witness-kill-'));
   const corpusDir = path.join(root, 'corpus');
   const indexDir = path.join(root, 'index');
-  cpSync(path.join(PROJECT_ROOT, 'corpus'), corpusDir, { recursive: true });
+  if (options.documents) {
+    mkdirSync(corpusDir);
+    for (const name of new Set([...options.documents, CHANGED_DOCUMENT, ASKED_DOCUMENT])) cpSync(path.join(PROJECT_ROOT, 'corpus', name), path.join(corpusDir, name));
+  } else {
+    cpSync(path.join(PROJECT_ROOT, 'corpus'), corpusDir, { recursive: true });
+  }
   const report: KillReport = { rounds, killedWhileWriting: 0, maxGenerationFolders: 0, killed: 0, finished: 0, servedComplete: 0, noIndexYet: 0, failures: [], askChecks: 0, fullRunSeconds: 0, delaysMs: [] };
   try {
     // How long an uninterrupted rebuild takes here: the kills are spread over it.
@@ -121,13 +141,13 @@ export async function killIngestLoop(rounds: number, seed = 1, log: (line: strin
       const rebuild = round % 2 === 0;
       if (!rebuild) {
         // A changed document, so the incremental ingest has real work (and a new generation) to do.
-        appendFileSync(path.join(corpusDir, '003_4bbc032d74fe67a6.txt'), `\n\nAddendum ${String(round)}: the committee met again to review the witness statements from the old city.\n`);
+        appendFileSync(path.join(corpusDir, CHANGED_DOCUMENT), `\n\nAddendum ${String(round)}: the committee met again to review the witness statements from the old city.\n`);
         expectedNext++;
       }
-      // Every third round is killed inside the write phase: 0–60 ms after its new generation folder
+      // Every third round (by default) is killed inside the write phase: 0–60 ms after its new generation folder
       // appears. The others anywhere in the run, spread over how long the last uninterrupted run of
       // this kind took (half of them in its last quarter).
-      const inWrite = round % 3 === 2;
+      const inWrite = round % inWriteEvery === inWriteEvery - 1;
       const fraction = random() < 0.5 ? random() : 0.75 + random() * 0.25;
       const delay = inWrite ? Math.round(random() * 60) : Math.round(fraction * (lastRunMs.get(rebuild) ?? report.fullRunSeconds * 1000));
       report.delaysMs.push(delay);
@@ -154,7 +174,7 @@ export async function killIngestLoop(rounds: number, seed = 1, log: (line: strin
       const generationCount = existsSync(indexDir) ? generations(indexDir).length : 0;
       report.maxGenerationFolders = Math.max(report.maxGenerationFolders, generationCount);
       log(`round ${String(round + 1)}/${String(rounds)}: ${rebuild ? 'rebuild' : 'incremental'}, kill ${String(delay)} ms after ${inWrite ? 'the new generation folder appeared' : 'start'} -> ${killed ? 'killed' : 'finished first'}; load: ${loaded.ok ? `complete index (${String(loaded.index.manifest.chunkCount)} passages)` : loaded.reason}; ${String(generationCount)} generation folder(s) on disk`);
-      if ((round + 1) % 10 === 0 || round === rounds - 1) {
+      if ((round + 1) % askEvery === 0 || round === rounds - 1) {
         const problem = askWorks(corpusDir, indexDir);
         report.askChecks++;
         if (problem) report.failures.push(`round ${String(round)}: ${problem}`);
