@@ -10,10 +10,16 @@ Measures, on the same machine and in the same run as the Node benchmark:
 
 Usage:
     python scripts/bench/peers.py --work DIR [--skip-embedding] [--skip-faiss]
+    python scripts/bench/peers.py --work DIR --serve
 
 DIR holds passages.jsonl, vectors.f32, queries.f32 and meta.json (written by
 scripts/bench/peers.ts). The figures go to DIR/peers.json; a short summary goes
 to stderr. See scripts/bench/README.md.
+
+With --serve, the FAISS side of the interleaved sweep in scripts/bench/vector-bench.ts:
+DIR holds vectors.f32 and queries.f32, and requests (load, exact, build, search over a
+block of queries) arrive one JSON line at a time on stdin; each reply is one JSON line
+on stdout. The Node process alternates its own timed blocks with these.
 """
 
 from __future__ import annotations

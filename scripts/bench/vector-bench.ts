@@ -171,7 +171,7 @@ export interface SweepConfig {
   m: number;
   efConstruction: number;
   hnswlib: { buildSeconds: number; buildCpuSeconds: number; reused?: boolean; indexFileBytes: number; bytesPerVectorFile: number; loadedRssBytes: number | null; bytesPerVectorRss: number | null };
-  faiss?: { buildSeconds: number; buildCpuSeconds: number; buildThreads: number; reused?: boolean; indexBytes: number; bytesPerVector: number; rssDeltaBytes: number | null };
+  faiss?: { buildSeconds: number; buildCpuSeconds: number; buildThreads: number; reused?: boolean; parallelWithHnswlib?: boolean; indexBytes: number; bytesPerVector: number; rssDeltaBytes: number | null };
   sweep: SweepPoint[];
   atRecall: AtRecall[];
   loadAverage: number[];
@@ -341,6 +341,10 @@ export interface SweepOptions {
   blockSize: number;
   /** Load index files an earlier run left in `work` (same vectors, M and efConstruction) instead of building them again. */
   reuse: boolean;
+  /** Build and time FAISS HNSW too (false: FAISS gives the exact ground truth only). */
+  faissHnsw: boolean;
+  /** Build the FAISS index at the same time as the hnswlib-node one (saves wall time at large n). */
+  parallelBuilds: boolean;
 }
 
 /**
@@ -483,7 +487,7 @@ export async function runSweep(options: SweepOptions): Promise<Record<string, un
       wallSeconds: (performance.now() - started) / 1000,
     });
     for (const [m, efConstruction] of options.configs) {
-      configs.push(await sweepConfig({ options, peer, hnswlibModule, variantModules, set, querySet, plain, truth, k, m, efConstruction, vectorsKey }));
+      configs.push(await sweepConfig({ options, peer: options.faissHnsw ? peer : null, hnswlibModule, variantModules, set, querySet, plain, truth, k, m, efConstruction, vectorsKey }));
       const best = configs.at(-1)?.atRecall.find((a) => a.target === 0.99);
       log(`M ${String(m)} efC ${String(efConstruction)}: at recall 0.99 hnswlib ${best?.hnswlib.qps?.toFixed(0) ?? '–'} QPS, FAISS ${best?.faiss?.qps?.toFixed(0) ?? '–'} QPS`);
       if (options.out) writeFileSync(options.out, `${JSON.stringify(result(), null, 2)}\n`);
@@ -549,6 +553,23 @@ async function sweepConfig(context: {
   const file = `${stem}.hnswlib`;
   const sidecar = `${stem}.hnswlib.json`;
 
+  const requestFaissBuild = (): Promise<NonNullable<SweepConfig['faiss']>> => {
+    log(`${label}: FAISS build (${String(options.faissBuildThreads)} thread(s)) …`);
+    return (peer as FaissPeer).request<NonNullable<SweepConfig['faiss']>>({
+      op: 'build',
+      m,
+      efConstruction,
+      threads: options.faissBuildThreads,
+      file: `${stem}.faiss`,
+      reuse: options.reuse,
+      vectorsKey,
+    });
+  };
+  // With --parallel-builds FAISS builds in its process while hnswlib-node builds here: each has a core
+  // (when nothing else runs), and the CPU seconds stay comparable while the wall times do not.
+  const faissPending = peer && options.parallelBuilds ? requestFaissBuild() : null;
+  if (faissPending) await new Promise((resolve) => setTimeout(resolve, 200));
+
   const index = new context.hnswlibModule.HierarchicalNSW('cosine', set.dimension);
   let build: BuildRecord;
   const earlier = options.reuse && existsSync(file) && existsSync(sidecar) ? (JSON.parse(readFileSync(sidecar, 'utf8')) as BuildRecord & { vectorsKey: string }) : null;
@@ -581,16 +602,7 @@ async function sweepConfig(context: {
 
   let faissBuild: SweepConfig['faiss'];
   if (peer) {
-    log(`${label}: FAISS build (${String(options.faissBuildThreads)} thread(s)) …`);
-    faissBuild = await peer.request<NonNullable<SweepConfig['faiss']>>({
-      op: 'build',
-      m,
-      efConstruction,
-      threads: options.faissBuildThreads,
-      file: `${stem}.faiss`,
-      reuse: options.reuse,
-      vectorsKey,
-    });
+    faissBuild = { ...(await (faissPending ?? requestFaissBuild())), ...(faissPending ? { parallelWithHnswlib: true } : {}) };
     log(`${label}: FAISS ${faissBuild.reused ? 'index reused' : `built in ${faissBuild.buildSeconds.toFixed(1)} s (CPU ${faissBuild.buildCpuSeconds.toFixed(1)} s)`}`);
   }
 
@@ -809,6 +821,8 @@ async function main(argv: string[]): Promise<void> {
     .option('--targets <list>', 'recall@10 levels to compare the two libraries at', list, [0.95, 0.98, 0.99, 0.995])
     .option('--python <path>', 'Python with faiss-cpu (scripts/bench/README.md); without it only hnswlib-node runs')
     .option('--no-two-threads', 'skip the 2-thread measurements')
+    .option('--parallel-builds', 'build the FAISS index while hnswlib-node builds (wall times then overlap; CPU seconds stay comparable)')
+    .option('--no-faiss-hnsw', 'use FAISS for the exact ground truth only, not as an HNSW peer (saves its build at large n)')
     .option('--faiss-build-threads <count>', 'OpenMP threads for the FAISS build (1 matches hnswlib-node addPoint loop)', whole, 1)
     .option('--check-queries <count>', 'queries whose exact top 10 the JavaScript scan recomputes, to check the ground truth', whole, 20)
     .option('--from-index <dir>', "index a Witness index folder's passage vectors, queried by --queries probe questions embedded with its model")
@@ -833,6 +847,8 @@ async function main(argv: string[]): Promise<void> {
     targets: number[];
     python?: string;
     twoThreads: boolean;
+    faissHnsw: boolean;
+    parallelBuilds?: boolean;
     faissBuildThreads: number;
     checkQueries: number;
     vectorsFrom?: string;
@@ -858,6 +874,8 @@ async function main(argv: string[]): Promise<void> {
         : flags.efConstruction.flatMap((efc) => flags.m.map((m) => [m, efc] as [number, number])),
       blockSize: Math.max(1, flags.block),
       reuse: Boolean(flags.reuse),
+      faissHnsw: flags.faissHnsw,
+      parallelBuilds: Boolean(flags.parallelBuilds),
       efs: [...flags.efs].sort((a, b) => a - b),
       repeats: Math.max(1, flags.repeats),
       python: flags.python ?? null,
@@ -886,6 +904,38 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+/**
+ * The runs behind BENCHMARKS.md's vector tables. Flags given after --preset NAME override the preset's;
+ * `all` runs every preset in turn. Index files stay in the preset's work folder, so a repeated run with
+ * the same vectors only redoes the timings (--reuse).
+ */
+export const PRESETS: Record<string, string[]> = {
+  'synthetic-100k': ['--n', '100000', '--queries', '1000', '--configs', '16/200,24/200,32/200,16/400', '--repeats', '5', '--work', path.join(tmpdir(), 'witness-vector-100k'), '--reuse', '--out', 'bench-results/synthetic-100k-sweep.json'],
+  'synthetic-1m': [
+    '--n', '1000000', '--queries', '1000', '--configs', '16/100', '--efs', '16,32,48,64,96,128,192,256,384,512', '--repeats', '3',
+    '--no-two-threads', '--parallel-builds', '--work', path.join(tmpdir(), 'witness-vector-1m'), '--reuse', '--out', 'bench-results/synthetic-1m.json',
+  ],
+  // The index of `npm run bench -- --library sotu --workdir /tmp/sotu` (all 233 addresses, bge-small).
+  sotu: [
+    '--from-index', '/tmp/sotu/index', '--queries', '1000', '--configs', '16/200,24/200,32/200,48/200,16/400,24/400,32/400',
+    '--efs', '16,24,32,48,64,96,128,192,256,384,512,768,1024', '--repeats', '5', '--out', 'bench-results/sotu-vectors-sweep.json',
+  ],
+};
+
+async function withPresets(argv: string[]): Promise<void> {
+  const at = argv.indexOf('--preset');
+  if (at < 0) return main(argv);
+  const name = argv[at + 1] ?? '';
+  const rest = [...argv.slice(0, at), ...argv.slice(at + 2)];
+  const names = name === 'all' ? Object.keys(PRESETS) : [name];
+  for (const preset of names) {
+    const args = PRESETS[preset];
+    if (!args) throw new InvalidArgumentError(`--preset ${name}: expected one of ${[...Object.keys(PRESETS), 'all'].join(', ')}`);
+    log(`preset ${preset}: ${[...args, ...rest].join(' ')}`);
+    await main([...args, ...rest]);
+  }
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await main(process.argv.slice(2));
+  await withPresets(process.argv.slice(2));
 }
