@@ -1,4 +1,3 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -10,7 +9,9 @@ import { updateIndex } from '../../src/ingest/update-index.js';
 import { Answerer } from '../../src/search/ask.js';
 import { Library } from '../../src/search/library.js';
 import { materializeSotu, sampleCorpusDir } from './libraries.js';
-import { directoryBytes, peakRssMB, seededRandom, summarize } from './measure.js';
+import { directoryBytes, peakRssMB, summarize } from './measure.js';
+import { probeQuestions } from './questions.js';
+import { compareColdStarts, variantsFor, type VariantSummary } from './startup.js';
 import { exportPeerInputs, runPeers, type PeerFigures } from './peers.js';
 import { benchHnsw, clusteredVectors, type VectorSet } from './vector-bench.js';
 
@@ -24,6 +25,7 @@ interface Flags {
   out?: string;
   embeddingLimit: number;
   workdir?: string;
+  coldRuns: number;
 }
 
 const quiet = pino({ level: 'silent' });
@@ -36,20 +38,6 @@ function count(value: string): number {
 
 function machine(): Record<string, unknown> {
   return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version };
-}
-
-/** Question-like probes drawn from the library itself: the opening words of random sentences. */
-function probeQuestions(library: Library, howMany: number): string[] {
-  const random = seededRandom(7);
-  const questions: string[] = [];
-  while (questions.length < howMany && library.passages.length > 0) {
-    const passage = library.passages[Math.floor(random() * library.passages.length)];
-    const sentence = passage?.chunk.sentences[Math.floor(random() * passage.chunk.sentences.length)];
-    if (!passage || !sentence) continue;
-    const words = passage.document.text.slice(sentence[0], sentence[1]).split(/\s+/u).slice(0, 14).join(' ');
-    if (words.length > 10) questions.push(words);
-  }
-  return questions;
 }
 
 function timeEmbedder(embedder: Embedder): { embedder: Embedder; stats: { seconds: number; texts: number; tokens: number } } {
@@ -66,25 +54,6 @@ function timeEmbedder(embedder: Embedder): { embedder: Embedder; stats: { second
     },
   };
   return { embedder: wrapped, stats };
-}
-
-function firstAnswerMs(corpusDir: string, indexDir: string, questionsFile: string): Promise<{ firstAnswerMs: number; maxRssMB: number; served: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'serve-probe.ts'), corpusDir, indexDir, questionsFile], { cwd: PROJECT_ROOT });
-    let output = '';
-    let first = Number.NaN;
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (Number.isNaN(first) && output.includes('first ')) first = performance.now() - started;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`serve probe exited with ${String(code)}`));
-      const report = JSON.parse(output.trim().split('\n').at(-1) as string) as { maxRssMB: number; served: number };
-      resolve({ firstAnswerMs: first, ...report });
-    });
-  });
 }
 
 async function benchLibrary(flags: Flags): Promise<Record<string, unknown>> {
@@ -137,12 +106,10 @@ async function benchLibrary(flags: Flags): Promise<Record<string, unknown>> {
 
   const questionsFile = path.join(root, 'questions.json');
   writeFileSync(questionsFile, JSON.stringify(questions.slice(10, 110)));
-  const serving = await firstAnswerMs(corpusDir, indexDir, questionsFile);
-  const cliRuns = [0, 1, 2].map(() => {
-    const begin = performance.now();
-    spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli.ts'), 'ask', '--corpus', corpusDir, '--index', indexDir, '--json', questions[0] as string], { cwd: PROJECT_ROOT });
-    return performance.now() - begin;
-  });
+  // Cold starts of the compiled JavaScript (what npm start / npm run ask run), with tsx alongside
+  // for reference, interleaved (scripts/bench/startup.ts).
+  const coldStarts = await compareColdStarts(variantsFor([{ name: 'witness', dir: PROJECT_ROOT }], ['compiled', 'tsx'], ['serve', 'cli']), root, flags.coldRuns);
+  const cold = (kind: string, mode: string): VariantSummary => coldStarts.find((s) => s.label === `witness:${kind}:${mode}`) as VariantSummary;
 
   let peers: PeerFigures | null = null;
   let witnessPeerModel: Record<string, number> | null = null;
@@ -178,7 +145,16 @@ async function benchLibrary(flags: Flags): Promise<Record<string, unknown>> {
     },
     reingestUnchanged: { seconds: reingestSeconds, upToDate: again.report.upToDate },
     query: { askMs: summarize(askMs), embedQueryMs: summarize(embedMs) },
-    startup: { firstAnswerMs: serving.firstAnswerMs, cliAskMs: summarize(cliRuns), servingPeakRssMB: serving.maxRssMB, served: serving.served },
+    startup: {
+      /** Medians over `coldRuns` interleaved runs of the compiled code; min–max and every sample under `coldStarts`. */
+      firstAnswerMs: cold('serve', 'compiled').firstAnswerMs.median,
+      cliAskMs: cold('cli', 'compiled').firstAnswerMs,
+      servingPeakRssMB: cold('serve', 'compiled').servingPeakRssMB?.median,
+      startupPeakRssMB: cold('serve', 'compiled').startupPeakRssMB?.median,
+      tsxFirstAnswerMs: cold('serve', 'tsx').firstAnswerMs.median,
+      coldRuns: flags.coldRuns,
+      coldStarts,
+    },
     hnsw,
     indexBytes: directoryBytes(index.generationDir),
     benchPeakRssMB: peakRssMB(),
@@ -205,6 +181,7 @@ const program = new Command('bench')
   .option('--peers', 'also run the Python peers (scripts/bench/README.md)')
   .option('--python <path>', 'Python with the peers installed', 'python3')
   .option('--embedding-limit <n>', 'passages embedded by both sides in the peer comparison', count, 2000)
+  .option('--cold-runs <n>', 'cold starts per variant (compiled and tsx; serving and CLI)', count, 3)
   .option('--workdir <dir>', 'keep corpus and index here (reused by later runs) instead of a temp folder')
   .option('--json', 'print one JSON object')
   .option('--out <file>', 'also write the JSON result to this file')

@@ -25,6 +25,10 @@ export interface Variant {
   checkout: string;
   mode: Mode;
   kind: Kind;
+  /** Extra flags for node, e.g. V8 heap settings. */
+  nodeFlags?: string[];
+  /** A work folder of its own (e.g. the same library indexed by other code); default: the run's. */
+  workdir?: string;
 }
 
 export interface ColdRun {
@@ -41,16 +45,19 @@ const TIMEOUT_MS = 60_000;
 
 function command(variant: Variant, corpusDir: string, indexDir: string, questionsFile: string, question: string): string[] {
   const { checkout, mode, kind } = variant;
+  const flags = [...(variant.nodeFlags ?? []), ...(mode === 'tsx' ? ['--import', 'tsx'] : [])];
   if (kind === 'serve') {
     const script = mode === 'compiled' ? path.join(checkout, 'dist/scripts/bench/serve-probe.js') : path.join(checkout, 'scripts/bench/serve-probe.ts');
-    return [...(mode === 'tsx' ? ['--import', 'tsx'] : []), script, corpusDir, indexDir, questionsFile];
+    return [...flags, script, corpusDir, indexDir, questionsFile];
   }
   const cli = mode === 'compiled' ? path.join(checkout, 'dist/src/cli.js') : path.join(checkout, 'src/cli.ts');
-  return [...(mode === 'tsx' ? ['--import', 'tsx'] : []), cli, 'ask', '--corpus', corpusDir, '--index', indexDir, '--json', question];
+  return [...flags, cli, 'ask', '--corpus', corpusDir, '--index', indexDir, '--json', question];
 }
 
 /** One cold start of one variant. */
-export function coldStart(variant: Variant, workdir: string, questionsFile = path.join(workdir, 'questions.json')): Promise<ColdRun> {
+export function coldStart(variant: Variant, defaultWorkdir: string): Promise<ColdRun> {
+  const workdir = variant.workdir ?? defaultWorkdir;
+  const questionsFile = path.join(workdir, 'questions.json');
   const corpusDir = path.join(workdir, 'corpus');
   const indexDir = path.join(workdir, 'index');
   const question = (JSON.parse(readFileSync(questionsFile, 'utf8')) as string[])[0] as string;
@@ -125,11 +132,11 @@ export async function compareColdStarts(variants: Variant[], workdir: string, ru
   });
 }
 
-export function variantsFor(checkouts: { name: string; dir: string }[], modes: Mode[], kinds: Kind[]): Variant[] {
+export function variantsFor(checkouts: { name: string; dir: string; workdir?: string }[], modes: Mode[], kinds: Kind[]): Variant[] {
   const variants: Variant[] = [];
-  for (const { name, dir } of checkouts) {
+  for (const { name, dir, workdir } of checkouts) {
     for (const kind of kinds) {
-      for (const mode of modes) variants.push({ label: `${name}:${kind}:${mode}`, checkout: dir, mode, kind });
+      for (const mode of modes) variants.push({ label: `${name}:${kind}:${mode}`, checkout: dir, mode, kind, ...(workdir ? { workdir } : {}) });
     }
   }
   return variants;
@@ -147,7 +154,8 @@ function formatTable(summaries: VariantSummary[]): string {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const checkouts: { name: string; dir: string }[] = [];
+  const checkouts: { name: string; dir: string; workdir?: string }[] = [];
+  const flagVariants: { name: string; flags: string[] }[] = [];
   const program = new Command('startup')
     .description('Process start to first answer, side by side, interleaved')
     .requiredOption('--workdir <dir>', 'work folder with corpus/, index/ and questions.json')
@@ -158,10 +166,16 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     }, 5)
     .option('--modes <list>', 'compiled,tsx', 'compiled,tsx')
     .option('--kinds <list>', 'serve (open + first answer + 99 more, with peak RSS), cli (npm run ask)', 'serve,cli')
-    .option('--checkout <name=dir>', 'also measure another checkout (built with npm run build); repeatable', (value: string) => {
-      const [name, dir] = value.split('=');
-      if (!name || !dir) throw new InvalidArgumentError('expected name=dir');
-      checkouts.push({ name, dir: path.resolve(dir) });
+    .option('--checkout <name=dir[,workdir]>', 'also measure another checkout (built with npm run build), optionally on a work folder of its own; repeatable', (value: string) => {
+      const [name, rest] = value.split('=');
+      const [dir, workdir] = (rest ?? '').split(',');
+      if (!name || !dir) throw new InvalidArgumentError('expected name=dir[,workdir]');
+      checkouts.push({ name, dir: path.resolve(dir), ...(workdir ? { workdir: path.resolve(workdir) } : {}) });
+    })
+    .option('--node-flags <name=flags>', "also this checkout's compiled code with these node flags, e.g. semi32='--max-semi-space-size=32'; repeatable", (value: string) => {
+      const at = value.indexOf('=');
+      if (at < 1) throw new InvalidArgumentError('expected name=flags');
+      flagVariants.push({ name: value.slice(0, at), flags: value.slice(at + 1).split(/\s+/u).filter(Boolean) });
     })
     .option('--no-this', 'leave out this checkout')
     .option('--out <file>', 'write the JSON result here')
@@ -170,7 +184,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       for (const { name, dir } of all) {
         if (flags.modes.includes('compiled') && !existsSync(path.join(dir, 'dist/src/cli.js'))) throw new Error(`${name}: no dist/ in ${dir}; run npm run build there`);
       }
-      const variants = variantsFor(all, flags.modes.split(',') as Mode[], flags.kinds.split(',') as Kind[]);
+      const kinds = flags.kinds.split(',') as Kind[];
+      const variants = variantsFor(all, flags.modes.split(',') as Mode[], kinds);
+      for (const { name, flags: nodeFlags } of flagVariants) {
+        for (const kind of kinds) variants.push({ label: `${name}:${kind}:compiled`, checkout: THIS_CHECKOUT, mode: 'compiled', kind, nodeFlags });
+      }
       const load = loadavg();
       const summaries = await compareColdStarts(variants, path.resolve(flags.workdir), flags.runs, (label, run) =>
         process.stderr.write(`${label}: ${run.firstAnswerMs.toFixed(0)} ms${run.servingPeakRssMB ? `, peak RSS ${run.servingPeakRssMB.toFixed(0)} MB` : ''}\n`),

@@ -1,7 +1,9 @@
-import { createHash, webcrypto } from 'node:crypto';
+import { isAscii } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import hnswlib from 'hnswlib-node';
 import { newGenerationDir, publishGeneration, readPointer, removeStaleGenerations } from './atomic-dir.js';
 import { QuantizedVectors } from './quantized-vectors.js';
@@ -27,10 +29,6 @@ export interface Expectation {
   modelId: string;
 }
 
-async function digestHex(bytes: Uint8Array): Promise<string> {
-  return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
-}
-
 const DATA_FILES = [FILES.documents, FILES.vectors, FILES.lexical, FILES.table];
 
 export function createVectorIndex(dimension: number, capacity: number, m = 16, efConstruction = 200): VectorIndex {
@@ -46,15 +44,43 @@ async function hashFile(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Reads a file the loader needs the bytes of, hashing those same bytes off the main thread. */
-async function readChecked(file: string): Promise<{ bytes: Buffer; digest: Promise<string> }> {
-  const bytes = await readFile(file);
-  return { bytes, digest: digestHex(bytes) };
+type FileDigest = { digest: string } | { error: string };
+
+/**
+ * sha256 of each file, streamed in a worker thread (src/store/hash-worker.mjs): the main thread
+ * stays free to parse the same files meanwhile, and no file is held in memory to be hashed.
+ */
+function hashFilesOffThread(files: string[]): Promise<FileDigest[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./hash-worker.mjs', import.meta.url), { workerData: { files } });
+    worker.once('message', (digests: FileDigest[]) => resolve(digests));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the hashing worker stopped (exit code ${String(code)})`)));
+  });
+}
+
+/**
+ * JSON text as written by saveIndex: ASCII only (other characters escaped), so it is read as a
+ * one-byte string, which decodes and parses two to three times faster than the same text with a
+ * few multi-byte characters in it. Indexes written before that are still read as UTF-8.
+ */
+function decodeJson(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
+/** JSON.stringify's output with every non-ASCII character written as \u escapes (the same JSON value). */
+export function asciiJson(json: string): string {
+  // JSON.stringify leaves nothing below 0x20 unescaped, so this matches exactly the non-ASCII characters.
+  return json.replace(/[^\x20-\x7f]/gu, (char) => {
+    let escaped = '';
+    for (let i = 0; i < char.length; i++) escaped += `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return escaped;
+  });
 }
 
 function parseJson(bytes: Buffer): unknown {
   try {
-    return JSON.parse(bytes.toString('utf8'));
+    return JSON.parse(decodeJson(bytes));
   } catch {
     return undefined;
   }
@@ -88,17 +114,19 @@ export async function loadIndex(indexDir: string, expected: Expectation): Promis
   const corrupt = (name: string): Checked<never> => ({ ok: false, reason: `index file ${name} is corrupt (checksum mismatch)` });
   const rows = manifest.chunkCount + manifest.sentenceCount;
 
-  // The four files are read and checked at once. Every byte is hashed, but no file is held twice:
-  // the HNSW graph is hashed as a stream and then read by hnswlib itself; the others are hashed
-  // (on the thread pool) from the very buffer that is parsed, while it is parsed.
+  // Every byte of the four files is hashed, in a worker thread, while this thread reads and
+  // parses them; nothing is trusted before its hash matches. No file is held twice: the HNSW graph
+  // is read by hnswlib itself once its hash matches, the others are parsed from their one buffer.
+  const names: string[] = [FILES.documents, FILES.vectors, FILES.lexical, FILES.table];
+  const digests = hashFilesOffThread(names.map(file));
+  const verified = async (name: string): Promise<Checked<true>> => {
+    const digest = (await digests)[names.indexOf(name)];
+    if (!digest || 'error' in digest) return missing(name);
+    return digest.digest === manifest.files[name] ? { ok: true, value: true } : corrupt(name);
+  };
   const vectorsTask = (async (): Promise<Checked<VectorIndex>> => {
-    let digest: string;
-    try {
-      digest = await hashFile(file(FILES.vectors));
-    } catch {
-      return missing(FILES.vectors);
-    }
-    if (digest !== manifest.files[FILES.vectors]) return corrupt(FILES.vectors);
+    const check = await verified(FILES.vectors);
+    if (!check.ok) return check;
     const vectors = new HierarchicalNSW('cosine', manifest.dimension);
     try {
       await vectors.readIndex(file(FILES.vectors));
@@ -109,38 +137,27 @@ export async function loadIndex(indexDir: string, expected: Expectation): Promis
     return { ok: true, value: vectors };
   })();
   const tableTask = (async (): Promise<Checked<QuantizedVectors>> => {
-    let read: { bytes: Buffer; digest: Promise<string> };
-    try {
-      read = await readChecked(file(FILES.table));
-    } catch {
-      return missing(FILES.table);
-    }
-    if ((await read.digest) !== manifest.files[FILES.table]) return corrupt(FILES.table);
-    if (read.bytes.length !== QuantizedVectors.byteLength(rows, manifest.dimension)) return { ok: false, reason: 'vector table does not match its manifest' };
-    return { ok: true, value: QuantizedVectors.fromBytes(read.bytes, rows, manifest.dimension) };
+    const bytes = await readFile(file(FILES.table)).catch(() => null);
+    const check = await verified(FILES.table);
+    if (!check.ok) return check;
+    if (!bytes) return missing(FILES.table);
+    if (bytes.length !== QuantizedVectors.byteLength(rows, manifest.dimension)) return { ok: false, reason: 'vector table does not match its manifest' };
+    return { ok: true, value: QuantizedVectors.fromBytes(bytes, rows, manifest.dimension) };
   })();
   const lexicalTask = (async (): Promise<Checked<string>> => {
-    let read: { bytes: Buffer; digest: Promise<string> };
-    try {
-      read = await readChecked(file(FILES.lexical));
-    } catch {
-      return missing(FILES.lexical);
-    }
-    if ((await read.digest) !== manifest.files[FILES.lexical]) return corrupt(FILES.lexical);
-    return { ok: true, value: read.bytes.toString('utf8') };
+    const bytes = await readFile(file(FILES.lexical)).catch(() => null);
+    const check = await verified(FILES.lexical);
+    if (!check.ok) return check;
+    if (!bytes) return missing(FILES.lexical);
+    return { ok: true, value: decodeJson(bytes) };
   })();
   const documentsTask = (async (): Promise<Checked<StoredDocument[]>> => {
-    let digest: Promise<string>;
-    let parsed: unknown;
-    try {
-      // The bytes are dropped as soon as they are parsed; only their hash is awaited after.
-      const bytes = await readFile(file(FILES.documents));
-      digest = digestHex(bytes);
-      parsed = parseJson(bytes);
-    } catch {
-      return missing(FILES.documents);
-    }
-    if ((await digest) !== manifest.files[FILES.documents]) return corrupt(FILES.documents);
+    // Parsed before its hash is known (the hash is computed meanwhile), and thrown away if it does not match.
+    const bytes = await readFile(file(FILES.documents)).catch(() => null);
+    const parsed = bytes ? parseJson(bytes) : undefined;
+    const check = await verified(FILES.documents);
+    if (!check.ok) return check;
+    if (!bytes) return missing(FILES.documents);
     // The bytes are the ones that were written: a cheap shape check, not a full validation.
     const documents = (parsed as { documents?: unknown } | undefined)?.documents;
     if (!isStoredDocuments(documents)) return { ok: false, reason: 'index documents file is malformed' };
@@ -172,9 +189,9 @@ export async function saveIndex(indexDir: string, toSave: IndexToSave): Promise<
   let dir: string;
   try {
     dir = await newGenerationDir(indexDir);
-    const documentsJson = JSON.stringify({ documents: toSave.documents });
+    const documentsJson = asciiJson(JSON.stringify({ documents: toSave.documents }));
     await writeFile(path.join(dir, FILES.documents), documentsJson);
-    await writeFile(path.join(dir, FILES.lexical), toSave.lexicalJson);
+    await writeFile(path.join(dir, FILES.lexical), asciiJson(toSave.lexicalJson));
     await writeFile(path.join(dir, FILES.table), Buffer.concat(toSave.table.toBytes()));
     toSave.vectors.writeIndexSync(path.join(dir, FILES.vectors));
     const files: Record<string, string> = {};
