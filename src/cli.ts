@@ -3,17 +3,15 @@ import { createInterface } from 'node:readline';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatAnswer, answerJson } from './cli/format-answer.js';
 import { formatEvalTable, formatMisses } from './cli/format-eval.js';
-import { terminalProgress } from './cli/progress.js';
 import { staleBuildWarning } from './cli/stale-build.js';
 import { ConfigError, loadCoreConfig, type CoreConfig } from './config.js';
-import { ModelLoadError } from './embed/embedder.js';
+import { embedderOptions, loadEmbedder, ModelLoadError } from './embed/embedder.js';
 import { readEvalSet } from './eval/eval-set.js';
 import { runEval } from './eval/run-eval.js';
 import type { IngestReport } from './ingest/update-index.js';
-import { createLogger } from './log.js';
 import { QuestionError } from './search/question.js';
 import type { RetrievalMode } from './search/retrieve.js';
-import { openWitness, type Witness } from './witness.js';
+import type { Witness } from './witness.js';
 
 const EXIT_USAGE = 2;
 
@@ -51,9 +49,13 @@ function describeIngest(report: IngestReport): string {
 }
 
 async function open(config: CoreConfig, rebuild = false): Promise<Witness> {
+  // The model starts loading (in its worker thread) before the rest of Witness is even imported.
+  const model = loadEmbedder(embedderOptions(config));
+  model.catch(() => undefined);
+  const [{ openWitness }, { createLogger }, { terminalProgress }] = await Promise.all([import('./witness.js'), import('./log.js'), import('./cli/progress.js')]);
   const logger = createLogger(config.logLevel, 'witness-cli');
   const progress = terminalProgress('Embedding');
-  return openWitness(config, logger, { rebuild, ...(progress ? { progress } : {}) });
+  return openWitness(config, logger, { rebuild, model, ...(progress ? { progress } : {}) });
 }
 
 function addCommonOptions(command: Command): Command {

@@ -1,5 +1,5 @@
 import type { CoreConfig } from './config.js';
-import { loadEmbedder, type Embedder } from './embed/embedder.js';
+import { embedderOptions, loadEmbedder, type Embedder } from './embed/embedder.js';
 import { updateIndex, type IngestProgress, type IngestReport } from './ingest/update-index.js';
 import type { Logger } from './log.js';
 import { Answerer } from './search/ask.js';
@@ -15,6 +15,11 @@ export interface Witness {
 export interface OpenOptions {
   rebuild?: boolean;
   progress?: IngestProgress;
+  /**
+   * The model, already loading (loadEmbedder(embedderOptions(config))): a front door can start it
+   * before importing the rest of Witness, so the two overlap.
+   */
+  model?: Promise<Embedder>;
 }
 
 /** Brings the index up to date with the corpus and builds an answerer over it, reusing a loaded model. */
@@ -40,12 +45,8 @@ async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreCon
 
 /** Loads the model, brings the index up to date with the corpus, and returns a ready answerer. */
 export async function openWitness(config: CoreConfig, logger: Logger, options: OpenOptions = {}): Promise<Witness> {
-  const embedder = loadEmbedder({
-    modelId: config.modelId,
-    modelDir: config.modelDir,
-    allowRemoteModels: config.allowRemoteModels,
-    threads: config.embedThreads,
-  });
+  // The model loads in a worker thread while the index is read and checked here.
+  const embedder = options.model ?? loadEmbedder(embedderOptions(config));
   // A failed index read must not leave the model load's rejection unobserved.
   embedder.catch(() => undefined);
   return buildWitness(embedder, config, logger, options);

@@ -1,3 +1,4 @@
+import type { CoreConfig } from '../config.js';
 import { ModelLoadError, type Embedder, type EmbedderOptions } from './common.js';
 import { loadOnnxEmbedder, vendoredModel } from './onnx-embedder.js';
 
@@ -18,4 +19,9 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
   }
   const { loadTransformersEmbedder } = await import('./transformers-embedder.js');
   return loadTransformersEmbedder(options);
+}
+
+/** The model settings of a core configuration. */
+export function embedderOptions(config: Pick<CoreConfig, 'modelId' | 'modelDir' | 'allowRemoteModels' | 'embedThreads'>): EmbedderOptions {
+  return { modelId: config.modelId, modelDir: config.modelDir, allowRemoteModels: config.allowRemoteModels, threads: config.embedThreads };
 }
