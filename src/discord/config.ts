@@ -18,6 +18,9 @@ export const DEFAULT_GRAPHIC_KEYWORDS = [
   'massacre',
 ];
 
+/** onnxruntime threads for the bot's model when WITNESS_EMBED_THREADS is not set (the CLI uses one per core). */
+export const BOT_EMBED_THREADS = 1;
+
 /** Discord bot tokens are three base64url parts joined by dots; anything else is a paste error. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$/u;
 const SNOWFLAKE = /^\d{15,21}$/u;
@@ -76,8 +79,10 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     throw new BotConfigError(problems.join('; '));
   }
   const settings = parsed.data;
-  // The bot logs at info by default so the `ready` line is seen; the CLI stays quiet.
-  const core = loadCoreConfig({ logLevel: env.WITNESS_LOG_LEVEL || 'info' }, env);
+  // The bot logs at info by default so the `ready` line is seen; the CLI stays quiet. It runs the
+  // model on one thread unless told otherwise: on 2 shared cores, one per core competed with the
+  // thread that acknowledges interactions (RELIABILITY.md, "Acknowledging under a burst").
+  const core = loadCoreConfig({ logLevel: env.WITNESS_LOG_LEVEL || 'info', embedThreads: env.WITNESS_EMBED_THREADS || BOT_EMBED_THREADS }, env);
   return {
     token: settings.DISCORD_TOKEN,
     guildId: settings.DISCORD_GUILD_ID ?? null,

@@ -62,6 +62,8 @@ async function ask(user: string, question: string, extra: { name: string; type: 
 describe('start-up', () => {
   it('logs one structured ready line with counts, and registers every command', async () => {
     expect(ready).toMatchObject({ event: 'ready', guilds: 1, commands: 7, documents: 5 });
+    // The bot runs the model on one thread unless WITNESS_EMBED_THREADS says otherwise (RELIABILITY.md).
+    expect(ready.embedThreads).toBe(1);
     expect(ready.passages).toBeGreaterThan(20);
     expect(harness.logs.filter((line) => line.includes('"event":"ready"'))).toHaveLength(1);
     const commands = await harness.twin.prisma.applicationCommand.findMany({ where: { guildId: harness.twin.guildId } });
