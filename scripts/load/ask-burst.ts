@@ -7,8 +7,9 @@
  * When the script starts the bot itself, it stops it gracefully afterwards and reports the bot's
  * own `stats` log line (acknowledgement times as the bot saw them, event-loop delay, peak RSS).
  * `WITNESS_*` variables in this script's environment are passed on to the bot (for example
- * `WITNESS_EMBED_THREADS=1`). `LOAD_PROXY_THREAD=main` puts the recording proxy's socket back on
- * the twin's thread, as it was before, to compare.
+ * `WITNESS_EMBED_THREADS=0`: one onnxruntime thread per core instead of the bot's 1).
+ * `LOAD_PROXY_THREAD=main` puts the recording proxy's socket back on the twin's thread, as it
+ * was before, to compare.
  *
  *   npx tsx scripts/load/ask-burst.ts [interactions=200] [users=50] [cooldownSeconds=10] [burstGapMs=2000]
  */
