@@ -37,6 +37,8 @@ export interface ColdRun {
   /** serve only: peak RSS after the first answer, and after serving every question. */
   startupPeakRssMB?: number;
   servingPeakRssMB?: number;
+  /** serve only: CPU time of every thread of the process up to the first answer. */
+  startupCpuMs?: number;
 }
 
 const THIS_CHECKOUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -89,9 +91,14 @@ export function coldStart(variant: Variant, defaultWorkdir: string): Promise<Col
         if (/Indexed \d+ documents/u.test(stderr)) return reject(new Error(`${variant.label} re-ingested the library: not a cold start on an index on disk`));
         return resolve({ firstAnswerMs: first });
       }
-      const report = JSON.parse(stdout.trim().split('\n').at(-1) as string) as { upToDate: boolean; maxRssMB: number; startup?: { maxRssMB: number } };
+      const report = JSON.parse(stdout.trim().split('\n').at(-1) as string) as { upToDate: boolean; maxRssMB: number; startup?: { maxRssMB: number; cpuMs?: number } };
       if (!report.upToDate) return reject(new Error(`${variant.label} re-ingested the library: not a cold start on an index on disk`));
-      resolve({ firstAnswerMs: first, servingPeakRssMB: report.maxRssMB, ...(report.startup ? { startupPeakRssMB: report.startup.maxRssMB } : {}) });
+      resolve({
+        firstAnswerMs: first,
+        servingPeakRssMB: report.maxRssMB,
+        ...(report.startup ? { startupPeakRssMB: report.startup.maxRssMB } : {}),
+        ...(report.startup?.cpuMs !== undefined ? { startupCpuMs: report.startup.cpuMs } : {}),
+      });
     });
   });
 }
@@ -102,6 +109,7 @@ export interface VariantSummary {
   firstAnswerMs: { median: number; min: number; max: number; samples: number[] };
   startupPeakRssMB?: { median: number; min: number; max: number };
   servingPeakRssMB?: { median: number; min: number; max: number };
+  startupCpuMs?: { median: number; min: number; max: number };
 }
 
 function spread(samples: number[]): { median: number; min: number; max: number } {
@@ -128,6 +136,8 @@ export async function compareColdStarts(variants: Variant[], workdir: string, ru
     const servingRss = list.flatMap((r) => (r.servingPeakRssMB === undefined ? [] : [r.servingPeakRssMB]));
     if (startupRss.length > 0) summary.startupPeakRssMB = spread(startupRss);
     if (servingRss.length > 0) summary.servingPeakRssMB = spread(servingRss);
+    const cpu = list.flatMap((r) => (r.startupCpuMs === undefined ? [] : [r.startupCpuMs]));
+    if (cpu.length > 0) summary.startupCpuMs = spread(cpu);
     return summary;
   });
 }
@@ -144,10 +154,13 @@ export function variantsFor(checkouts: { name: string; dir: string; workdir?: st
 
 function formatTable(summaries: VariantSummary[]): string {
   const f = (n: number | undefined, digits = 0): string => (n === undefined ? '–' : n.toFixed(digits));
-  const lines = ['| variant | runs | first answer median ms (min–max) | start-up peak RSS MB | serving peak RSS MB (min–max) |', '|---|---|---|---|---|'];
+  const lines = [
+    '| variant | runs | first answer median ms (min–max) | CPU ms to first answer, all threads (median) | start-up peak RSS MB | serving peak RSS MB median (min–max) |',
+    '|---|---|---|---|---|---|',
+  ];
   for (const s of summaries) {
     lines.push(
-      `| ${s.label} | ${String(s.runs)} | ${f(s.firstAnswerMs.median)} (${f(s.firstAnswerMs.min)}–${f(s.firstAnswerMs.max)}) | ${f(s.startupPeakRssMB?.median)} | ${f(s.servingPeakRssMB?.median)} (${f(s.servingPeakRssMB?.min)}–${f(s.servingPeakRssMB?.max)}) |`,
+      `| ${s.label} | ${String(s.runs)} | ${f(s.firstAnswerMs.median)} (${f(s.firstAnswerMs.min)}–${f(s.firstAnswerMs.max)}) | ${f(s.startupCpuMs?.median)} | ${f(s.startupPeakRssMB?.median)} | ${f(s.servingPeakRssMB?.median)} (${f(s.servingPeakRssMB?.min)}–${f(s.servingPeakRssMB?.max)}) |`,
     );
   }
   return lines.join('\n');
