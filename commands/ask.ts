@@ -30,7 +30,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const target = interaction.options.getUser('target')?.id ?? null;
   const hidden = interaction.options.getBoolean('hide') ?? false;
   ctx.queue.assertRoom();
-  await defer(interaction, hidden);
+  await defer(interaction, hidden, ctx.logger);
   const answer = await ctx.queue.run(() => ctx.library.current.answerer.ask(question, { k: FETCHED_RESULTS }));
   const stored: StoredAnswer = { answer, askerId: interaction.user.id, perPage, target, hidden };
   const answerId = ctx.answers.put(stored);

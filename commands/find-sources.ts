@@ -14,7 +14,7 @@ export async function execute(interaction: MessageContextMenuCommandInteraction,
   const text = interaction.targetMessage.content.trim();
   if (!/[\p{L}\p{N}]/u.test(text)) throw new UserError('That message has no text to check against the library.');
   ctx.queue.assertRoom();
-  await defer(interaction, true);
+  await defer(interaction, true, ctx.logger);
   const claim = text.length > MAX_QUESTION_LENGTH ? text.slice(0, MAX_QUESTION_LENGTH) : text;
   const answer = await ctx.queue.run(() => ctx.library.current.answerer.ask(claim, { k: 10 }));
   const answerId = ctx.answers.put({ answer, askerId: interaction.user.id, perPage: 3, target: null, hidden: true });

@@ -50,7 +50,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const sub = interaction.options.getSubcommand(true);
   if (sub === 'reindex') {
     ctx.queue.assertRoom();
-    await defer(interaction, true);
+    await defer(interaction, true, ctx.logger);
     const report = await ctx.queue.run(() => ctx.library.reindex());
     ctx.logger.info({ documents: report.documents, passages: report.passages, embedded: report.embedded }, 'reindexed');
     await send(interaction, { content: `Re-indexed. ${summary(report)}`, ephemeral: true });
@@ -66,7 +66,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   let report: IngestReport;
   let sourceId: string;
   try {
-    await defer(interaction, true);
+    await defer(interaction, true, ctx.logger);
     const bytes = await download(attachment.url, maxBytes);
     ({ sourceId } = await saveUpload(ctx.config.core.corpusDir, name, bytes, maxBytes));
     ctx.logger.info({ sourceId, bytes: bytes.length }, 'document added');

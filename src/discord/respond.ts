@@ -1,4 +1,5 @@
-import { MessageFlags, type ButtonInteraction, type RepliableInteraction } from 'discord.js';
+import { DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type ButtonInteraction, type RepliableInteraction } from 'discord.js';
+import type { Logger } from '../log.js';
 import { toPayload, type Reply } from './format.js';
 
 const ackListeners = new WeakMap<object, () => void>();
@@ -50,8 +51,21 @@ export async function update(interaction: ButtonInteraction, reply: Reply): Prom
   acknowledged(interaction);
 }
 
-/** Acknowledges at once ("thinking…") for work that may take longer than Discord's 3 seconds. */
-export async function defer(interaction: RepliableInteraction, ephemeral: boolean): Promise<void> {
-  await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+/**
+ * Acknowledges at once ("thinking…") for work that may take longer than Discord's 3 seconds.
+ *
+ * discord.js sends the acknowledgement again when the first attempt times out or gets a 5xx. If
+ * the first one had reached Discord after all, the second is refused with 40060 "already
+ * acknowledged": the interaction is deferred all the same, so the answer can still be edited in.
+ */
+export async function defer(interaction: RepliableInteraction, ephemeral: boolean, logger?: Logger): Promise<void> {
+  try {
+    await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+  } catch (error) {
+    if (!(error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged)) throw error;
+    interaction.deferred = true;
+    interaction.ephemeral = ephemeral;
+    logger?.info({ event: 'ack-repeated' }, 'the acknowledgement was sent twice and Discord says already acknowledged; carrying on');
+  }
   acknowledged(interaction);
 }

@@ -124,6 +124,20 @@ describe('Discord-side faults', () => {
     expect(harness.bot?.exitCode).toBeNull();
   });
 
+  it('an acknowledgement that reached Discord but whose answer was lost (502) is sent again, refused with 40060; the user is still answered', async () => {
+    const logsFrom = harness.logs.length;
+    const hits = injectTimes(harness, (r) => r.method === 'POST' && r.path.includes('/callback'), 1, () => ({ status: 502, body: { message: 'Bad Gateway', code: 0 }, forwardFirst: true }));
+    const result = await ask('What did Human Rights Watch accuse the Iraqi military of?');
+    harness.faults.intercept = null;
+    expect(hits).toHaveLength(1);
+    // discord.js sent the acknowledgement again, and the twin refused it as Discord would.
+    const token = hits[0]?.path.split('/')[5] ?? '';
+    expect(forwarded(token, 'POST')).toHaveLength(1);
+    expect(harness.logs.slice(logsFrom).some((line) => line.includes('already acknowledged'))).toBe(true);
+    expect(result.message?.embeds.length).toBeGreaterThan(0);
+    expect(problemsSince(logsFrom)).toEqual([]);
+  });
+
   it('an expired interaction (10062 Unknown interaction) is logged; the next user is answered', async () => {
     const late = await newUser(harness, 'late');
     const interaction = await slash(harness, late, 'ask', [{ name: 'question', type: STRING, value: 'What did Amnesty International say?' }]);
@@ -191,7 +205,7 @@ describe('rate limits (429), as Discord sends them; discord.js handles them', ()
     expect(callbacks).toHaveLength(1);
     // discord.js waited the retry-after before sending it again.
     expect((callbacks[0]?.at ?? 0) - (hits[0]?.at ?? 0)).toBeGreaterThanOrEqual(950);
-    harness.logs.push(`[test] 429 on the acknowledgement: retried ${String((callbacks[0]?.at ?? 0) - (hits[0]?.at ?? 0))} ms later`);
+    console.log(`429 on the acknowledgement: retried ${String((callbacks[0]?.at ?? 0) - (hits[0]?.at ?? 0))} ms later`);
     expect(problemsSince(logsFrom)).toEqual([]);
   });
 
@@ -214,7 +228,7 @@ describe('rate limits (429), as Discord sends them; discord.js handles them', ()
       const token = other.requests[0]?.path.split('/')[5] ?? '';
       expect(answeredAt(token)).toBeLessThan(answeredAt(interaction.token));
     }
-    harness.logs.push(`[test] reply limited 3 times: landed ${String(answeredAt(interaction.token) - (hits[0]?.at ?? 0))} ms after the first 429`);
+    console.log(`reply limited 3 times: landed ${String(answeredAt(interaction.token) - (hits[0]?.at ?? 0))} ms after the first 429`);
     expect(problemsSince(logsFrom)).toEqual([]);
   });
 
@@ -230,7 +244,7 @@ describe('rate limits (429), as Discord sends them; discord.js handles them', ()
     const webhookRequestsAfter = harness.requests.filter((r) => r.path.includes('/webhooks/') && r.injected === undefined && r.at > hitAt + 100);
     expect(webhookRequestsAfter.length).toBeGreaterThan(0);
     for (const request of webhookRequestsAfter) expect(request.at - hitAt).toBeGreaterThanOrEqual(1900);
-    harness.logs.push(`[test] global 429: next reply ${String(Math.min(...webhookRequestsAfter.map((r) => r.at)) - hitAt)} ms later`);
+    console.log(`global 429: next reply ${String(Math.min(...webhookRequestsAfter.map((r) => r.at)) - hitAt)} ms later`);
     expect(problemsSince(logsFrom)).toEqual([]);
   });
 });

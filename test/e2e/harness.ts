@@ -40,6 +40,8 @@ export interface InjectedResponse {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Forward the request to the twin first and then give this answer instead of the twin's (a lost response). */
+  forwardFirst?: boolean;
 }
 
 export interface Harness {
@@ -87,6 +89,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const files: Harness['files'] = new Map();
   // Connections to the twin are kept and reused, so a burst does not queue up new ones at its door.
   const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const forward = (incoming: IncomingRequest): Promise<OutgoingAnswer> =>
+    new Promise((resolve) => {
+      const headers = { ...incoming.headers, host: `127.0.0.1:${String(twin.port)}` };
+      const upstream = http.request({ host: '127.0.0.1', port: twin.port, method: incoming.method, path: incoming.url, headers, agent: upstreamAgent }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const out = Buffer.concat(chunks);
+          const { 'transfer-encoding': _encoding, connection: _connection, 'keep-alive': _keepAlive, ...rest } = response.headers;
+          resolve({ status: response.statusCode ?? 502, headers: { ...rest, 'content-length': String(out.length) }, body: out });
+        });
+      });
+      upstream.on('error', () => resolve({ status: 502, headers: {}, body: Buffer.alloc(0) }));
+      upstream.end(incoming.body);
+    });
   const answer = async (incoming: IncomingRequest): Promise<OutgoingAnswer> => {
     const { url, body } = incoming;
     if (url.startsWith('/files/')) {
@@ -104,22 +121,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const injected = faults.intercept?.(recorded) ?? null;
     if (injected) {
       recorded.injected = injected.status;
+      // The request reached Discord, but its answer was lost on the way back.
+      if (injected.forwardFirst) await forward(incoming);
       return { status: injected.status, headers: { 'content-type': 'application/json', ...injected.headers }, body: Buffer.from(JSON.stringify(injected.body)) };
     }
-    return new Promise((resolve) => {
-      const headers = { ...incoming.headers, host: `127.0.0.1:${String(twin.port)}` };
-      const upstream = http.request({ host: '127.0.0.1', port: twin.port, method: incoming.method, path: url, headers, agent: upstreamAgent }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const out = Buffer.concat(chunks);
-          const { 'transfer-encoding': _encoding, connection: _connection, 'keep-alive': _keepAlive, ...rest } = response.headers;
-          resolve({ status: response.statusCode ?? 502, headers: { ...rest, 'content-length': String(out.length) }, body: out });
-        });
-      });
-      upstream.on('error', () => resolve({ status: 502, headers: {}, body: Buffer.alloc(0) }));
-      upstream.end(body);
-    });
+    return forward(incoming);
   };
   const proxy = await startProxy(options.proxyThread ?? 'worker', answer);
   const port = proxy.port;
