@@ -21,5 +21,10 @@ describe('kill -9 during ingest (CI-sized)', () => {
     expect(report.killed, story).toBeGreaterThanOrEqual(3);
     expect(report.servedComplete + report.noIndexYet, story).toBe(ROUNDS);
     expect(report.askChecks).toBe(1);
+    console.log(
+      `kill-ingest: ${String(report.killed)} of ${String(ROUNDS)} rounds killed (${String(report.killedWhileWriting)} while writing), ${String(report.finished)} finished first; ` +
+        `served a complete index ${String(report.servedComplete)}, no index yet ${String(report.noIndexYet)}; up to ${String(report.maxGenerationFolders)} generation folders on disk; ` +
+        `an uninterrupted rebuild took ${report.fullRunSeconds.toFixed(1)} s`,
+    );
   }, 300_000);
 });
