@@ -6,9 +6,10 @@
 //   npx tsx scripts/bench/startup.ts --workdir /tmp/witness-bench-sotu --runs 5
 //   npx tsx scripts/bench/startup.ts --workdir DIR --checkout before=/tmp/old-checkout --modes compiled
 //
-// The work folder needs corpus/, index/ (built and up to date) and questions.json (written by
-// `npm run bench -- --workdir DIR`). A variant that has to re-ingest is stopped and reported,
-// never left to rebuild the index.
+// Compiled variants run with the node flags of the npm script they stand for (`start` for
+// serving, `ask` for the CLI; see scriptNodeFlags). The work folder needs corpus/, index/ (built
+// and up to date) and questions.json (written by `npm run bench -- --workdir DIR`). A variant
+// that has to re-ingest is stopped and reported, never left to rebuild the index.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -25,7 +26,7 @@ export interface Variant {
   checkout: string;
   mode: Mode;
   kind: Kind;
-  /** Extra flags for node, e.g. V8 heap settings. */
+  /** Flags for node, e.g. V8 heap settings; by default a compiled variant gets those of the npm script it stands for. */
   nodeFlags?: string[];
   /** A work folder of its own (e.g. the same library indexed by other code); default: the run's. */
   workdir?: string;
@@ -39,15 +40,39 @@ export interface ColdRun {
   servingPeakRssMB?: number;
   /** serve only: CPU time of every thread of the process up to the first answer. */
   startupCpuMs?: number;
+  /** serve only: warm ask latency over the questions served after the first ten. */
+  askP50Ms?: number;
+  askP95Ms?: number;
 }
 
 const THIS_CHECKOUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** A run that has not answered by then is rebuilding the index or stuck: stop it. */
 const TIMEOUT_MS = 60_000;
 
+/**
+ * The node flags an npm script of a checkout runs with (`node --flag … dist/…`), so the compiled
+ * variants start exactly as `npm start` (serving) and `npm run ask` (CLI) do.
+ */
+export function scriptNodeFlags(checkout: string, script: string): string[] {
+  try {
+    const scripts = (JSON.parse(readFileSync(path.join(checkout, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+    const words = (scripts[script] ?? '').split(/\s+/u);
+    if (words[0] !== 'node') return [];
+    const flags: string[] = [];
+    for (const word of words.slice(1)) {
+      if (!word.startsWith('--')) break;
+      flags.push(word);
+    }
+    return flags;
+  } catch {
+    return [];
+  }
+}
+
 function command(variant: Variant, corpusDir: string, indexDir: string, questionsFile: string, question: string): string[] {
   const { checkout, mode, kind } = variant;
-  const flags = [...(variant.nodeFlags ?? []), ...(mode === 'tsx' ? ['--import', 'tsx'] : [])];
+  const productFlags = mode === 'compiled' && variant.nodeFlags === undefined ? scriptNodeFlags(checkout, kind === 'serve' ? 'start' : 'ask') : [];
+  const flags = [...productFlags, ...(variant.nodeFlags ?? []), ...(mode === 'tsx' ? ['--import', 'tsx'] : [])];
   if (kind === 'serve') {
     const script = mode === 'compiled' ? path.join(checkout, 'dist/scripts/bench/serve-probe.js') : path.join(checkout, 'scripts/bench/serve-probe.ts');
     return [...flags, script, corpusDir, indexDir, questionsFile];
@@ -91,13 +116,21 @@ export function coldStart(variant: Variant, defaultWorkdir: string): Promise<Col
         if (/Indexed \d+ documents/u.test(stderr)) return reject(new Error(`${variant.label} re-ingested the library: not a cold start on an index on disk`));
         return resolve({ firstAnswerMs: first });
       }
-      const report = JSON.parse(stdout.trim().split('\n').at(-1) as string) as { upToDate: boolean; maxRssMB: number; startup?: { maxRssMB: number; cpuMs?: number } };
+      const report = JSON.parse(stdout.trim().split('\n').at(-1) as string) as {
+        upToDate: boolean;
+        maxRssMB: number;
+        startup?: { maxRssMB: number; cpuMs?: number };
+        askP50Ms?: number | null;
+        askP95Ms?: number | null;
+      };
       if (!report.upToDate) return reject(new Error(`${variant.label} re-ingested the library: not a cold start on an index on disk`));
       resolve({
         firstAnswerMs: first,
         servingPeakRssMB: report.maxRssMB,
         ...(report.startup ? { startupPeakRssMB: report.startup.maxRssMB } : {}),
         ...(report.startup?.cpuMs !== undefined ? { startupCpuMs: report.startup.cpuMs } : {}),
+        ...(typeof report.askP50Ms === 'number' ? { askP50Ms: report.askP50Ms } : {}),
+        ...(typeof report.askP95Ms === 'number' ? { askP95Ms: report.askP95Ms } : {}),
       });
     });
   });
@@ -110,6 +143,9 @@ export interface VariantSummary {
   startupPeakRssMB?: { median: number; min: number; max: number };
   servingPeakRssMB?: { median: number; min: number; max: number };
   startupCpuMs?: { median: number; min: number; max: number };
+  /** Medians over the runs of each run's warm p50 and p95. */
+  askP50Ms?: { median: number; min: number; max: number };
+  askP95Ms?: { median: number; min: number; max: number };
 }
 
 function spread(samples: number[]): { median: number; min: number; max: number } {
@@ -138,6 +174,10 @@ export async function compareColdStarts(variants: Variant[], workdir: string, ru
     if (servingRss.length > 0) summary.servingPeakRssMB = spread(servingRss);
     const cpu = list.flatMap((r) => (r.startupCpuMs === undefined ? [] : [r.startupCpuMs]));
     if (cpu.length > 0) summary.startupCpuMs = spread(cpu);
+    const p50 = list.flatMap((r) => (r.askP50Ms === undefined ? [] : [r.askP50Ms]));
+    const p95 = list.flatMap((r) => (r.askP95Ms === undefined ? [] : [r.askP95Ms]));
+    if (p50.length > 0) summary.askP50Ms = spread(p50);
+    if (p95.length > 0) summary.askP95Ms = spread(p95);
     return summary;
   });
 }
@@ -155,12 +195,12 @@ export function variantsFor(checkouts: { name: string; dir: string; workdir?: st
 function formatTable(summaries: VariantSummary[]): string {
   const f = (n: number | undefined, digits = 0): string => (n === undefined ? '–' : n.toFixed(digits));
   const lines = [
-    '| variant | runs | first answer median ms (min–max) | CPU ms to first answer, all threads (median) | start-up peak RSS MB | serving peak RSS MB median (min–max) |',
-    '|---|---|---|---|---|---|',
+    '| variant | runs | first answer median ms (min–max) | CPU ms to first answer, all threads (median) | start-up peak RSS MB | serving peak RSS MB median (min–max) | warm ask p50 / p95 ms while serving (medians) |',
+    '|---|---|---|---|---|---|---|',
   ];
   for (const s of summaries) {
     lines.push(
-      `| ${s.label} | ${String(s.runs)} | ${f(s.firstAnswerMs.median)} (${f(s.firstAnswerMs.min)}–${f(s.firstAnswerMs.max)}) | ${f(s.startupCpuMs?.median)} | ${f(s.startupPeakRssMB?.median)} | ${f(s.servingPeakRssMB?.median)} (${f(s.servingPeakRssMB?.min)}–${f(s.servingPeakRssMB?.max)}) |`,
+      `| ${s.label} | ${String(s.runs)} | ${f(s.firstAnswerMs.median)} (${f(s.firstAnswerMs.min)}–${f(s.firstAnswerMs.max)}) | ${f(s.startupCpuMs?.median)} | ${f(s.startupPeakRssMB?.median)} | ${f(s.servingPeakRssMB?.median)} (${f(s.servingPeakRssMB?.min)}–${f(s.servingPeakRssMB?.max)}) | ${f(s.askP50Ms?.median, 1)} / ${f(s.askP95Ms?.median, 1)} |`,
     );
   }
   return lines.join('\n');
