@@ -32,6 +32,11 @@ export interface KillLoopOptions {
   askEvery?: number;
   /** Every this many rounds, the kill lands 0–60 ms after the new generation folder appears; default 3. */
   inWriteEvery?: number;
+  /**
+   * Keep the uninterrupted first build as the starting index, so every kill must leave the last
+   * complete index in place (by default the loop starts with no index, so early kills leave none).
+   */
+  startWithIndex?: boolean;
 }
 
 export interface KillReport {
@@ -125,7 +130,7 @@ export async function killIngestLoop(rounds: number, seed = 1, log: (line: strin
   const report: KillReport = { rounds, killedWhileWriting: 0, maxGenerationFolders: 0, killed: 0, finished: 0, servedComplete: 0, noIndexYet: 0, failures: [], askChecks: 0, fullRunSeconds: 0, delaysMs: [] };
   try {
     // How long an uninterrupted rebuild takes here: the kills are spread over it.
-    const probeIndex = path.join(root, 'probe-index');
+    const probeIndex = options.startWithIndex ? indexDir : path.join(root, 'probe-index');
     const started = performance.now();
     await runIngest(corpusDir, probeIndex, true, null);
     report.fullRunSeconds = (performance.now() - started) / 1000;
@@ -134,7 +139,7 @@ export async function killIngestLoop(rounds: number, seed = 1, log: (line: strin
     // Passage counts of every complete build so far: a served index must be one of them.
     const completeCounts = new Set([probe.index.manifest.chunkCount]);
     let expectedNext = probe.index.manifest.chunkCount;
-    rmSync(probeIndex, { recursive: true, force: true });
+    if (!options.startWithIndex) rmSync(probeIndex, { recursive: true, force: true });
 
     const lastRunMs = new Map<boolean, number>();
     for (let round = 0; round < rounds; round++) {
@@ -166,7 +171,7 @@ export async function killIngestLoop(rounds: number, seed = 1, log: (line: strin
         // A build that completed but was killed before the process exited is complete too.
         completeCounts.add(count);
       } else if (loaded.reason.startsWith('no index')) {
-        if (completeCounts.size > 1 || report.finished > 0) report.failures.push(`round ${String(round)}: a complete index existed but none was served`);
+        if (options.startWithIndex || completeCounts.size > 1 || report.finished > 0) report.failures.push(`round ${String(round)}: a complete index existed but none was served`);
         else report.noIndexYet++;
       } else {
         report.failures.push(`round ${String(round)}: ${loaded.reason}`);
