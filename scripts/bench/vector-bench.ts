@@ -917,8 +917,8 @@ export const PRESETS: Record<string, string[]> = {
   ],
   // The index of `npm run bench -- --library sotu --workdir /tmp/sotu` (all 233 addresses, bge-small).
   sotu: [
-    '--from-index', '/tmp/sotu/index', '--queries', '1000', '--configs', '16/200,24/200,32/200,48/200,16/400,24/400,32/400',
-    '--efs', '16,24,32,48,64,96,128,192,256,384,512,768,1024', '--repeats', '5', '--out', 'bench-results/sotu-vectors-sweep.json',
+    '--from-index', '/tmp/sotu/index', '--queries', '1000', '--configs', '16/200,24/200,32/200,16/400,32/400',
+    '--efs', '16,32,48,64,96,128,192,256,384,512', '--repeats', '3', '--no-two-threads', '--out', 'bench-results/sotu-vectors-sweep.json',
   ],
 };
 
