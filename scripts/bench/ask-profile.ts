@@ -24,7 +24,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { loadCoreConfig } from '../../src/config.js';
-import { loadOnnxEmbedder, vendoredModel } from '../../src/embed/onnx-embedder.js';
+import { loadOnnxEmbedder, vendoredModel, type SessionTuning } from '../../src/embed/onnx-embedder.js';
 import { createLogger } from '../../src/log.js';
 import type { AnswerResult } from '../../src/search/answer-types.js';
 import { matchingWindow, shingles } from '../../src/search/corroborate.js';
@@ -154,7 +154,9 @@ async function main(flags: Flags): Promise<void> {
     allocations[sample.stage].push(sample.bytes / 1024);
   }
 
-  const embedParts = await profileEmbedding(config.modelDir, config.modelId, questions.slice(10), embedder.profile.queryPrefix, flags.embedRounds);
+  const embedParts = await profileEmbedding(config.modelDir, config.modelId, questions.slice(10), embedder.profile.queryPrefix, flags.embedRounds, (question) =>
+    searchLexical(library.lexical, question, 50),
+  );
 
   const result = {
     workdir: flags.workdir,
@@ -188,7 +190,7 @@ async function main(flags: Flags): Promise<void> {
 interface EmbedParts {
   tokenizeMs: ReturnType<typeof stats>;
   tokens: ReturnType<typeof stats>;
-  variants: { label: string; runMs?: ReturnType<typeof stats>; roundTripMs?: ReturnType<typeof stats> }[];
+  variants: { label: string; runMs?: ReturnType<typeof stats>; roundTripMs?: ReturnType<typeof stats>; bm25AfterMs?: ReturnType<typeof stats> }[];
 }
 
 /**
@@ -196,7 +198,15 @@ interface EmbedParts {
  * session settings the worker uses and with others, and the worker's full round trip; every
  * variant takes its turn on every question.
  */
-async function profileEmbedding(modelDir: string, modelId: string, questions: string[], prefix: string, rounds: number): Promise<EmbedParts> {
+async function profileEmbedding(
+  modelDir: string,
+  modelId: string,
+  questions: string[],
+  prefix: string,
+  rounds: number,
+  /** What an answer does next on this thread (BM25): timed after each worker round trip, to see what idle pool threads cost it. */
+  next: (question: string) => unknown,
+): Promise<EmbedParts> {
   const files = vendoredModel(modelDir, modelId);
   if (!files) throw new Error(`${modelId} is not vendored in ${modelDir}`);
   const tokenizer = new Tokenizer(JSON.parse(readFileSync(files.tokenizerFile, 'utf8')) as object, JSON.parse(readFileSync(files.tokenizerConfigFile, 'utf8')) as object);
@@ -219,41 +229,59 @@ async function profileEmbedding(modelDir: string, modelId: string, questions: st
     };
   });
   const sessionVariants: { label: string; options: ort.InferenceSession.SessionOptions }[] = [
-    { label: 'in-thread run, 2 threads, arena off (the worker\'s settings)', options: { intraOpNumThreads: 2, enableCpuMemArena: false } },
+    { label: 'in-thread run, 2 threads, arena off', options: { intraOpNumThreads: 2, enableCpuMemArena: false } },
     { label: 'in-thread run, 2 threads, arena on', options: { intraOpNumThreads: 2, enableCpuMemArena: true } },
     { label: 'in-thread run, 1 thread, arena off', options: { intraOpNumThreads: 1, enableCpuMemArena: false } },
   ];
+  // Two phases, so idle pool threads of one phase's sessions cannot slow the other's; within a
+  // phase the variants take turns on every question, in an order that rotates.
+  const runMs: number[][] = sessionVariants.map(() => []);
   const sessions = await Promise.all(
     sessionVariants.map((v) => ort.InferenceSession.create(files.modelFile, { logSeverityLevel: 3, graphOptimizationLevel: 'all', executionMode: 'sequential', interOpNumThreads: 1, ...v.options })),
   );
-  const workers = [
-    { label: 'worker round trip, 2 threads, arena off (shipped)', embedder: await loadOnnxEmbedder({ modelId, modelDir, allowRemoteModels: false, threads: 2 }, files, false) },
-    { label: 'worker round trip, 1 thread, arena off', embedder: await loadOnnxEmbedder({ modelId, modelDir, allowRemoteModels: false, threads: 1 }, files, false) },
-  ];
-  const runMs: number[][] = sessions.map(() => []);
-  const roundTripMs: number[][] = workers.map(() => []);
   for (let round = 0; round < rounds; round++) {
     for (const [q, feed] of feeds.entries()) {
-      for (const [s, session] of sessions.entries()) {
+      for (let i = 0; i < sessions.length; i++) {
+        const s = (q + i) % sessions.length;
         const start = performance.now();
-        await session.run(feed);
+        await sessions[s]?.run(feed);
         if (round > 0 || q >= 10) runMs[s]?.push(performance.now() - start);
-      }
-      for (const [w, worker] of workers.entries()) {
-        const start = performance.now();
-        await worker.embedder.embedQueries([questions[q] as string]);
-        if (round > 0 || q >= 10) roundTripMs[w]?.push(performance.now() - start);
       }
     }
   }
   for (const session of sessions) await session.release();
-  for (const worker of workers) await worker.embedder.dispose();
+
+  const workerVariants: { label: string; threads: number; tuning: SessionTuning }[] = [
+    { label: 'worker round trip, 1 thread (shipped)', threads: 0, tuning: {} },
+    { label: 'worker round trip, 2 threads, spinning', threads: 0, tuning: { queryThreads: 2 } },
+    { label: 'worker round trip, 2 threads, no spinning', threads: 0, tuning: { queryThreads: 2, spinning: false } },
+  ];
+  const workers = [];
+  for (const v of workerVariants) workers.push(await loadOnnxEmbedder({ modelId, modelDir, allowRemoteModels: false, threads: v.threads }, files, v.tuning));
+  const roundTripMs: number[][] = workers.map(() => []);
+  const bm25AfterMs: number[][] = workers.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [q, question] of questions.entries()) {
+      for (let i = 0; i < workers.length; i++) {
+        const w = (q + i) % workers.length;
+        const start = performance.now();
+        await workers[w]?.embedQueries([question]);
+        const embedded = performance.now();
+        next(question);
+        if (round > 0 || q >= 10) {
+          roundTripMs[w]?.push(embedded - start);
+          bm25AfterMs[w]?.push(performance.now() - embedded);
+        }
+      }
+    }
+  }
+  for (const worker of workers) await worker.dispose();
   return {
     tokenizeMs: stats(tokenizeMs),
     tokens: stats(tokens),
     variants: [
       ...sessionVariants.map((v, i) => ({ label: v.label, runMs: stats(runMs[i] ?? []) })),
-      ...workers.map((w, i) => ({ label: w.label, roundTripMs: stats(roundTripMs[i] ?? []) })),
+      ...workerVariants.map((w, i) => ({ label: w.label, roundTripMs: stats(roundTripMs[i] ?? []), bm25AfterMs: stats(bm25AfterMs[i] ?? []) })),
     ],
   };
 }
@@ -263,12 +291,12 @@ function formatEmbedding(parts: EmbedParts): string {
   const lines = [
     `Question embedding: ${f(parts.tokens.p50)} tokens (p50); tokenizing p50 ${f(parts.tokenizeMs.p50)} ms, p95 ${f(parts.tokenizeMs.p95)} ms`,
     '',
-    '| variant | p50 ms | p95 ms | mean ms |',
-    '|---|---|---|---|',
+    '| variant | p50 ms | p95 ms | mean ms | BM25 right after, p50 ms |',
+    '|---|---|---|---|---|',
   ];
   for (const v of parts.variants) {
     const s = v.runMs ?? v.roundTripMs;
-    if (s !== undefined) lines.push(`| ${v.label} | ${f(s.p50)} | ${f(s.p95)} | ${f(s.mean)} |`);
+    if (s !== undefined) lines.push(`| ${v.label} | ${f(s.p50)} | ${f(s.p95)} | ${f(s.mean)} | ${v.bm25AfterMs ? f(v.bm25AfterMs.p50) : '–'} |`);
   }
   return lines.join('\n');
 }

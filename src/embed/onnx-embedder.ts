@@ -57,13 +57,14 @@ class WorkerClient {
     this.pending.clear();
   }
 
-  embed(texts: string[]): Promise<Float32Array[]> {
+  /** `bulk`: part of a large job (ingest), run on every core; otherwise on one thread. */
+  embed(texts: string[], bulk: boolean): Promise<Float32Array[]> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     if (this.pending.size === 0) this.worker.ref();
     return new Promise<Reply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, texts });
+      this.worker.postMessage({ id, texts, bulk });
     }).then(({ data, rows, dimension }) => {
       const width = dimension as number;
       return Array.from({ length: rows as number }, (_, row) => (data as Float32Array).subarray(row * width, (row + 1) * width));
@@ -80,11 +81,27 @@ class WorkerClient {
  * A vendored model run by onnxruntime in a worker thread (src/embed/onnx-worker.mjs). The main
  * thread stays free while the model loads and while it runs, and Transformers.js is not loaded.
  */
-export async function loadOnnxEmbedder(options: EmbedderOptions, files: VendoredModel, memoryArena = false): Promise<Embedder> {
+export interface SessionTuning {
+  /** Intra-op threads for questions (and small batches). Default 1; bulk work uses EmbedderOptions.threads. */
+  queryThreads?: number;
+  /** onnxruntime's CPU memory arena: keeps the largest buffers ever used (an ingest batch) for reuse. Default off. */
+  memoryArena?: boolean;
+  /** Whether onnxruntime's idle pool threads spin waiting for work (burning CPU) rather than sleep. Default on (onnxruntime's own default). */
+  spinning?: boolean;
+}
+
+export async function loadOnnxEmbedder(options: EmbedderOptions, files: VendoredModel, tuning: SessionTuning = {}): Promise<Embedder> {
   const { modelId } = options;
   const profile = profileFor(modelId);
   const worker = new Worker(new URL('./onnx-worker.mjs', import.meta.url), {
-    workerData: { ...files, pooling: profile.pooling, threads: options.threads ?? 0, memoryArena },
+    workerData: {
+      ...files,
+      pooling: profile.pooling,
+      queryThreads: tuning.queryThreads ?? 1,
+      bulkThreads: options.threads ?? 0,
+      memoryArena: tuning.memoryArena ?? false,
+      spinning: tuning.spinning ?? true,
+    },
   });
   const dimension = await new Promise<number>((resolve, reject) => {
     const onError = (error: Error): void => reject(new ModelLoadError(`Could not load model "${modelId}": ${error.message}`));
@@ -100,7 +117,11 @@ export async function loadOnnxEmbedder(options: EmbedderOptions, files: Vendored
   });
   const client = new WorkerClient(worker);
   worker.unref();
-  const run = batchedByLength(options.batchSize ?? 16, (texts) => client.embed(texts));
+  const batchSize = options.batchSize ?? 16;
+  const single = batchedByLength(batchSize, (texts) => client.embed(texts, false));
+  const bulk = batchedByLength(batchSize, (texts) => client.embed(texts, true));
+  // More than one batch is a job worth every core (ingest); a question or a few texts are not.
+  const run = (texts: string[], onBatch?: (done: number) => void): Promise<Float32Array[]> => (texts.length > batchSize ? bulk : single)(texts, onBatch);
 
   // Counting tokens (chunking at ingest) needs the tokenizer here too; built on first use only.
   let tokenizer: InstanceType<TokenizersModule['Tokenizer']> | null = null;

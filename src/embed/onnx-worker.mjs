@@ -7,13 +7,24 @@
 // these models (tokenize with special tokens, cut at model_max_length, pad right, run, pool, L2
 // normalise), without importing Transformers.js (and the image library it loads).
 //
-// workerData: { modelFile, tokenizerFile, tokenizerConfigFile, pooling: 'cls' | 'mean', threads, memoryArena }
-// in:  { id, texts: string[] }           out: { id, data: Float32Array, rows, dimension } | { id, error }
+//
+// Two sessions of the same model: questions run on one thread (on a shared 2-core machine a
+// second thread bought nothing for a 25-token question and, while it spun idle afterwards, slowed
+// the BM25 search that follows on the main thread); bulk work (ingest batches) runs on
+// `bulkThreads` (0: one per core) in a second session, created on first use and released after a
+// minute without bulk work.
+//
+// workerData: { modelFile, tokenizerFile, tokenizerConfigFile, pooling: 'cls' | 'mean',
+//               queryThreads, bulkThreads, memoryArena, spinning }
+// in:  { id, texts: string[], bulk: boolean }   out: { id, data: Float32Array, rows, dimension } | { id, error }
 // on start: { ready: true, dimension } | { ready: false, error }
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { modelFile, tokenizerFile, tokenizerConfigFile, pooling, threads, memoryArena } = workerData;
+const { modelFile, tokenizerFile, tokenizerConfigFile, pooling, queryThreads, bulkThreads, memoryArena, spinning } = workerData;
+const BULK_SESSION_IDLE_MS = 60_000;
 
 async function load() {
   const [{ default: ort }, { Tokenizer }] = await Promise.all([import('onnxruntime-node'), import('@huggingface/tokenizers')]);
@@ -21,19 +32,39 @@ async function load() {
   const tokenizer = new Tokenizer(JSON.parse(readFileSync(tokenizerFile, 'utf8')), tokenizerConfig);
   const maxLength = tokenizerConfig.model_max_length ?? Infinity;
   const padId = tokenizer.token_to_id(typeof tokenizerConfig.pad_token === 'object' ? tokenizerConfig.pad_token?.content : tokenizerConfig.pad_token) ?? 0;
-  const session = await ort.InferenceSession.create(modelFile, {
-    logSeverityLevel: 3,
-    graphOptimizationLevel: 'all',
-    executionMode: 'sequential',
-    interOpNumThreads: 1,
-    enableCpuMemArena: memoryArena,
-    ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
-  });
-  const inputs = new Set(session.inputNames);
-  const outputName = session.outputNames.includes('last_hidden_state') ? 'last_hidden_state' : session.outputNames[0];
+  const createSession = (threads) =>
+    ort.InferenceSession.create(modelFile, {
+      logSeverityLevel: 3,
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+      interOpNumThreads: 1,
+      enableCpuMemArena: memoryArena,
+      ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
+      ...(spinning ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
+    });
+  const querySession = await createSession(queryThreads);
+  const inputs = new Set(querySession.inputNames);
+  const outputName = querySession.outputNames.includes('last_hidden_state') ? 'last_hidden_state' : querySession.outputNames[0];
+
+  const bulkCores = bulkThreads > 0 ? bulkThreads : availableParallelism();
+  let bulkSession = null;
+  let bulkIdle = null;
+  async function sessionFor(bulk) {
+    if (!bulk || bulkCores === queryThreads) return querySession;
+    bulkSession ??= createSession(bulkThreads);
+    clearTimeout(bulkIdle);
+    bulkIdle = setTimeout(() => {
+      const released = bulkSession;
+      bulkSession = null;
+      void released?.then((session) => session.release());
+    }, BULK_SESSION_IDLE_MS);
+    bulkIdle.unref();
+    return bulkSession;
+  }
 
   /** texts → one Float32Array of rows × dimension unit vectors. */
-  async function embed(texts) {
+  async function embed(texts, bulk = false) {
+    const session = await sessionFor(bulk);
     const encoded = texts.map((text) => {
       const { ids, token_type_ids: types } = tokenizer.encode(text, { add_special_tokens: true, return_token_type_ids: true });
       // Like Transformers.js: a text longer than the model's limit is cut there.
@@ -91,12 +122,12 @@ try {
   parentPort.postMessage({ ready: false, error: error instanceof Error ? error.message : String(error) });
 }
 
-// One request at a time, in order: onnxruntime already uses every core for one batch.
+// One request at a time, in order: a bulk batch already uses every core.
 let queue = Promise.resolve();
-parentPort.on('message', ({ id, texts }) => {
+parentPort.on('message', ({ id, texts, bulk }) => {
   queue = queue.then(async () => {
     try {
-      const { data, rows, dimension } = await embed(texts);
+      const { data, rows, dimension } = await embed(texts, bulk);
       parentPort.postMessage({ id, data, rows, dimension }, [data.buffer]);
     } catch (error) {
       parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
