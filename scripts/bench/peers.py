@@ -502,10 +502,12 @@ class SweepPeer:
         else:
             found = self.index.search(block, k)[1]
         seconds, cpu_seconds = time.perf_counter() - begin, time.process_time() - cpu
-        hits = 0
+        # hits: first 10 found against the exact top 10 (recall@10); hitsK: all k against the exact top k.
+        hits = hits_k = 0
         for got, want in zip(found, self.truth[start:end]):
-            hits += len({int(i) for i in want[:k] if i >= 0}.intersection(int(i) for i in got[:k] if i >= 0))
-        return {"seconds": seconds, "cpuSeconds": cpu_seconds, "hits": hits}
+            hits += len({int(i) for i in want[:10] if i >= 0}.intersection(int(i) for i in got[:10] if i >= 0))
+            hits_k += len({int(i) for i in want[:k] if i >= 0}.intersection(int(i) for i in got[:k] if i >= 0))
+        return {"seconds": seconds, "cpuSeconds": cpu_seconds, "hits": hits, "hitsK": hits_k}
 
 
 def serve(work: Path) -> int:

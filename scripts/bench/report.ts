@@ -114,9 +114,9 @@ interface Spread {
 }
 interface SweepPoint {
   efSearch: number;
-  hnswlib: { recallAt10: number; single: Spread; twoThreads?: Spread };
+  hnswlib: { recallAt10: number; recallAtK?: number; single: Spread; twoThreads?: Spread };
   variants?: Record<string, { recallAt10: number; single: Spread }>;
-  faiss?: { recallAt10: number; single: Spread; batchOneThread: Spread; batchTwoThreads?: Spread };
+  faiss?: { recallAt10: number; recallAtK?: number; single: Spread; batchOneThread: Spread; batchTwoThreads?: Spread };
   pairedRatio?: Spread;
   pairedRatioTwoThreads?: Spread;
 }
@@ -142,6 +142,7 @@ interface VectorSweep {
   library: string;
   vectors: number;
   queries: number;
+  k?: number;
   repeats: number;
   blockSize?: number;
   machine: { loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
@@ -210,6 +211,8 @@ function sweepTables(sweep: VectorSweep): string[] {
       );
     }
   }
+  const k = sweep.k ?? 10;
+  const atK = k > 10;
   for (const c of sweep.configs) {
     out.push('');
     out.push(
@@ -217,15 +220,17 @@ function sweepTables(sweep: VectorSweep): string[] {
         'ratio: hnswlib-node / FAISS within each pass, median (min–max)',
     );
     out.push('');
-    out.push(
-      `| ef | hnswlib-node recall@10 | hnswlib-node QPS |${variantNames.map((name) => ` ${name} QPS |`).join('')} hnswlib-node 2 threads |${hasFaiss ? ' FAISS recall@10 | FAISS QPS | FAISS batch 1 thread | FAISS batch 2 threads | ratio, 1 thread | ratio, 2 threads |' : ''}`,
-    );
-    out.push(`|---|---|---|${variantNames.map(() => '---|').join('')}---|${hasFaiss ? '---|---|---|---|---|---|' : ''}`);
+    const kHead = atK ? ` recall@${String(k)} |` : '';
+    const faissHead = hasFaiss ? ` FAISS recall@10 |${kHead} FAISS QPS | FAISS batch 1 thread | FAISS batch 2 threads | ratio, 1 thread | ratio, 2 threads |` : '';
+    out.push(`| ef | hnswlib-node recall@10 |${kHead} hnswlib-node QPS |${variantNames.map((name) => ` ${name} QPS |`).join('')} hnswlib-node 2 threads |${faissHead}`);
+    const columns = 4 + (atK ? 1 : 0) + variantNames.length + (hasFaiss ? 6 + (atK ? 1 : 0) : 0);
+    out.push(`|${'---|'.repeat(columns)}`);
+    const kCell = (value: number | undefined): string => (atK ? ` ${value === undefined ? '–' : value.toFixed(4)} |` : '');
     for (const p of c.sweep) {
       out.push(
-        `| ${String(p.efSearch)} | ${p.hnswlib.recallAt10.toFixed(4)} | ${withSpread(p.hnswlib.single)} |${variantNames.map((name) => ` ${withSpread(p.variants?.[name]?.single)} |`).join('')} ${withSpread(p.hnswlib.twoThreads)} |` +
+        `| ${String(p.efSearch)} | ${p.hnswlib.recallAt10.toFixed(4)} |${kCell(p.hnswlib.recallAtK)} ${withSpread(p.hnswlib.single)} |${variantNames.map((name) => ` ${withSpread(p.variants?.[name]?.single)} |`).join('')} ${withSpread(p.hnswlib.twoThreads)} |` +
           (p.faiss
-            ? ` ${p.faiss.recallAt10.toFixed(4)} | ${withSpread(p.faiss.single)} | ${withSpread(p.faiss.batchOneThread)} | ${withSpread(p.faiss.batchTwoThreads)} | ` +
+            ? ` ${p.faiss.recallAt10.toFixed(4)} |${kCell(p.faiss.recallAtK)} ${withSpread(p.faiss.single)} | ${withSpread(p.faiss.batchOneThread)} | ${withSpread(p.faiss.batchTwoThreads)} | ` +
               `${p.pairedRatio ? ratioSpread(p.pairedRatio) : ratio(p.hnswlib.single.median / p.faiss.single.median)} | ${ratioSpread(p.pairedRatioTwoThreads)} |`
             : ''),
       );
