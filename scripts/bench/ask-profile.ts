@@ -24,7 +24,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { loadCoreConfig } from '../../src/config.js';
-import { loadOnnxEmbedder, vendoredModel, type SessionTuning } from '../../src/embed/onnx-embedder.js';
+import { loadWorkerEmbedder, vendoredModel, type SessionTuning } from '../../src/embed/worker-embedder.js';
 import { createLogger } from '../../src/log.js';
 import type { AnswerResult } from '../../src/search/answer-types.js';
 import { matchingWindow, shingles } from '../../src/search/corroborate.js';
@@ -257,7 +257,7 @@ async function profileEmbedding(
     { label: 'worker round trip, 2 threads, no spinning', threads: 0, tuning: { queryThreads: 2, spinning: false } },
   ];
   const workers = [];
-  for (const v of workerVariants) workers.push(await loadOnnxEmbedder({ modelId, modelDir, allowRemoteModels: false, threads: v.threads }, files, v.tuning));
+  for (const v of workerVariants) workers.push(await loadWorkerEmbedder({ modelId, modelDir, allowRemoteModels: false, threads: v.threads }, files, v.tuning));
   const roundTripMs: number[][] = workers.map(() => []);
   const bm25AfterMs: number[][] = workers.map(() => []);
   for (let round = 0; round < rounds; round++) {

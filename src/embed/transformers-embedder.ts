@@ -4,9 +4,9 @@ import { batchedByLength, ModelLoadError, type Embedder, type EmbedderOptions } 
 import { profileFor } from './model-profiles.js';
 
 /**
- * A model that is not vendored, through Transformers.js (which downloads it when remote models
- * are allowed). Imported only then: Transformers.js and the image library it loads cost about
- * 0.3 s and 30 MB at start-up that the vendored models do not need.
+ * A model that is not vendored, through Transformers.js on the main thread (which downloads it
+ * when remote models are allowed). Imported only then: the vendored models load Transformers.js
+ * in their worker thread instead (worker-embedder.ts).
  */
 export async function loadTransformersEmbedder(options: EmbedderOptions): Promise<Embedder> {
   const { modelId, modelDir, allowRemoteModels } = options;

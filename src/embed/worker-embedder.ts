@@ -78,8 +78,8 @@ class WorkerClient {
 }
 
 /**
- * A vendored model run by onnxruntime in a worker thread (src/embed/onnx-worker.mjs). The main
- * thread stays free while the model loads and while it runs, and Transformers.js is not loaded.
+ * A vendored model run by Transformers.js in a worker thread (src/embed/model-worker.mjs). The main
+ * thread stays free while the model loads and while it runs; Transformers.js is imported only there.
  */
 export interface SessionTuning {
   /** Intra-op threads for questions (and small batches). Default 1; bulk work uses EmbedderOptions.threads. */
@@ -90,12 +90,13 @@ export interface SessionTuning {
   spinning?: boolean;
 }
 
-export async function loadOnnxEmbedder(options: EmbedderOptions, files: VendoredModel, tuning: SessionTuning = {}): Promise<Embedder> {
+export async function loadWorkerEmbedder(options: EmbedderOptions, files: VendoredModel, tuning: SessionTuning = {}): Promise<Embedder> {
   const { modelId } = options;
   const profile = profileFor(modelId);
-  const worker = new Worker(new URL('./onnx-worker.mjs', import.meta.url), {
+  const worker = new Worker(new URL('./model-worker.mjs', import.meta.url), {
     workerData: {
-      ...files,
+      modelId,
+      modelDir: options.modelDir,
       pooling: profile.pooling,
       queryThreads: tuning.queryThreads ?? 1,
       bulkThreads: options.threads ?? 0,

@@ -1,0 +1,91 @@
+// The embedding model, in a worker thread: Transformers.js and its onnxruntime sessions live here,
+// so loading the model (the longest step of start-up) overlaps with reading the index on the main
+// thread, and inference never blocks the main thread's event loop.
+//
+// Plain JavaScript because a worker cannot run TypeScript under tsx or vitest; the caller is
+// src/embed/worker-embedder.ts.
+//
+// Two pipelines of the same model: questions run on one onnxruntime thread (on a shared 2-core
+// machine a second thread bought nothing for a 25-token question and, while it spun idle
+// afterwards, slowed the BM25 search that follows on the main thread); bulk work (ingest batches)
+// runs on `bulkThreads` (0: one per core) in a second pipeline, created on first use and released
+// after a minute without bulk work.
+//
+// workerData: { modelId, modelDir, pooling: 'cls' | 'mean', queryThreads, bulkThreads, memoryArena, spinning }
+// in:  { id, texts: string[], bulk: boolean }   out: { id, data: Float32Array, rows, dimension } | { id, error }
+// on start: { ready: true, dimension } | { ready: false, error }
+import path from 'node:path';
+import { availableParallelism } from 'node:os';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { parentPort, workerData } from 'node:worker_threads';
+
+const { modelId, modelDir, pooling, queryThreads, bulkThreads, memoryArena, spinning } = workerData;
+const BULK_PIPELINE_IDLE_MS = 60_000;
+
+async function load() {
+  const { env, pipeline } = await import('@huggingface/transformers');
+  // Only the vendored copy is used here: nothing is fetched.
+  env.localModelPath = modelDir.endsWith(path.sep) ? modelDir : modelDir + path.sep;
+  env.allowLocalModels = true;
+  env.allowRemoteModels = false;
+  const create = (threads) =>
+    pipeline('feature-extraction', modelId, {
+      dtype: 'q8',
+      session_options: {
+        interOpNumThreads: 1,
+        enableCpuMemArena: memoryArena,
+        ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
+        ...(spinning ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
+      },
+    });
+  const queryPipeline = await create(queryThreads);
+
+  const bulkCores = bulkThreads > 0 ? bulkThreads : availableParallelism();
+  let bulkPipeline = null;
+  let bulkIdle = null;
+  function pipelineFor(bulk) {
+    if (!bulk || bulkCores === queryThreads) return queryPipeline;
+    bulkPipeline ??= create(bulkThreads);
+    clearTimeout(bulkIdle);
+    bulkIdle = setTimeout(() => {
+      const released = bulkPipeline;
+      bulkPipeline = null;
+      void released?.then((extractor) => extractor.dispose());
+    }, BULK_PIPELINE_IDLE_MS);
+    bulkIdle.unref();
+    return bulkPipeline;
+  }
+
+  /** texts → one Float32Array of rows × dimension unit vectors (pooled and normalised by Transformers.js). */
+  return async function embed(texts, bulk = false) {
+    const extractor = await pipelineFor(bulk);
+    const output = await extractor(texts, { pooling, normalize: true });
+    const [rows, dimension] = output.dims;
+    // A copy the worker can hand over: the tensor's buffer belongs to onnxruntime.
+    const data = Float32Array.from(output.data);
+    output.dispose();
+    return { data, rows, dimension };
+  };
+}
+
+let embed;
+try {
+  embed = await load();
+  const probe = await embed(['dimension probe']);
+  parentPort.postMessage({ ready: true, dimension: probe.dimension });
+} catch (error) {
+  parentPort.postMessage({ ready: false, error: error instanceof Error ? error.message : String(error) });
+}
+
+// One request at a time, in order: a bulk batch already uses every core.
+let queue = Promise.resolve();
+parentPort.on('message', ({ id, texts, bulk }) => {
+  queue = queue.then(async () => {
+    try {
+      const { data, rows, dimension } = await embed(texts, bulk);
+      parentPort.postMessage({ id, data, rows, dimension }, [data.buffer]);
+    } catch (error) {
+      parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+    }
+  });
+});
