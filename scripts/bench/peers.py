@@ -509,11 +509,34 @@ class SweepPeer:
             hits_k += len({int(i) for i in want[:k] if i >= 0}.intersection(int(i) for i in got[:k] if i >= 0))
         return {"seconds": seconds, "cpuSeconds": cpu_seconds, "hits": hits, "hitsK": hits_k}
 
+    def overhead(self, request: dict) -> dict:
+        """Microseconds per search() call on a 64-vector HNSW index (k 10, ef 10): the cost of a call, not of a search."""
+        return {"microseconds": call_overhead(self.faiss, self.np, int(request.get("dim", 384)), int(request.get("calls", 5000)))}
+
+
+def call_overhead(faiss, np, dim: int, calls: int) -> dict:
+    faiss.omp_set_num_threads(1)
+    rng = np.random.default_rng(1)
+    index = faiss.IndexHNSWFlat(dim, 16, faiss.METRIC_INNER_PRODUCT)
+    index.add(rng.standard_normal((64, dim)).astype("float32"))
+    index.hnsw.efSearch = 10
+    query = rng.standard_normal((1, dim)).astype("float32")
+    for _ in range(calls // 4):
+        index.search(query, 10)
+    runs = []
+    for _ in range(5):
+        begin = time.perf_counter()
+        for _ in range(calls):
+            index.search(query, 10)
+        runs.append((time.perf_counter() - begin) / calls * 1e6)
+    runs.sort()
+    return {"median": runs[2], "min": runs[0], "max": runs[-1]}
+
 
 def serve(work: Path) -> int:
     """Answers JSON-line requests from stdin (see SweepPeer) until {"op": "quit"} or end of input."""
     peer = SweepPeer(work)
-    handlers = {"load": peer.load, "exact": peer.exact, "build": peer.build, "search": peer.search}
+    handlers = {"load": peer.load, "exact": peer.exact, "build": peer.build, "search": peer.search, "overhead": peer.overhead}
     for line in sys.stdin:
         if not line.strip():
             continue

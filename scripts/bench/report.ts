@@ -147,6 +147,7 @@ interface VectorSweep {
   blockSize?: number;
   machine: { loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
   exact: { jsMsPerQuery: number; faiss: Record<string, { qpsBatch: number; qpsSingle?: number }> | null };
+  callMicroseconds?: Record<string, Spread>;
   configs: SweepConfig[];
   complete: boolean;
   wallSeconds: number;
@@ -184,6 +185,14 @@ function sweepTables(sweep: VectorSweep): string[] {
       (sweep.exact.faiss?.['2'] ? `, ${qps(sweep.exact.faiss['2'].qpsBatch)} QPS batched (2 threads)` : '') +
       '.',
   );
+  if (sweep.callMicroseconds) {
+    out.push('');
+    out.push(
+      `Cost of one search call on a 64-vector index (k 10, ef 10), µs, median of 3 rounds: ${Object.entries(sweep.callMicroseconds)
+        .map(([name, s]) => `${name === 'hnswlib' ? 'hnswlib-node' : name === 'faiss' ? 'FAISS' : `hnswlib-node ${name}`} ${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`)
+        .join(', ')}.`,
+    );
+  }
   out.push('');
   out.push('| M | efConstruction | hnswlib-node build s (CPU s) | FAISS build s (CPU s), threads | hnswlib-node B/vector (file / RSS) | FAISS B/vector (serialised) |');
   out.push('|---|---|---|---|---|---|');

@@ -392,6 +392,28 @@ async function vectorsFromIndex(indexDir: string, howMany: number): Promise<{ se
   };
 }
 
+/**
+ * Microseconds per searchKnn() call on a 64-vector index (k 10, ef 10), where the search itself is nearly free:
+ * what one call costs (hnswlib-node reads the query array element by element through N-API).
+ */
+function callOverhead(module: HnswModule, dimension: number, calls = 5000): { median: number; min: number; max: number } {
+  const random = seededRandom(1);
+  const index = new module.HierarchicalNSW('cosine', dimension);
+  index.initIndex({ maxElements: 64, m: 16, efConstruction: 200, randomSeed: 100 });
+  for (let id = 0; id < 64; id++) index.addPoint(Array.from({ length: dimension }, () => random() - 0.5), id);
+  index.setEf(10);
+  const query = Array.from({ length: dimension }, () => random() - 0.5);
+  for (let i = 0; i < calls / 4; i++) index.searchKnn(query, 10);
+  const runs: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const begin = performance.now();
+    for (let i = 0; i < calls; i++) index.searchKnn(query, 10);
+    runs.push(((performance.now() - begin) * 1000) / calls);
+  }
+  runs.sort((a, b) => a - b);
+  return { median: runs[2] as number, min: runs[0] as number, max: runs[4] as number };
+}
+
 function readMatrix(file: string, dimension: number): VectorSet {
   const bytes = readFileSync(file);
   const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4).slice();
@@ -458,6 +480,17 @@ export async function runSweep(options: SweepOptions): Promise<Record<string, un
 
     const hnswlibModule = localRequire(options.hnswlibModule) as HnswModule;
     const variantModules = Object.fromEntries(Object.entries(options.variants).map(([label, dir]) => [label, localRequire(dir) as HnswModule]));
+
+    // Cost of one call, interleaved like the rest: hnswlib-node builds, then FAISS, three times over.
+    const overheadRuns: Record<string, { median: number; min: number; max: number }[]> = {};
+    for (let round = 0; round < 3; round++) {
+      for (const [name, module] of [['hnswlib', hnswlibModule], ...Object.entries(variantModules)] as [string, HnswModule][]) {
+        (overheadRuns[name] ??= []).push(callOverhead(module, dimension));
+      }
+      if (peer) (overheadRuns.faiss ??= []).push((await peer.request<{ microseconds: { median: number; min: number; max: number } }>({ op: 'overhead', dim: dimension })).microseconds);
+    }
+    const callMicroseconds = Object.fromEntries(Object.entries(overheadRuns).map(([name, runs]) => [name, spread(runs.map((r) => r.median))]));
+    log(`µs per call on a 64-vector index: ${Object.entries(callMicroseconds).map(([name, s]) => `${name} ${s.median.toFixed(1)}`).join(', ')}`);
     const configs: SweepConfig[] = [];
     const result = (): Record<string, unknown> => ({
       kind: 'vector-sweep',
@@ -486,6 +519,8 @@ export async function runSweep(options: SweepOptions): Promise<Record<string, un
         'Median and spread over the repeats. cpuMedian: QPS from the CPU time the process got instead of wall time. pairedRatio: median over repeats of the QPS ratio within the same repeat.',
       truth: { source: peer ? 'FAISS IndexFlatIP (exact inner product)' : 'JavaScript exact scan', checkQueries: peer ? jsTruth.length : null, jsAgreement: agreement },
       exact: { jsMsPerQuery, jsQps: 1000 / jsMsPerQuery, faiss: faissExact },
+      /** Microseconds per search call on a 64-vector index (k 10, ef 10): the fixed cost of a call (median of three rounds). */
+      callMicroseconds,
       configs,
       complete: configs.length === options.configs.length,
       wallSeconds: (performance.now() - started) / 1000,
