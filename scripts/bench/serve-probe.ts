@@ -5,7 +5,20 @@ import { loadCoreConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { openWitness } from '../../src/witness.js';
 
-const maxRssMB = (): number => process.resourceUsage().maxRSS / 1024;
+/**
+ * Peak RSS of this process. On Linux, from /proc (VmHWM): getrusage's maxRSS of a spawned child
+ * starts at its parent's RSS at the time of the fork, so a big parent (the bench, with its own
+ * model and index loaded) would hide a smaller child's peak.
+ */
+function maxRssMB(): number {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/u.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
 const [corpusDir, indexDir, questionsFile] = process.argv.slice(2) as [string, string, string];
 const questions = JSON.parse(readFileSync(questionsFile, 'utf8')) as string[];
 const witness = await openWitness(loadCoreConfig({ corpusDir, indexDir, logLevel: 'error' }), createLogger('error'));
