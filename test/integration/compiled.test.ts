@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CHECKOUT_ROOT } from '../../src/config.js';
 
 // `npm run ask|ingest|eval|start|register` run the JavaScript that `npm run build` (and `npm ci`,
@@ -10,6 +10,8 @@ import { CHECKOUT_ROOT } from '../../src/config.js';
 // dist/ must still point at the checkout's corpus/ and models/, and at the compiled commands.
 const DIST = path.join(CHECKOUT_ROOT, 'dist');
 const built = existsSync(path.join(DIST, 'src', 'cli.js'));
+const scratch = mkdtempSync(path.join(tmpdir(), 'witness-compiled-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function node(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync(process.execPath, args, { cwd: CHECKOUT_ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, WITNESS_LOG_LEVEL: 'warn' } });
@@ -42,7 +44,7 @@ describe('the compiled JavaScript in dist/', () => {
   });
 
   it.runIf(built)('answers the quick-start question with plain node, from the bundled corpus', () => {
-    const indexDir = path.join(mkdtempSync(path.join(tmpdir(), 'witness-compiled-')), 'index');
+    const indexDir = path.join(scratch, 'index');
     const run = node([path.join(DIST, 'src', 'cli.js'), 'ask', '--index', indexDir, '--json', 'Who published the photos of torture in Mosul?']);
     expect(run.status, run.stderr).toBe(0);
     const answer = JSON.parse(run.stdout) as { answered: boolean; results: { sourceId: string; start: number; end: number; quote: string }[] };

@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FILES, isStoredDocuments, POINTER_FILE, type StoredDocument } from '../../src/store/index-format.js';
 import { asciiJson, createVectorIndex, loadIndex, saveIndex } from '../../src/store/index-store.js';
 import { QuantizedVectors } from '../../src/store/quantized-vectors.js';
 
 const DIMENSION = 4;
+const scratch = mkdtempSync(path.join(tmpdir(), 'witness-store-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const newIndexDir = (): string => mkdtempSync(path.join(scratch, 'index-'));
 const documents: StoredDocument[] = [
   {
     sourceId: 'a.txt',
@@ -46,7 +49,7 @@ describe('index files', () => {
   });
 
   it('writes documents.json and lexical.json as ASCII and reads them back unchanged', async () => {
-    const indexDir = mkdtempSync(path.join(tmpdir(), 'witness-store-'));
+    const indexDir = newIndexDir();
     const dir = await saveSample(indexDir);
     for (const name of [FILES.documents, FILES.lexical]) expect(readFileSync(path.join(dir, name)).every((byte) => byte < 0x80)).toBe(true);
     const loaded = await loadIndex(indexDir, { modelId: 'm' });
@@ -58,7 +61,7 @@ describe('index files', () => {
   });
 
   it('still reads an index whose JSON files hold raw UTF-8 (written before the ASCII escaping)', async () => {
-    const indexDir = mkdtempSync(path.join(tmpdir(), 'witness-store-'));
+    const indexDir = newIndexDir();
     const dir = await saveSample(indexDir);
     const manifestFile = path.join(dir, FILES.manifest);
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { files: Record<string, string> };
@@ -71,7 +74,7 @@ describe('index files', () => {
   });
 
   it('reports a corrupt or missing file by name and loads nothing from it', async () => {
-    const indexDir = mkdtempSync(path.join(tmpdir(), 'witness-store-'));
+    const indexDir = newIndexDir();
     const dir = await saveSample(indexDir);
     writeFileSync(path.join(dir, FILES.lexical), '{"terms":[]}');
     expect(await loadIndex(indexDir, { modelId: 'm' })).toEqual({ ok: false, reason: 'index file lexical.json is corrupt (checksum mismatch)' });
