@@ -37,20 +37,23 @@ const f = (value: number | null | undefined, digits = 1): string => (value === u
 
 const libraries = results.filter((r) => r.corpus);
 const lines: string[] = [];
-lines.push('| library | passages | sentences | ingest s | passages/s (pipeline) | texts/s (embedding) | tokens/s (embedding) | re-ingest unchanged s | ask p50 / p95 / p99 ms | query embed p50 ms | first answer ms | serving peak RSS MB | index MB |');
-lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
-for (const r of libraries) {
-  lines.push(
-    `| ${r.library} | ${String(r.corpus?.passages)} | ${String(r.corpus?.sentences)} | ${f(r.ingest?.seconds)} | ${f(r.ingest?.passagesPerSecond)} | ${f(r.ingest?.embedding.textsPerSecond)} | ${f(r.ingest?.embedding.tokensPerSecond, 0)} | ${f(r.reingestUnchanged?.seconds, 2)} | ${f(r.query?.askMs.p50)} / ${f(r.query?.askMs.p95)} / ${f(r.query?.askMs.p99)} | ${f(r.query?.embedQueryMs.p50)} | ${f(r.startup?.firstAnswerMs, 0)} | ${f(r.startup?.servingPeakRssMB, 0)} | ${f((r.indexBytes ?? 0) / 2 ** 20)} |`,
-  );
+// Files from npm run bench (libraries and the old synthetic mode); sweeps only: just their tables.
+if (results.length > 0) {
+  lines.push('| library | passages | sentences | ingest s | passages/s (pipeline) | texts/s (embedding) | tokens/s (embedding) | re-ingest unchanged s | ask p50 / p95 / p99 ms | query embed p50 ms | first answer ms | serving peak RSS MB | index MB |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of libraries) {
+    lines.push(
+      `| ${r.library} | ${String(r.corpus?.passages)} | ${String(r.corpus?.sentences)} | ${f(r.ingest?.seconds)} | ${f(r.ingest?.passagesPerSecond)} | ${f(r.ingest?.embedding.textsPerSecond)} | ${f(r.ingest?.embedding.tokensPerSecond, 0)} | ${f(r.reingestUnchanged?.seconds, 2)} | ${f(r.query?.askMs.p50)} / ${f(r.query?.askMs.p95)} / ${f(r.query?.askMs.p99)} | ${f(r.query?.embedQueryMs.p50)} | ${f(r.startup?.firstAnswerMs, 0)} | ${f(r.startup?.servingPeakRssMB, 0)} | ${f((r.indexBytes ?? 0) / 2 ** 20)} |`,
+    );
+  }
+  lines.push('');
+  lines.push('| vectors | build s | exact ms/query | ' + (results[0]?.hnsw.sweep.map((s) => `ef ${String(s.efSearch)}: recall@10 / QPS`).join(' | ') ?? '') + ' | bench peak RSS MB |');
+  lines.push('|---|---|---|' + (results[0]?.hnsw.sweep.map(() => '---').join('|') ?? '') + '|---|');
+  for (const r of results) {
+    lines.push(`| ${String(size(r))} (${r.library}) | ${f(r.hnsw.buildSeconds, 2)} | ${f(r.hnsw.exact.msPerQuery, 2)} | ${r.hnsw.sweep.map((s) => `${s.recallAt10.toFixed(3)} / ${s.qps.toFixed(0)}`).join(' | ')} | ${f(r.benchPeakRssMB, 0)} |`);
+  }
 }
-lines.push('');
-lines.push('| vectors | build s | exact ms/query | ' + (results[0]?.hnsw.sweep.map((s) => `ef ${String(s.efSearch)}: recall@10 / QPS`).join(' | ') ?? '') + ' | bench peak RSS MB |');
-lines.push('|---|---|---|' + (results[0]?.hnsw.sweep.map(() => '---').join('|') ?? '') + '|---|');
-for (const r of results) {
-  lines.push(`| ${String(size(r))} (${r.library}) | ${f(r.hnsw.buildSeconds, 2)} | ${f(r.hnsw.exact.msPerQuery, 2)} | ${r.hnsw.sweep.map((s) => `${s.recallAt10.toFixed(3)} / ${s.qps.toFixed(0)}`).join(' | ')} | ${f(r.benchPeakRssMB, 0)} |`);
-}
-for (const sweep of sweeps) lines.push('', ...sweepTables(sweep));
+for (const sweep of sweeps) lines.push(...(lines.length > 0 ? [''] : []), ...sweepTables(sweep));
 process.stdout.write(`${lines.join('\n')}\n`);
 
 if (chartPath) {
