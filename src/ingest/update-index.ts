@@ -72,14 +72,17 @@ function sameCorpus(a: Record<string, string>, b: Record<string, string>): boole
 export async function updateIndex(options: IngestOptions): Promise<{ index: StoredIndex; report: IngestReport }> {
   const started = performance.now();
   const { logger } = options;
-  const library = await readLibrary(options.corpusDir, { maxFileBytes: options.maxFileBytes });
+  const modelId = options.modelId ?? (await options.embedder).modelId;
+  // The corpus is read while the previous index loads: both are needed before anything is decided.
+  const [library, previous] = await Promise.all([
+    readLibrary(options.corpusDir, { maxFileBytes: options.maxFileBytes }),
+    loadIndex(options.indexDir, { modelId }),
+  ]);
   for (const skip of library.skipped) logger.warn({ sourceId: skip.sourceId, reason: skip.reason }, 'skipped file');
 
   const corpus: Record<string, string> = {};
   for (const doc of library.documents) corpus[doc.sourceId] = fingerprint(doc.hash, library.sidecars.get(doc.sourceId));
 
-  const modelId = options.modelId ?? (await options.embedder).modelId;
-  const previous = await loadIndex(options.indexDir, { modelId });
   const previousIndexProblem = previous.ok ? null : previous.reason;
   if (!previous.ok && previous.reason.startsWith('no index') === false) {
     logger.warn({ reason: previous.reason }, 'existing index unusable; rebuilding from the corpus');

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import type { Span } from './types.js';
 
@@ -22,6 +22,14 @@ export interface FrontMatter {
   bodyStart: number;
   overrides: MetaOverrides;
   warning: string | null;
+}
+
+type YamlModule = typeof import('yaml');
+let yaml: YamlModule | null = null;
+/** The YAML parser is loaded on the first document with front matter: most libraries have none, and it costs ~0.1 s at start-up. */
+function parseYaml(source: string): unknown {
+  yaml ??= createRequire(import.meta.url)('yaml') as YamlModule;
+  return yaml.parse(source);
 }
 
 const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/u;

@@ -58,13 +58,20 @@ interface Selected {
  */
 const DUPLICATE_SEARCH_DEPTH = 30;
 
+/**
+ * Word-trigram fingerprints of passages, kept across questions: the same passages come back for
+ * related questions, and fingerprinting was half the cost of picking results. Emptied when it
+ * reaches this many passages, so memory stays bounded on a large library.
+ */
+const FINGERPRINT_CACHE_SIZE = 4096;
+
 /** Picks results best first, spreading across sources and folding repeats of one passage together. */
-function pickResults(candidates: Candidate[], k: number, floor: number): Selected[] {
+function pickResults(candidates: Candidate[], k: number, floor: number, gramCache: Map<number, Set<number>>): Selected[] {
   const pool = candidates.filter((c) => c.dense >= floor);
-  const gramCache = new Map<number, Set<number>>();
   const grams = (c: Candidate): Set<number> => {
     let found = gramCache.get(c.passage.id);
     if (!found) {
+      if (gramCache.size >= FINGERPRINT_CACHE_SIZE) gramCache.clear();
       found = shingles(c.passage.text);
       gramCache.set(c.passage.id, found);
     }
@@ -107,6 +114,8 @@ function pickResults(candidates: Candidate[], k: number, floor: number): Selecte
 
 /** Answers questions from a library with exact quotes; never writes text of its own. */
 export class Answerer {
+  private readonly fingerprints = new Map<number, Set<number>>();
+
   constructor(
     readonly library: Library,
     private readonly embedder: Embedder,
@@ -129,7 +138,7 @@ export class Answerer {
       return { question, answered: false, results: [], closest };
     }
     const floor = bestSimilarity - (this.settings.resultSimilarityMargin ?? RESULT_SIMILARITY_MARGIN);
-    const picked = pickResults(candidates, k, floor);
+    const picked = pickResults(candidates, k, floor, this.fingerprints);
     const quotes = this.chooseQuotes(queryVector as Float32Array, picked.map((p) => p.candidate.passage));
     const results: AnswerResult[] = picked.map(({ candidate, rankScore, corroborating }) => {
       const { passage } = candidate;
