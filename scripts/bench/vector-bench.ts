@@ -118,12 +118,16 @@ export function benchHnsw(set: VectorSet, queries: VectorSet, efs: number[], m =
 // ---------------------------------------------------------------------------------------------
 // The parameter sweep: hnswlib-node against FAISS (HNSW and exact) on the same vectors, in one run.
 //
-//   npx tsx scripts/bench/vector-bench.ts --n 100000 --python /tmp/bench-venv/bin/python --out bench-results/synthetic-100k-sweep.json
+//   npx tsx scripts/bench/vector-bench.ts --preset all --python /tmp/bench-venv/bin/python \
+//     [--variant avx2=/tmp/hnswlib-avx2/node_modules/hnswlib-node --variant native=…]
 //
+// runs the presets below (100k and 1M synthetic vectors, the SOTU index's real vectors at k 10 and
+// k 50) and writes bench-results/*.json; `npx tsx scripts/bench/report.ts FILE…` renders them.
 // The FAISS side is scripts/bench/peers.py --serve, a long-lived Python process answering one JSON
 // line per request. For every (M, efConstruction) both libraries build an index over the same
-// vectors, then each timed pass over all queries alternates between them (hnswlib first on even
-// repeats, FAISS first on odd ones), so whatever else runs on the machine slows both alike.
+// vectors; then the queries run in blocks (100 by default) and the libraries take turns block by
+// block, order swapped every block and every repeat, so whatever else runs on the machine slows both
+// alike. Recall is against FAISS IndexFlatIP (checked against a JavaScript scan on a few queries).
 
 const PACKAGE_ROOT = path.resolve(import.meta.dirname, '../..');
 const localRequire = createRequire(import.meta.url);
