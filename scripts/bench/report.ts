@@ -1,6 +1,7 @@
 // Turns benchmark result files (npm run bench -- --out FILE) into the tables and chart of BENCHMARKS.md.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Spread, SweepConfig } from './vector-bench.js';
 
 interface Summary {
   p50: number;
@@ -108,38 +109,6 @@ if (chartPath) {
 
 // ------------------------------------------------------------------ vector sweeps
 
-interface Spread {
-  runs: number[];
-  median: number;
-  min: number;
-  max: number;
-  cpuMedian?: number;
-}
-interface SweepPoint {
-  efSearch: number;
-  hnswlib: { recallAt10: number; recallAtK?: number; single: Spread; twoThreads?: Spread };
-  variants?: Record<string, { recallAt10: number; single: Spread }>;
-  faiss?: { recallAt10: number; recallAtK?: number; single: Spread; batchOneThread: Spread; batchTwoThreads?: Spread };
-  pairedRatio?: Spread;
-  pairedRatioTwoThreads?: Spread;
-}
-interface AtRecall {
-  target: number;
-  hnswlib: { qps: number | null; qpsTwoThreads: number | null; firstEf: number | null };
-  variants?: Record<string, { qps: number | null; firstEf: number | null; ratio: number | null }>;
-  faiss?: { qps: number | null; qpsBatchOneThread: number | null; qpsTwoThreads: number | null; firstEf: number | null };
-  ratio?: number | null;
-  ratioTwoThreads?: number | null;
-}
-interface SweepConfig {
-  m: number;
-  efConstruction: number;
-  hnswlib: { buildSeconds: number; buildCpuSeconds: number; reused?: boolean; bytesPerVectorFile: number; bytesPerVectorRss: number | null };
-  faiss?: { buildSeconds: number; buildCpuSeconds: number; buildThreads: number; reused?: boolean; bytesPerVector: number; rssDeltaBytes: number | null };
-  sweep: SweepPoint[];
-  atRecall: AtRecall[];
-  loadAverage: number[];
-}
 interface VectorSweep {
   kind: 'vector-sweep';
   library: string;

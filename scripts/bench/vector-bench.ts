@@ -181,6 +181,17 @@ export interface SweepConfig {
   loadAverage: number[];
 }
 
+/** Runs both sides of one block, `first` first when `firstGoesFirst`: alternating the order spreads other jobs' load evenly. */
+async function takeTurns(firstGoesFirst: boolean, first: () => Promise<void>, second: () => Promise<void>): Promise<void> {
+  if (firstGoesFirst) {
+    await first();
+    await second();
+  } else {
+    await second();
+    await first();
+  }
+}
+
 export function spread(runs: number[], cpuRuns?: number[]): Spread {
   const middle = (values: number[]): number => {
     const sorted = [...values].sort((a, b) => a - b);
@@ -711,13 +722,7 @@ async function sweepConfig(context: {
             addTo(faiss, await faissBlock(ef, 'single', 1, start, end), end - start);
             addTo(faissBatch1, await faissBlock(ef, 'batch', 1, start, end), end - start);
           };
-          if ((b + repeat) % 2 === 0) {
-            await hnswSide();
-            await faissSide();
-          } else {
-            await faissSide();
-            await hnswSide();
-          }
+          await takeTurns((b + repeat) % 2 === 0, hnswSide, faissSide);
         }
         hnsw.forEach((pass, i) => slot.hnsw[i]?.push(pass));
         if (peer) {
@@ -735,13 +740,7 @@ async function sweepConfig(context: {
             const faissSide = async (): Promise<void> => {
               if (peer) addTo(faissBatch2, await faissBlock(ef, 'batch', 2, start, end), end - start);
             };
-            if ((b + repeat) % 2 === 0) {
-              await hnswSide();
-              await faissSide();
-            } else {
-              await faissSide();
-              await hnswSide();
-            }
+            await takeTurns((b + repeat) % 2 === 0, hnswSide, faissSide);
           }
           slot.hnsw2.push(hnsw2);
           if (peer) slot.faissBatch2.push(faissBatch2);
