@@ -4,7 +4,7 @@ import type { Answer, AnswerResult, Citation } from './answer-types.js';
 import { matchingWindow, overlap, SAME_PASSAGE_OVERLAP, shingles } from './corroborate.js';
 import type { Library, Passage } from './library.js';
 import { checkQuestion } from './question.js';
-import { retrieve, type Candidate, type RetrievalMode } from './retrieve.js';
+import { lexicalCandidates, retrieve, type Candidate, type RetrievalMode } from './retrieve.js';
 import { quoteWindows, selectQuote, type QuoteWindow } from './select-quote.js';
 
 export interface AskOptions {
@@ -125,8 +125,14 @@ export class Answerer {
   async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {
     const question = checkQuestion(rawQuestion);
     const k = Math.max(1, Math.min(options.k ?? 5, 20));
-    const [queryVector] = await this.embedder.embedQueries([question]);
-    const candidates = retrieve(this.library, question, queryVector as Float32Array, options.mode ?? 'hybrid', 50, this.settings.denseWeight);
+    const mode = options.mode ?? 'hybrid';
+    // The model runs in its own thread, so BM25 runs here while the question is embedded.
+    const embedding = this.embedder.embedQueries([question]);
+    // Handled below by the await; this only keeps a failure from being reported as unhandled if BM25 throws first.
+    embedding.catch(() => undefined);
+    const lexicalHits = lexicalCandidates(this.library, question, mode);
+    const [queryVector] = await embedding;
+    const candidates = retrieve(this.library, lexicalHits, queryVector as Float32Array, mode, undefined, this.settings.denseWeight);
     const bestSimilarity = candidates.reduce((max, c) => Math.max(max, c.dense), -Infinity);
     if (candidates.length === 0 || bestSimilarity < this.settings.minSimilarity) {
       const closest: Answer['closest'] = [];

@@ -1,5 +1,5 @@
 import type { Library, Passage } from './library.js';
-import { searchLexical } from './lexical-index.js';
+import type { LexicalHit } from './lexical-index.js';
 
 export type RetrievalMode = 'hybrid' | 'dense' | 'lexical';
 
@@ -19,13 +19,25 @@ export interface Candidate {
  */
 export const DENSE_WEIGHT = 0.3;
 
-/** Candidates from the vector index and from BM25, blended, best first. */
+/** Default number of candidates taken from each index. */
+export const CANDIDATE_DEPTH = 50;
+
+/**
+ * BM25's candidates for a question (none in dense mode). Separate from `retrieve` so it can run
+ * while the question is being embedded in the model's worker thread.
+ */
+export function lexicalCandidates(library: Library, question: string, mode: RetrievalMode, depth = CANDIDATE_DEPTH): LexicalHit[] {
+  if (mode === 'dense' || library.passages.length === 0) return [];
+  return library.lexical.search(question, Math.min(depth, library.passages.length));
+}
+
+/** Candidates from the vector index and from BM25 (`lexicalCandidates`), blended, best first. */
 export function retrieve(
   library: Library,
-  question: string,
+  lexicalHits: LexicalHit[],
   queryVector: Float32Array,
   mode: RetrievalMode,
-  depth = 50,
+  depth = CANDIDATE_DEPTH,
   denseWeight = DENSE_WEIGHT,
 ): Candidate[] {
   const total = library.passages.length;
@@ -50,7 +62,7 @@ export function retrieve(
     });
   }
   if (mode !== 'dense') {
-    for (const { id, score } of searchLexical(library.lexical, question, limit)) candidate(id).lexical = score;
+    for (const { id, score } of lexicalHits.slice(0, limit)) candidate(id).lexical = score;
   }
   const pool = [...byId.values()];
   for (const found of pool) {
