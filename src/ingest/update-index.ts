@@ -139,7 +139,20 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
   for (const warning of warnings) logger.warn({ sourceId: warning.sourceId, problem: warning.message }, 'document warning');
   const documents: StoredDocument[] = [];
   const chunkOptions = { maxPassageSize: Math.min(embedder.profile.maxTokens, 256), measure: embedder.countTokens };
+  // A document whose bytes, sidecar and chunking rules are unchanged keeps its stored passages:
+  // cutting it again (token counting above all) was most of an update's time on a large library.
+  const unchanged = new Map<string, StoredDocument>();
+  if (previous.ok && !options.rebuild) {
+    for (const doc of previous.index.documents) {
+      if (previous.index.manifest.corpus[doc.sourceId] === corpus[doc.sourceId]) unchanged.set(doc.sourceId, doc);
+    }
+  }
   for (const source of library.documents) {
+    const kept = unchanged.get(source.sourceId);
+    if (kept && kept.hash === source.hash) {
+      documents.push(kept);
+      continue;
+    }
     const prepared = prepareDocument(source, library.sidecars.get(source.sourceId), chunkOptions);
     for (const message of prepared.warnings) {
       warnings.push({ sourceId: source.sourceId, message });

@@ -36,7 +36,17 @@ const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[]
 
 /** Builds the BM25 index at ingest: MiniSearch splits, folds and counts; the result is stored in Witness's compact form. */
 export function buildLexicalIndex(documents: LexicalDocument[]): LexicalIndex {
-  const miniSearch = new MiniSearch<LexicalDocument>(LEXICAL_OPTIONS);
+  // A library repeats a few tens of thousands of words millions of times: fold and stem each once.
+  const folded = new Map<string, string | null>();
+  const processTerm = (word: string): string | null => {
+    let term = folded.get(word);
+    if (term === undefined) {
+      term = lexicalTerm(word);
+      folded.set(word, term);
+    }
+    return term;
+  };
+  const miniSearch = new MiniSearch<LexicalDocument>({ ...LEXICAL_OPTIONS, processTerm });
   miniSearch.addAll(documents);
   return LexicalIndex.fromMiniSearch(miniSearch.toJSON());
 }

@@ -20,8 +20,8 @@ beforeAll(async () => {
 });
 afterAll(async () => embedder.dispose());
 
-function ingest(workspace: { corpusDir: string; indexDir: string }, rebuild = false) {
-  return updateIndex({ ...workspace, maxFileBytes: 10_000_000, embedder, logger, rebuild });
+function ingest(workspace: { corpusDir: string; indexDir: string }, rebuild = false, model: Embedder = embedder) {
+  return updateIndex({ ...workspace, maxFileBytes: 10_000_000, embedder: model, logger, rebuild });
 }
 
 function liveGeneration(indexDir: string): string {
@@ -38,11 +38,21 @@ describe('the index on disk', () => {
     const again = await ingest(workspace);
     expect(again.report).toMatchObject({ upToDate: true, embedded: 0 });
 
-    appendFileSync(path.join(workspace.corpusDir, '003_4bbc032d74fe67a6.txt'), '\n\nA new closing paragraph about the reconstruction of the old city after the battle.\n');
+    const changedFile = path.join(workspace.corpusDir, '003_4bbc032d74fe67a6.txt');
+    appendFileSync(changedFile, '\n\nA new closing paragraph about the reconstruction of the old city after the battle.\n');
     rmSync(path.join(workspace.corpusDir, '004_2fa897a6bb32e4bf.txt'));
-    const changed = await ingest(workspace);
+    // Only the changed file is cut into passages again (token counting is the costly part on a large library).
+    const measured: string[] = [];
+    const counting: Embedder = { ...embedder, countTokens: (text) => (measured.push(text), embedder.countTokens(text)) };
+    const changed = await ingest(workspace, false, counting);
     expect(changed.report).toMatchObject({ documents: 4, embedded: 1, textsEmbedded: 1, removed: 1, upToDate: false });
     expect(changed.report.reused).toBe(changed.report.passages - 1);
+    expect(measured.length).toBeGreaterThan(0);
+    const changedText = readFileSync(changedFile, 'utf8');
+    expect(measured.every((text) => changedText.includes(text))).toBe(true);
+    for (const doc of changed.index.documents.filter((d) => d.sourceId !== '003_4bbc032d74fe67a6.txt')) {
+      expect(doc).toEqual(first.index.documents.find((d) => d.sourceId === doc.sourceId));
+    }
 
     const answerer = new Answerer(new Library(changed.index), embedder, { minSimilarity: embedder.profile.minSimilarity });
     const tal = await answerer.ask('Which strategic town near the Syrian border did the rebels capture?', { k: 5 });
