@@ -21,7 +21,8 @@ interface Result {
   reingestUnchanged?: { seconds: number };
   query?: { askMs: Summary; embedQueryMs: Summary };
   startup?: { firstAnswerMs: number; cliAskMs: Summary; servingPeakRssMB: number };
-  hnsw: { buildSeconds: number; exact: { qps: number; msPerQuery: number }; sweep: Sweep[] };
+  /** null for a library of copies, where recall by id means nothing. */
+  hnsw: { buildSeconds: number; exact: { qps: number; msPerQuery: number }; sweep: Sweep[] } | null;
   indexBytes?: number;
   benchPeakRssMB: number;
 }
@@ -48,9 +49,10 @@ if (results.length > 0) {
     );
   }
   lines.push('');
-  lines.push('| vectors | build s | exact ms/query | ' + (results[0]?.hnsw.sweep.map((s) => `ef ${String(s.efSearch)}: recall@10 / QPS`).join(' | ') ?? '') + ' | bench peak RSS MB |');
-  lines.push('|---|---|---|' + (results[0]?.hnsw.sweep.map(() => '---').join('|') ?? '') + '|---|');
-  for (const r of results) {
+  const withHnsw = results.filter((r): r is Result & { hnsw: NonNullable<Result['hnsw']> } => r.hnsw !== null);
+  lines.push('| vectors | build s | exact ms/query | ' + (withHnsw[0]?.hnsw.sweep.map((s) => `ef ${String(s.efSearch)}: recall@10 / QPS`).join(' | ') ?? '') + ' | bench peak RSS MB |');
+  lines.push('|---|---|---|' + (withHnsw[0]?.hnsw.sweep.map(() => '---').join('|') ?? '') + '|---|');
+  for (const r of withHnsw) {
     lines.push(`| ${String(size(r))} (${r.library}) | ${f(r.hnsw.buildSeconds, 2)} | ${f(r.hnsw.exact.msPerQuery, 2)} | ${r.hnsw.sweep.map((s) => `${s.recallAt10.toFixed(3)} / ${s.qps.toFixed(0)}`).join(' | ')} | ${f(r.benchPeakRssMB, 0)} |`);
   }
 }
