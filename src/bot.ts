@@ -1,8 +1,9 @@
 import { ConfigError } from './config.js';
-import { startBot } from './discord/client.js';
+import type { RunningBot } from './discord/client.js';
 import { BotConfigError, loadBotConfig, type BotConfig } from './discord/config.js';
 import { describeError } from './discord/errors.js';
 import { createLogger } from './log.js';
+import { openWitness } from './witness.js';
 
 /** `npm start`: the Discord bot. Settings come from the environment (docs/discord.md). */
 async function main(): Promise<number> {
@@ -17,9 +18,14 @@ async function main(): Promise<number> {
     throw error;
   }
   const logger = createLogger(config.core.logLevel, 'witness-bot');
-  let bot;
+  let bot: RunningBot;
   try {
-    bot = await startBot(config, logger);
+    // The model starts loading in its worker thread, and the index is read, while discord.js
+    // (about 0.6 s to import) and the commands load.
+    const opening = openWitness(config.core, logger);
+    opening.catch(() => undefined);
+    const { startBot } = await import('./discord/client.js');
+    bot = await startBot(config, logger, opening);
   } catch (error) {
     const problem = describeError(error, [config.token]);
     logger.fatal({ err: problem }, 'could not start');

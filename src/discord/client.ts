@@ -1,6 +1,6 @@
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Logger } from '../log.js';
-import { openWitness } from '../witness.js';
+import type { Witness } from '../witness.js';
 import { AnswerStore } from './answer-store.js';
 import type { BotConfig } from './config.js';
 import { Cooldowns } from './cooldowns.js';
@@ -20,10 +20,14 @@ export interface RunningBot {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** Loads the commands, the model and the index, logs in, and routes interactions until stopped. */
-export async function startBot(config: BotConfig, logger: Logger): Promise<RunningBot> {
+/**
+ * Loads the commands, waits for the library (`opening`: the model and the index, started by the
+ * caller before discord.js was imported, so the two overlap), logs in, and routes interactions
+ * until stopped.
+ */
+export async function startBot(config: BotConfig, logger: Logger, opening: Promise<Witness>): Promise<RunningBot> {
   const commands = await loadCommands();
-  const witness = await openWitness(config.core, logger);
+  const witness = await opening;
   const library = new LibraryState(witness, config.core, logger);
   const health = new HealthMonitor();
   const router = new Router(
