@@ -66,8 +66,10 @@ async function main(flags: Flags): Promise<void> {
   const chooseQuotes = (answerer as unknown as { chooseQuotes(v: Float32Array, p: Passage[]): Map<number, unknown> }).chooseQuotes.bind(answerer);
 
   const questions = probeQuestions(library, flags.queries + 10);
+  const bySource = new Map<string, Passage[]>();
+  for (const passage of library.passages) bySource.set(passage.document.sourceId, [...(bySource.get(passage.document.sourceId) ?? []), passage]);
   const passageOf = (result: { sourceId: string; start: number; end: number }): Passage | undefined =>
-    library.passages.find((p) => p.document.sourceId === result.sourceId && p.chunk.start <= result.start && result.end <= p.chunk.end);
+    bySource.get(result.sourceId)?.find((p) => p.chunk.start <= result.start && result.end <= p.chunk.end);
 
   const times: Record<Stage, number[]> = Object.fromEntries(STAGES.map((s) => [s, []])) as unknown as Record<Stage, number[]>;
   const allocations: Record<Stage, number[]> = Object.fromEntries(STAGES.map((s) => [s, []])) as unknown as Record<Stage, number[]>;

@@ -17,7 +17,7 @@ interface Result {
   library: string;
   corpus?: { passages: number; sentences: number; documents: number; words: number | null };
   vectors?: number;
-  ingest?: { seconds: number; passagesPerSecond: number; embedding: { textsPerSecond: number; tokensPerSecond: number } };
+  ingest?: { reusedIndex?: boolean; seconds: number; passagesPerSecond: number; embedding: { textsPerSecond: number; tokensPerSecond: number } };
   reingestUnchanged?: { seconds: number };
   query?: { askMs: Summary; embedQueryMs: Summary };
   startup?: { firstAnswerMs: number; cliAskMs: Summary; servingPeakRssMB: number };
@@ -45,7 +45,7 @@ if (results.length > 0) {
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of libraries) {
     lines.push(
-      `| ${r.library} | ${String(r.corpus?.passages)} | ${String(r.corpus?.sentences)} | ${f(r.ingest?.seconds)} | ${f(r.ingest?.passagesPerSecond)} | ${f(r.ingest?.embedding.textsPerSecond)} | ${f(r.ingest?.embedding.tokensPerSecond, 0)} | ${f(r.reingestUnchanged?.seconds, 2)} | ${f(r.query?.askMs.p50)} / ${f(r.query?.askMs.p95)} / ${f(r.query?.askMs.p99)} | ${f(r.query?.embedQueryMs.p50)} | ${f(r.startup?.firstAnswerMs, 0)} | ${f(r.startup?.servingPeakRssMB, 0)} | ${f((r.indexBytes ?? 0) / 2 ** 20)} |`,
+      `| ${r.library} | ${String(r.corpus?.passages)} | ${String(r.corpus?.sentences)} | ${f(r.ingest?.seconds)}${r.ingest?.reusedIndex ? ' (update of an existing index)' : ''} | ${r.ingest?.reusedIndex ? '–' : f(r.ingest?.passagesPerSecond)} | ${f(r.ingest?.embedding.textsPerSecond)} | ${f(r.ingest?.embedding.tokensPerSecond, 0)} | ${f(r.reingestUnchanged?.seconds, 2)} | ${f(r.query?.askMs.p50)} / ${f(r.query?.askMs.p95)} / ${f(r.query?.askMs.p99)} | ${f(r.query?.embedQueryMs.p50)} | ${f(r.startup?.firstAnswerMs, 0)} | ${f(r.startup?.servingPeakRssMB, 0)} | ${f((r.indexBytes ?? 0) / 2 ** 20)} |`,
     );
   }
   lines.push('');
