@@ -1,0 +1,100 @@
+// The bot's cold start, side by side: from process start to its `ready` log line (model and
+// index loaded, commands loaded, logged in to the gateway), against the local Discord API twin
+// (test/e2e/harness.ts), on the bundled library. Checkouts take turns, so a busy machine slows
+// each alike.
+//
+//   npx tsx scripts/bench/bot-startup.ts --checkout before=/tmp/old --checkout after=. [--runs 8]
+//
+// Each checkout must be built (`npm run build`); its compiled bot runs as `npm start` runs it.
+// The index is built once, by an untimed first start of the first checkout.
+import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { startHarness, stopHarness, waitForExit, type Harness } from '../../test/e2e/harness.js';
+import { percentile } from './measure.js';
+import { scriptNodeFlags } from './startup.js';
+
+interface Checkout {
+  name: string;
+  dir: string;
+}
+
+/** Starts one checkout's compiled bot and resolves with the milliseconds until it logged `ready`. */
+function timeToReady(harness: Harness, checkout: Checkout): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...scriptNodeFlags(checkout.dir, 'start'), path.join(checkout.dir, 'dist', 'src', 'bot.js')], {
+    cwd: checkout.dir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...harness.env } as NodeJS.ProcessEnv,
+  });
+  let buffer = '';
+  let log = '';
+  let ready = false;
+  return new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+    child.stderr.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) {
+        log += `${line}\n`;
+        if (ready || !line.includes('"event":"ready"')) continue;
+        ready = true;
+        const ms = performance.now() - started;
+        clearTimeout(timer);
+        child.kill('SIGTERM');
+        waitForExit(child).then(() => resolve(ms), reject);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (!ready) reject(new Error(`${checkout.name}: the bot exited with ${String(code)} before ready:\n${log}`));
+    });
+  });
+}
+
+async function main(checkouts: Checkout[], runs: number): Promise<void> {
+  const harness = await startHarness();
+  try {
+    await timeToReady(harness, checkouts[0] as Checkout);
+    const samples = new Map(checkouts.map((c) => [c.name, [] as number[]]));
+    const loadBefore = loadavg();
+    for (let run = 0; run < runs; run++) {
+      // Rotate who goes first, so neither always starts right after the other's exit.
+      const order = checkouts.map((_, i) => checkouts[(i + run) % checkouts.length] as Checkout);
+      for (const checkout of order) {
+        const ms = await timeToReady(harness, checkout);
+        samples.get(checkout.name)?.push(ms);
+        process.stderr.write(`${checkout.name}: ready after ${ms.toFixed(0)} ms\n`);
+      }
+    }
+    process.stdout.write('| checkout | runs | process start to ready, median ms (min–max) |\n|---|---|---|\n');
+    for (const [name, values] of samples) {
+      const sorted = [...values].sort((a, b) => a - b);
+      process.stdout.write(`| ${name} | ${String(sorted.length)} | ${percentile(sorted, 50).toFixed(0)} (${(sorted[0] ?? 0).toFixed(0)}–${(sorted[sorted.length - 1] ?? 0).toFixed(0)}) |\n`);
+    }
+    process.stdout.write(`\nload average at start ${loadBefore.map((n) => n.toFixed(2)).join(' ')}, at end ${loadavg().map((n) => n.toFixed(2)).join(' ')}\n`);
+  } finally {
+    await stopHarness(harness);
+  }
+}
+
+const checkouts: Checkout[] = [];
+const program = new Command('bot-startup')
+  .description("The bot's process start to ready, against the local Discord twin, checkouts taking turns")
+  .option('--checkout <name=dir>', 'a built checkout to measure; repeatable', (value: string) => {
+    const [name, dir] = value.split('=');
+    if (!name || !dir) throw new InvalidArgumentError('expected name=dir');
+    checkouts.push({ name, dir: path.resolve(dir) });
+  })
+  .option('--runs <n>', 'starts per checkout', (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
+    return n;
+  }, 6)
+  .action(async (flags: { runs: number }) => {
+    if (checkouts.length === 0) checkouts.push({ name: 'this', dir: path.resolve('.') });
+    await main(checkouts, flags.runs);
+  });
+
+await program.parseAsync(process.argv.slice(2), { from: 'user' });
