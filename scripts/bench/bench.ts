@@ -63,6 +63,7 @@ async function benchLibrary(flags: Flags): Promise<Record<string, unknown>> {
   const corpusDir = path.join(root, 'corpus');
   const indexDir = path.join(root, 'index');
   let words = 0;
+  let copies = 1;
   if (flags.library === 'sample') {
     cpSync(sampleCorpusDir(), corpusDir, { recursive: true });
   } else {
@@ -72,8 +73,8 @@ async function benchLibrary(flags: Flags): Promise<Record<string, unknown>> {
       throw new InvalidArgumentError(`${flags.library} needs --workdir with an index of the State of the Union already in it (from --library sotu), so nothing is embedded again`);
     }
     words = materializeSotu(corpusDir, sotu.limit, sotu.copies).words;
+    copies = sotu.copies;
   }
-  const copies = parseSotuLibrary(flags.library)?.copies ?? 1;
   const indexExisted = existsSync(path.join(indexDir, 'CURRENT'));
   const config = loadCoreConfig({ corpusDir, indexDir });
   const base = await loadEmbedder({ modelId: config.modelId, modelDir: config.modelDir, allowRemoteModels: false, threads: config.embedThreads });
