@@ -11,7 +11,10 @@
 // runs on `bulkThreads` (0: one per core) in a second pipeline, created on first use and released
 // after a minute without bulk work.
 //
-// workerData: { modelId, modelDir, pooling: 'cls' | 'mean', queryThreads, bulkThreads, memoryArena, spinning }
+// onnxruntime's memory arena stays off: it would keep the largest buffers ever used (an ingest
+// batch) for the life of the process.
+//
+// workerData: { modelId, modelDir, pooling: 'cls' | 'mean', bulkThreads }
 // in:  { id, texts: string[], bulk: boolean }   out: { id, data: Float32Array, rows, dimension } | { id, error }
 // on start: { ready: true, dimension } | { ready: false, error }
 import path from 'node:path';
@@ -19,7 +22,8 @@ import { availableParallelism } from 'node:os';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { modelId, modelDir, pooling, queryThreads, bulkThreads, memoryArena, spinning } = workerData;
+const { modelId, modelDir, pooling, bulkThreads } = workerData;
+const QUERY_THREADS = 1;
 const BULK_PIPELINE_IDLE_MS = 60_000;
 
 async function load() {
@@ -33,18 +37,17 @@ async function load() {
       dtype: 'q8',
       session_options: {
         interOpNumThreads: 1,
-        enableCpuMemArena: memoryArena,
+        enableCpuMemArena: false,
         ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
-        ...(spinning ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
       },
     });
-  const queryPipeline = await create(queryThreads);
+  const queryPipeline = await create(QUERY_THREADS);
 
   const bulkCores = bulkThreads > 0 ? bulkThreads : availableParallelism();
   let bulkPipeline = null;
   let bulkIdle = null;
   function pipelineFor(bulk) {
-    if (!bulk || bulkCores === queryThreads) return queryPipeline;
+    if (!bulk || bulkCores === QUERY_THREADS) return queryPipeline;
     bulkPipeline ??= create(bulkThreads);
     clearTimeout(bulkIdle);
     bulkIdle = setTimeout(() => {

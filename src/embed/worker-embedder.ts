@@ -81,16 +81,7 @@ class WorkerClient {
  * A vendored model run by Transformers.js in a worker thread (src/embed/model-worker.mjs). The main
  * thread stays free while the model loads and while it runs; Transformers.js is imported only there.
  */
-export interface SessionTuning {
-  /** Intra-op threads for questions (and small batches). Default 1; bulk work uses EmbedderOptions.threads. */
-  queryThreads?: number;
-  /** onnxruntime's CPU memory arena: keeps the largest buffers ever used (an ingest batch) for reuse. Default off. */
-  memoryArena?: boolean;
-  /** Whether onnxruntime's idle pool threads spin waiting for work (burning CPU) rather than sleep. Default on (onnxruntime's own default). */
-  spinning?: boolean;
-}
-
-export async function loadWorkerEmbedder(options: EmbedderOptions, files: VendoredModel, tuning: SessionTuning = {}): Promise<Embedder> {
+export async function loadWorkerEmbedder(options: EmbedderOptions, files: VendoredModel): Promise<Embedder> {
   const { modelId } = options;
   const profile = profileFor(modelId);
   const worker = new Worker(new URL('./model-worker.mjs', import.meta.url), {
@@ -98,10 +89,7 @@ export async function loadWorkerEmbedder(options: EmbedderOptions, files: Vendor
       modelId,
       modelDir: options.modelDir,
       pooling: profile.pooling,
-      queryThreads: tuning.queryThreads ?? 1,
       bulkThreads: options.threads ?? 0,
-      memoryArena: tuning.memoryArena ?? false,
-      spinning: tuning.spinning ?? true,
     },
   });
   const dimension = await new Promise<number>((resolve, reject) => {

@@ -148,8 +148,9 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
     }
   }
   for (const source of library.documents) {
+    // The fingerprint covers the content hash, so an unchanged fingerprint is the same bytes.
     const kept = unchanged.get(source.sourceId);
-    if (kept && kept.hash === source.hash) {
+    if (kept) {
       documents.push(kept);
       continue;
     }
