@@ -29,7 +29,7 @@ export interface Expectation {
   modelId: string;
 }
 
-const DATA_FILES = [FILES.documents, FILES.vectors, FILES.lexical, FILES.table];
+const DATA_FILES: readonly string[] = [FILES.documents, FILES.vectors, FILES.lexical, FILES.table];
 
 export function createVectorIndex(dimension: number, capacity: number, m = 16, efConstruction = 200): VectorIndex {
   const index = new HierarchicalNSW('cosine', dimension);
@@ -117,10 +117,9 @@ export async function loadIndex(indexDir: string, expected: Expectation): Promis
   // Every byte of the four files is hashed, in a worker thread, while this thread reads and
   // parses them; nothing is trusted before its hash matches. No file is held twice: the HNSW graph
   // is read by hnswlib itself once its hash matches, the others are parsed from their one buffer.
-  const names: string[] = [FILES.documents, FILES.vectors, FILES.lexical, FILES.table];
-  const digests = hashFilesOffThread(names.map(file));
+  const digests = hashFilesOffThread(DATA_FILES.map(file));
   const verified = async (name: string): Promise<Checked<true>> => {
-    const digest = (await digests)[names.indexOf(name)];
+    const digest = (await digests)[DATA_FILES.indexOf(name)];
     if (!digest || 'error' in digest) return missing(name);
     return digest.digest === manifest.files[name] ? { ok: true, value: true } : corrupt(name);
   };
@@ -189,13 +188,20 @@ export async function saveIndex(indexDir: string, toSave: IndexToSave): Promise<
   let dir: string;
   try {
     dir = await newGenerationDir(indexDir);
-    const documentsJson = asciiJson(JSON.stringify({ documents: toSave.documents }));
-    await writeFile(path.join(dir, FILES.documents), documentsJson);
-    await writeFile(path.join(dir, FILES.lexical), asciiJson(toSave.lexicalJson));
-    await writeFile(path.join(dir, FILES.table), Buffer.concat(toSave.table.toBytes()));
+    // Hashed from the bytes written, not read back; only hnswlib writes its file itself.
+    const contents: [string, string | Buffer][] = [
+      [FILES.documents, asciiJson(JSON.stringify({ documents: toSave.documents }))],
+      [FILES.lexical, asciiJson(toSave.lexicalJson)],
+      [FILES.table, Buffer.concat(toSave.table.toBytes())],
+    ];
+    const digests = new Map<string, string>();
+    for (const [name, data] of contents) {
+      await writeFile(path.join(dir, name), data);
+      digests.set(name, createHash('sha256').update(data).digest('hex'));
+    }
     toSave.vectors.writeIndexSync(path.join(dir, FILES.vectors));
-    const files: Record<string, string> = {};
-    for (const name of DATA_FILES) files[name] = await hashFile(path.join(dir, name));
+    digests.set(FILES.vectors, await hashFile(path.join(dir, FILES.vectors)));
+    const files = Object.fromEntries(DATA_FILES.map((name) => [name, digests.get(name) as string]));
     const manifest: Manifest = {
       formatVersion: INDEX_FORMAT_VERSION,
       createdAt: new Date().toISOString(),
