@@ -53,9 +53,16 @@ function percentiles(samples: readonly number[]): Percentiles {
   return { count: samples.length, p50: Math.round(at(0.5)), p95: Math.round(at(0.95)), max: Math.round(sorted[sorted.length - 1] as number) };
 }
 
-function push(samples: number[], value: number): void {
-  samples.push(value);
-  if (samples.length > MAX_SAMPLES) samples.splice(0, samples.length - MAX_SAMPLES);
+/** The latest MAX_SAMPLES values, overwritten in a ring: percentiles do not care about order. */
+class Samples {
+  readonly values: number[] = [];
+  private next = 0;
+
+  push(value: number): void {
+    if (this.values.length < MAX_SAMPLES) this.values.push(value);
+    else this.values[this.next] = value;
+    this.next = (this.next + 1) % MAX_SAMPLES;
+  }
 }
 
 const round1 = (value: number): number => Math.round(value * 10) / 10;
@@ -84,11 +91,11 @@ interface Pending {
 /** Collects acknowledgement times and event-loop delay for the bot's `stats` log lines. */
 export class HealthMonitor {
   private readonly loop: IntervalHistogram;
-  private readonly ackAges: number[] = [];
-  private readonly ackHandler: number[] = [];
-  private readonly receiptAges: number[] = [];
-  private readonly sent: number[] = [];
-  private readonly sentAges: number[] = [];
+  private readonly ackAges = new Samples();
+  private readonly ackHandler = new Samples();
+  private readonly receiptAges = new Samples();
+  private readonly sent = new Samples();
+  private readonly sentAges = new Samples();
   /** Interactions not finished with yet, by id. */
   private readonly pending = new Map<string, Pending>();
   private interactions = 0;
@@ -99,8 +106,8 @@ export class HealthMonitor {
     const entry = id ? this.pending.get(id) : undefined;
     if (!entry || entry.sentAge !== undefined) return;
     entry.sentAge = Math.max(0, this.now() - entry.createdTimestamp);
-    push(this.sent, performance.now() - entry.receivedAt);
-    push(this.sentAges, entry.sentAge);
+    this.sent.push(performance.now() - entry.receivedAt);
+    this.sentAges.push(entry.sentAge);
   };
 
   constructor(private readonly now: () => number = Date.now) {
@@ -113,7 +120,7 @@ export class HealthMonitor {
   received(id: string, createdTimestamp: number): InteractionTimer {
     this.interactions++;
     const entry: Pending = { createdTimestamp, receivedAt: performance.now() };
-    push(this.receiptAges, Math.max(0, this.now() - createdTimestamp));
+    this.receiptAges.push(Math.max(0, this.now() - createdTimestamp));
     this.pending.set(id, entry);
     let acknowledged = false;
     return {
@@ -122,8 +129,8 @@ export class HealthMonitor {
         const sentAge = entry.sentAge ?? age;
         if (acknowledged) return sentAge;
         acknowledged = true;
-        push(this.ackAges, age);
-        push(this.ackHandler, performance.now() - entry.receivedAt);
+        this.ackAges.push(age);
+        this.ackHandler.push(performance.now() - entry.receivedAt);
         if (sentAge > DISCORD_ACK_DEADLINE_MS) this.late++;
         return sentAge;
       },
@@ -143,11 +150,11 @@ export class HealthMonitor {
     const ms = (ns: number): number => (Number.isFinite(ns) ? round1(ns / 1e6) : 0);
     return {
       interactions: this.interactions,
-      ackAgeMs: percentiles(this.ackAges),
-      ackHandlerMs: percentiles(this.ackHandler),
-      receiptAgeMs: percentiles(this.receiptAges),
-      ackSentMs: percentiles(this.sent),
-      ackSentAgeMs: percentiles(this.sentAges),
+      ackAgeMs: percentiles(this.ackAges.values),
+      ackHandlerMs: percentiles(this.ackHandler.values),
+      receiptAgeMs: percentiles(this.receiptAges.values),
+      ackSentMs: percentiles(this.sent.values),
+      ackSentAgeMs: percentiles(this.sentAges.values),
       lateAcks: this.late,
       eventLoopDelayMs: { p50: ms(this.loop.percentile(50)), p99: ms(this.loop.percentile(99)), max: ms(this.loop.max), mean: ms(this.loop.mean) },
       rssMB: Math.round(memory.rss / 1024 / 1024),

@@ -1,4 +1,4 @@
-import { DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type ButtonInteraction, type RepliableInteraction } from 'discord.js';
+import { DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type AutocompleteInteraction, type ButtonInteraction, type RepliableInteraction } from 'discord.js';
 import type { Logger } from '../log.js';
 import { toPayload, type Reply } from './format.js';
 
@@ -9,8 +9,7 @@ export function whenAcknowledged(interaction: object, listener: () => void): voi
   ackListeners.set(interaction, listener);
 }
 
-/** Marks an interaction acknowledged (for ones answered outside this module, such as autocomplete). */
-export function acknowledged(interaction: object): void {
+function acknowledged(interaction: object): void {
   const listener = ackListeners.get(interaction);
   if (!listener) return;
   ackListeners.delete(interaction);
@@ -44,6 +43,12 @@ export async function send(interaction: RepliableInteraction, reply: Reply): Pro
   acknowledged(interaction);
 }
 
+/** Ends an autocomplete interaction: no suggestions, unless the command already offered some. */
+export async function finishAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+  if (!interaction.responded) await interaction.respond([]);
+  acknowledged(interaction);
+}
+
 /** Replaces the message a button is on. */
 export async function update(interaction: ButtonInteraction, reply: Reply): Promise<void> {
   const payload = toPayload(reply);
@@ -58,14 +63,14 @@ export async function update(interaction: ButtonInteraction, reply: Reply): Prom
  * the first one had reached Discord after all, the second is refused with 40060 "already
  * acknowledged": the interaction is deferred all the same, so the answer can still be edited in.
  */
-export async function defer(interaction: RepliableInteraction, ephemeral: boolean, logger?: Logger): Promise<void> {
+export async function defer(interaction: RepliableInteraction, ephemeral: boolean, logger: Logger): Promise<void> {
   try {
     await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
   } catch (error) {
     if (!(error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged)) throw error;
     interaction.deferred = true;
     interaction.ephemeral = ephemeral;
-    logger?.info({ event: 'ack-repeated' }, 'the acknowledgement was sent twice and Discord says already acknowledged; carrying on');
+    logger.info({ event: 'ack-repeated' }, 'the acknowledgement was sent twice and Discord says already acknowledged; carrying on');
   }
   acknowledged(interaction);
 }

@@ -5,9 +5,9 @@ import type { BotContext, CommandModule } from './command.js';
 import type { Cooldowns } from './cooldowns.js';
 import { describeError, UserError } from './errors.js';
 import { QuestionError } from '../search/question.js';
-import { DISCORD_ACK_DEADLINE_MS, HealthMonitor } from './health.js';
+import { DISCORD_ACK_DEADLINE_MS, type HealthMonitor } from './health.js';
 import { noticeReply } from './messages.js';
-import { acknowledged, send, whenAcknowledged } from './respond.js';
+import { finishAutocomplete, send, whenAcknowledged } from './respond.js';
 
 export type SharedContext = Omit<BotContext, 'logger' | 'requestId'>;
 
@@ -21,7 +21,7 @@ export class Router {
     private readonly shared: SharedContext,
     private readonly cooldowns: Cooldowns,
     private readonly logger: Logger,
-    readonly health: HealthMonitor = new HealthMonitor(),
+    private readonly health: HealthMonitor,
   ) {}
 
   handle(interaction: Interaction): void {
@@ -65,8 +65,7 @@ export class Router {
       }
       if (interaction.isAutocomplete()) {
         await command.autocomplete?.(interaction, ctx);
-        if (!interaction.responded) await interaction.respond([]);
-        acknowledged(interaction);
+        await finishAutocomplete(interaction);
         return;
       }
       if (interaction.isButton()) {
@@ -98,8 +97,7 @@ export class Router {
     else ctx.logger.error({ err: describeError(error, [ctx.config.token]) }, 'interaction failed');
     try {
       if (interaction.isAutocomplete()) {
-        if (!interaction.responded) await interaction.respond([]);
-        acknowledged(interaction);
+        await finishAutocomplete(interaction);
         return;
       }
       if (!interaction.isRepliable()) return;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ELLIPSIS, LIMITS, unescapeText } from '../../src/discord/format.js';
-import { click, newUser, outcome, runScript, slash, startBot, startHarness, stopHarness, waitForExit, type Harness, type InteractionOutcome } from './harness.js';
+import { CHANNEL_ID, click, newUser, outcome, runScript, slash, startBot, startHarness, stopHarness, waitForExit, type Harness, type InteractionOutcome } from './harness.js';
 
 /** A second bot on a larger, writable copy of the corpus: moderator commands, paging, links, long paragraphs, shutdown. */
 let harness: Harness;
@@ -108,7 +108,7 @@ describe('/library (moderators only)', () => {
     let serve: (bytes: Buffer) => void = () => undefined;
     const held = new Promise<Buffer>((resolve) => (serve = resolve));
     const first = await startAdd(moderator, 'last-place.txt', held, text.length);
-    await harness.twin.channel('1100000000000000001').waitForInteractionAck({ interactionId: first.id, timeout: 30_000 });
+    await harness.twin.channel(CHANNEL_ID).waitForInteractionAck({ interactionId: first.id, timeout: 30_000 });
     // A second add at that moment finds no room.
     const refused = await addFile(other, 'one-too-many.txt', Buffer.from('One Too Many\n\nThis document must never reach the corpus folder.\n'));
     expect(refused.type).toBe(4);
@@ -173,7 +173,7 @@ describe('shutdown', () => {
   it('on SIGTERM finishes the reply under way, then exits cleanly', async () => {
     const user = await newUser(harness);
     const interaction = await slash(harness, user, 'ask', [{ name: 'question', type: STRING, value: 'What did the harbour master do at dusk?' }]);
-    await harness.twin.channel('1100000000000000001').waitForInteractionAck({ interactionId: interaction.id, timeout: 30_000 });
+    await harness.twin.channel(CHANNEL_ID).waitForInteractionAck({ interactionId: interaction.id, timeout: 30_000 });
     harness.bot?.kill('SIGTERM');
     const result = await outcome(harness, interaction);
     expect(result.message?.embeds.length).toBeGreaterThan(0);
