@@ -18,7 +18,8 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { count } from './flags.js';
 import { loadCoreConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import type { AnswerResult } from '../../src/search/answer-types.js';
@@ -26,7 +27,7 @@ import { matchingWindow, shingles } from '../../src/search/corroborate.js';
 import type { Passage } from '../../src/search/library.js';
 import { lexicalCandidates, retrieve } from '../../src/search/retrieve.js';
 import { openWitness } from '../../src/witness.js';
-import { percentile } from './measure.js';
+import { summarize } from './measure.js';
 import { probeQuestions } from './questions.js';
 
 const STAGES = ['total', 'embed', 'bm25', 'embed ‖ bm25', 'hnsw', 'fusion', 'selection', 'quotes', 'corroborate'] as const;
@@ -37,17 +38,6 @@ interface Flags {
   queries: number;
   out?: string;
 }
-
-function count(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-}
-
-const stats = (samples: number[]): { p50: number; p95: number; mean: number; n: number } => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length), n: sorted.length };
-};
 
 /** Garbage collections seen, so allocation is only read from stages no collection ran inside. */
 const collections: { start: number; end: number }[] = [];
@@ -67,7 +57,11 @@ async function main(flags: Flags): Promise<void> {
 
   const questions = probeQuestions(library, flags.queries + 10);
   const bySource = new Map<string, Passage[]>();
-  for (const passage of library.passages) bySource.set(passage.document.sourceId, [...(bySource.get(passage.document.sourceId) ?? []), passage]);
+  for (const passage of library.passages) {
+    const list = bySource.get(passage.document.sourceId) ?? [];
+    list.push(passage);
+    bySource.set(passage.document.sourceId, list);
+  }
   const passageOf = (result: { sourceId: string; start: number; end: number }): Passage | undefined =>
     bySource.get(result.sourceId)?.find((p) => p.chunk.start <= result.start && result.end <= p.chunk.end);
 
@@ -147,9 +141,9 @@ async function main(flags: Flags): Promise<void> {
     answered,
     corroborations,
     loadAverage: loadavg(),
-    stagesMs: Object.fromEntries(STAGES.map((s) => [s, stats(times[s])])) as Record<Stage, ReturnType<typeof stats>>,
-    allocationKB: Object.fromEntries(STAGES.map((s) => [s, stats(allocations[s])])) as Record<Stage, ReturnType<typeof stats>>,
-    candidateFingerprintsMs: stats(fingerprintMs),
+    stagesMs: Object.fromEntries(STAGES.map((s) => [s, summarize(times[s])])) as Record<Stage, ReturnType<typeof summarize>>,
+    allocationKB: Object.fromEntries(STAGES.map((s) => [s, summarize(allocations[s])])) as Record<Stage, ReturnType<typeof summarize>>,
+    candidateFingerprintsMs: summarize(fingerprintMs),
   };
   if (flags.out) writeFileSync(flags.out, `${JSON.stringify(result, null, 2)}\n`);
   const f = (n: number): string => n.toFixed(2);
@@ -159,7 +153,7 @@ async function main(flags: Flags): Promise<void> {
     lines.push(`| ${stage} | ${f(s.p50)} | ${f(s.p95)} | ${f(s.mean)} | ${result.allocationKB[stage].n > 0 ? result.allocationKB[stage].p50.toFixed(0) : '–'} |`);
   }
   lines.push(`| (inside selection) fingerprints of the ≤30 top candidates | ${f(result.candidateFingerprintsMs.p50)} | ${f(result.candidateFingerprintsMs.p95)} | ${f(result.candidateFingerprintsMs.mean)} | |`);
-  process.stdout.write(`${lines.join('\n')}\n\n${String(result.questions)} questions, ${String(answered)} answered, ${String(corroborations)} corroborating citations; load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}\n\n`);
+  process.stdout.write(`${lines.join('\n')}\n\n${String(result.questions)} questions, ${String(answered)} answered, ${String(corroborations)} corroborating citations; load average ${result.loadAverage.map((n) => n.toFixed(2)).join(' ')}\n\n`);
   await embedder.dispose();
 }
 

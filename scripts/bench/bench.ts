@@ -9,6 +9,7 @@ import { updateIndex } from '../../src/ingest/update-index.js';
 import { Answerer } from '../../src/search/ask.js';
 import { Library } from '../../src/search/library.js';
 import { materializeSotu, parseSotuLibrary, sampleCorpusDir } from './libraries.js';
+import { count } from './flags.js';
 import { directoryBytes, peakRssMB, summarize } from './measure.js';
 import { probeQuestions } from './questions.js';
 import { compareColdStarts, variantsFor, type VariantSummary } from './startup.js';
@@ -29,12 +30,6 @@ interface Flags {
 }
 
 const quiet = pino({ level: 'silent' });
-
-function count(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a positive whole number');
-  return parsed;
-}
 
 function machine(): Record<string, unknown> {
   return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version };
@@ -62,6 +57,7 @@ async function benchLibrary(flags: Flags): Promise<Record<string, unknown>> {
   mkdirSync(root, { recursive: true });
   const corpusDir = path.join(root, 'corpus');
   const indexDir = path.join(root, 'index');
+  const indexExisted = existsSync(path.join(indexDir, 'CURRENT'));
   let words = 0;
   let copies = 1;
   if (flags.library === 'sample') {
@@ -69,13 +65,12 @@ async function benchLibrary(flags: Flags): Promise<Record<string, unknown>> {
   } else {
     const sotu = parseSotuLibrary(flags.library);
     if (!sotu) throw new InvalidArgumentError(`unknown library "${flags.library}"`);
-    if (sotu.copies > 1 && !existsSync(path.join(indexDir, 'CURRENT'))) {
+    if (sotu.copies > 1 && !indexExisted) {
       throw new InvalidArgumentError(`${flags.library} needs --workdir with an index of the State of the Union already in it (from --library sotu), so nothing is embedded again`);
     }
     words = materializeSotu(corpusDir, sotu.limit, sotu.copies).words;
     copies = sotu.copies;
   }
-  const indexExisted = existsSync(path.join(indexDir, 'CURRENT'));
   const config = loadCoreConfig({ corpusDir, indexDir });
   const base = await loadEmbedder({ modelId: config.modelId, modelDir: config.modelDir, allowRemoteModels: false, threads: config.embedThreads });
   const { embedder, stats } = timeEmbedder(base);

@@ -10,10 +10,10 @@
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { startHarness, stopHarness, waitForExit, type Harness } from '../../test/e2e/harness.js';
-import { percentile } from './measure.js';
-import { scriptNodeFlags } from './startup.js';
+import { count, namedDir } from './flags.js';
+import { scriptNodeFlags, spread } from './startup.js';
 
 interface Checkout {
   name: string;
@@ -70,8 +70,8 @@ async function main(checkouts: Checkout[], runs: number): Promise<void> {
     }
     process.stdout.write('| checkout | runs | process start to ready, median ms (min–max) |\n|---|---|---|\n');
     for (const [name, values] of samples) {
-      const sorted = [...values].sort((a, b) => a - b);
-      process.stdout.write(`| ${name} | ${String(sorted.length)} | ${percentile(sorted, 50).toFixed(0)} (${(sorted[0] ?? 0).toFixed(0)}–${(sorted[sorted.length - 1] ?? 0).toFixed(0)}) |\n`);
+      const { median, min, max } = spread(values);
+      process.stdout.write(`| ${name} | ${String(values.length)} | ${median.toFixed(0)} (${min.toFixed(0)}–${max.toFixed(0)}) |\n`);
     }
     process.stdout.write(`\nload average at start ${loadBefore.map((n) => n.toFixed(2)).join(' ')}, at end ${loadavg().map((n) => n.toFixed(2)).join(' ')}\n`);
   } finally {
@@ -83,15 +83,9 @@ const checkouts: Checkout[] = [];
 const program = new Command('bot-startup')
   .description("The bot's process start to ready, against the local Discord twin, checkouts taking turns")
   .option('--checkout <name=dir>', 'a built checkout to measure; repeatable', (value: string) => {
-    const [name, dir] = value.split('=');
-    if (!name || !dir) throw new InvalidArgumentError('expected name=dir');
-    checkouts.push({ name, dir: path.resolve(dir) });
+    checkouts.push(namedDir(value));
   })
-  .option('--runs <n>', 'starts per checkout', (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
-    return n;
-  }, 6)
+  .option('--runs <n>', 'starts per checkout', count, 6)
   .action(async (flags: { runs: number }) => {
     if (checkouts.length === 0) checkouts.push({ name: 'this', dir: path.resolve('.') });
     await main(checkouts, flags.runs);

@@ -35,15 +35,13 @@ export function materializeSotu(target: string, limit = Infinity, copies = 1): {
   for (const name of files) {
     const address = JSON.parse(readFileSync(path.join(sotuDataDir(), name), 'utf8')) as SotuAddress;
     const base = name.replace(/\.json$/u, '');
+    const meta = JSON.stringify({ title: `State of the Union, ${String(address.year)}`, author: address.name, publisher: 'United States Government', date: `${String(address.year)}-01-01` });
     for (let copy = 1; copy <= copies; copy++) {
       const file = copy === 1 ? `${base}.txt` : `c${String(copy).padStart(2, '0')}-${base}.txt`;
       writeFileSync(path.join(target, file), address.text);
-      writeFileSync(
-        path.join(target, `${file}.meta.json`),
-        JSON.stringify({ title: `State of the Union, ${String(address.year)}`, author: address.name, publisher: 'United States Government', date: `${String(address.year)}-01-01` }),
-      );
-      words += address.text.split(/\s+/u).filter(Boolean).length;
+      writeFileSync(path.join(target, `${file}.meta.json`), meta);
     }
+    words += copies * address.text.split(/\s+/u).filter(Boolean).length;
   }
   return { files: files.length * copies, words };
 }

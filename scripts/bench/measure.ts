@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { processMemoryMB } from '../load/rss.js';
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -39,6 +40,11 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/**
+ * Peak RSS of this process. On Linux, from /proc (VmHWM): getrusage's maxRSS of a spawned child
+ * starts at its parent's RSS at the time of the fork, so a big parent (the bench, with its own
+ * model and index loaded) would hide a smaller child's peak.
+ */
 export function peakRssMB(): number {
-  return process.resourceUsage().maxRSS / 1024;
+  return processMemoryMB(process.pid)?.peak ?? process.resourceUsage().maxRSS / 1024;
 }

@@ -16,6 +16,7 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
+import { count, namedDir } from './flags.js';
 import { percentile } from './measure.js';
 
 export type Mode = 'compiled' | 'tsx';
@@ -148,7 +149,7 @@ export interface VariantSummary {
   askP95Ms?: { median: number; min: number; max: number };
 }
 
-function spread(samples: number[]): { median: number; min: number; max: number } {
+export function spread(samples: number[]): { median: number; min: number; max: number } {
   const sorted = [...samples].sort((a, b) => a - b);
   return { median: percentile(sorted, 50), min: sorted[0] as number, max: sorted.at(-1) as number };
 }
@@ -168,16 +169,11 @@ export async function compareColdStarts(variants: Variant[], workdir: string, ru
     const list = results.get(variant.label) ?? [];
     const first = list.map((r) => r.firstAnswerMs);
     const summary: VariantSummary = { label: variant.label, runs: list.length, firstAnswerMs: { ...spread(first), samples: first.map((ms) => Math.round(ms)) } };
-    const startupRss = list.flatMap((r) => (r.startupPeakRssMB === undefined ? [] : [r.startupPeakRssMB]));
-    const servingRss = list.flatMap((r) => (r.servingPeakRssMB === undefined ? [] : [r.servingPeakRssMB]));
-    if (startupRss.length > 0) summary.startupPeakRssMB = spread(startupRss);
-    if (servingRss.length > 0) summary.servingPeakRssMB = spread(servingRss);
-    const cpu = list.flatMap((r) => (r.startupCpuMs === undefined ? [] : [r.startupCpuMs]));
-    if (cpu.length > 0) summary.startupCpuMs = spread(cpu);
-    const p50 = list.flatMap((r) => (r.askP50Ms === undefined ? [] : [r.askP50Ms]));
-    const p95 = list.flatMap((r) => (r.askP95Ms === undefined ? [] : [r.askP95Ms]));
-    if (p50.length > 0) summary.askP50Ms = spread(p50);
-    if (p95.length > 0) summary.askP95Ms = spread(p95);
+    // Figures only the serving probe reports: summarised where the runs have them.
+    for (const key of ['startupPeakRssMB', 'servingPeakRssMB', 'startupCpuMs', 'askP50Ms', 'askP95Ms'] as const) {
+      const values = list.flatMap((r) => (r[key] === undefined ? [] : [r[key]]));
+      if (values.length > 0) summary[key] = spread(values);
+    }
     return summary;
   });
 }
@@ -212,18 +208,12 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const program = new Command('startup')
     .description('Process start to first answer, side by side, interleaved')
     .requiredOption('--workdir <dir>', 'work folder with corpus/, index/ and questions.json')
-    .option('--runs <n>', 'runs per variant', (value) => {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
-      return n;
-    }, 5)
+    .option('--runs <n>', 'runs per variant', count, 5)
     .option('--modes <list>', 'compiled,tsx', 'compiled,tsx')
     .option('--kinds <list>', 'serve (open + first answer + 99 more, with peak RSS), cli (npm run ask)', 'serve,cli')
     .option('--checkout <name=dir[,workdir]>', 'also measure another checkout (built with npm run build), optionally on a work folder of its own; repeatable', (value: string) => {
-      const [name, rest] = value.split('=');
-      const [dir, workdir] = (rest ?? '').split(',');
-      if (!name || !dir) throw new InvalidArgumentError('expected name=dir[,workdir]');
-      checkouts.push({ name, dir: path.resolve(dir), ...(workdir ? { workdir: path.resolve(workdir) } : {}) });
+      const [named, workdir] = value.split(',');
+      checkouts.push({ ...namedDir(named ?? ''), ...(workdir ? { workdir: path.resolve(workdir) } : {}) });
     })
     .option('--node-flags <name=flags>', "also this checkout's compiled code with these node flags, e.g. semi32='--max-semi-space-size=32'; repeatable", (value: string) => {
       const at = value.indexOf('=');

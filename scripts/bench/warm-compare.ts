@@ -9,7 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { count, namedDir } from './flags.js';
 import { percentile } from './measure.js';
 import { probeQuestions } from './questions.js';
 import type { Library } from '../../src/search/library.js';
@@ -18,35 +19,32 @@ interface Opened {
   name: string;
   ask: (question: string) => Promise<unknown>;
   library: Library;
-  rssAfterOpenMB: number;
 }
 
-async function open(name: string, dir: string, workdir: string, reuseLoaded: boolean): Promise<Opened> {
+async function open(name: string, dir: string, workdir: string): Promise<Opened> {
   const load = (file: string): Promise<Record<string, unknown>> => import(pathToFileURL(path.join(dir, 'dist', file)).href) as Promise<Record<string, unknown>>;
   const [config, log, witness] = await Promise.all([load('src/config.js'), load('src/log.js'), load('src/witness.js')]);
   const loadCoreConfig = config.loadCoreConfig as (o: Record<string, unknown>) => unknown;
   const createLogger = log.createLogger as (level: string) => unknown;
   const openWitness = witness.openWitness as (c: unknown, l: unknown) => Promise<{ answerer: { ask(q: string, o: { k: number }): Promise<unknown> }; library: Library; report: { upToDate: boolean } }>;
   const opened = await openWitness(loadCoreConfig({ corpusDir: path.join(workdir, 'corpus'), indexDir: path.join(workdir, 'index'), logLevel: 'error' }), createLogger('error'));
-  if (!opened.report.upToDate && !reuseLoaded) throw new Error(`${name}: the index was not up to date for this build (it re-ingested)`);
-  return { name, ask: (q) => opened.answerer.ask(q, { k: 3 }), library: opened.library, rssAfterOpenMB: process.memoryUsage().rss / 2 ** 20 };
+  if (!opened.report.upToDate) throw new Error(`${name}: the index was not up to date for this build (it re-ingested)`);
+  return { name, ask: (q) => opened.answerer.ask(q, { k: 3 }), library: opened.library };
 }
 
 const checkouts: { name: string; dir: string }[] = [];
 const program = new Command('warm-compare')
   .requiredOption('--workdir <dir>', 'work folder with corpus/ and an up-to-date index/')
   .option('--checkout <name=dir>', 'a checkout built with npm run build; repeatable', (value: string) => {
-    const [name, dir] = value.split('=');
-    if (!name || !dir) throw new InvalidArgumentError('expected name=dir');
-    checkouts.push({ name, dir: path.resolve(dir) });
+    checkouts.push(namedDir(value));
   })
-  .option('--queries <n>', 'timed questions', (value) => Number(value), 200)
-  .option('--rounds <n>', 'passes over the questions', (value) => Number(value), 1)
+  .option('--queries <n>', 'timed questions', count, 200)
+  .option('--rounds <n>', 'passes over the questions', count, 1)
   .option('--out <file>', 'write the JSON result here')
   .action(async (flags: { workdir: string; queries: number; rounds: number; out?: string }) => {
     const workdir = path.resolve(flags.workdir);
     const opened: Opened[] = [];
-    for (const { name, dir } of checkouts) opened.push(await open(name, dir, workdir, false));
+    for (const { name, dir } of checkouts) opened.push(await open(name, dir, workdir));
     const first = opened[0];
     if (!first) throw new Error('give at least one --checkout');
     const questions = probeQuestions(first.library, flags.queries + 10);
