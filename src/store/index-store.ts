@@ -135,21 +135,18 @@ export async function loadIndex(indexDir: string, expected: Expectation): Promis
     if (vectors.getCurrentCount() !== manifest.chunkCount) return { ok: false, reason: 'vector index does not match its manifest' };
     return { ok: true, value: vectors };
   })();
-  const tableTask = (async (): Promise<Checked<QuantizedVectors>> => {
-    const bytes = await readFile(file(FILES.table)).catch(() => null);
-    const check = await verified(FILES.table);
+  /** A file's bytes, read while it is hashed, handed to `use` once the hash matches. */
+  const readVerified = async <T>(name: string, use: (bytes: Buffer) => Checked<T>): Promise<Checked<T>> => {
+    const bytes = await readFile(file(name)).catch(() => null);
+    const check = await verified(name);
     if (!check.ok) return check;
-    if (!bytes) return missing(FILES.table);
+    return bytes ? use(bytes) : missing(name);
+  };
+  const tableTask = readVerified(FILES.table, (bytes): Checked<QuantizedVectors> => {
     if (bytes.length !== QuantizedVectors.byteLength(rows, manifest.dimension)) return { ok: false, reason: 'vector table does not match its manifest' };
     return { ok: true, value: QuantizedVectors.fromBytes(bytes, rows, manifest.dimension) };
-  })();
-  const lexicalTask = (async (): Promise<Checked<string>> => {
-    const bytes = await readFile(file(FILES.lexical)).catch(() => null);
-    const check = await verified(FILES.lexical);
-    if (!check.ok) return check;
-    if (!bytes) return missing(FILES.lexical);
-    return { ok: true, value: decodeJson(bytes) };
-  })();
+  });
+  const lexicalTask = readVerified(FILES.lexical, (bytes): Checked<string> => ({ ok: true, value: decodeJson(bytes) }));
   const documentsTask = (async (): Promise<Checked<StoredDocument[]>> => {
     // Parsed before its hash is known (the hash is computed meanwhile), and thrown away if it does not match.
     const bytes = await readFile(file(FILES.documents)).catch(() => null);
