@@ -12,6 +12,7 @@ import {
   startHarness,
   stopHarness,
   TOKEN,
+  until,
   type Harness,
   type InteractionOutcome,
   type RecordedRequest,
@@ -38,8 +39,9 @@ afterAll(async () => {
 const STRING = 3;
 const EPHEMERAL = 64;
 
-async function ask(question: string, user?: string): Promise<InteractionOutcome> {
-  return outcome(harness, await slash(harness, user ?? (await newUser(harness)), 'ask', [{ name: 'question', type: STRING, value: question }]));
+async function ask(question: string, user?: string): Promise<InteractionOutcome & { token: string }> {
+  const interaction = await slash(harness, user ?? (await newUser(harness)), 'ask', [{ name: 'question', type: STRING, value: question }]);
+  return { ...(await outcome(harness, interaction)), token: interaction.token };
 }
 
 /** Text as Discord renders it: escaped characters and fenced code blocks show literally. */
@@ -131,8 +133,8 @@ describe('Discord-side faults', () => {
     harness.faults.intercept = null;
     expect(hits).toHaveLength(1);
     // discord.js sent the acknowledgement again, and the twin refused it as Discord would.
-    const token = hits[0]?.path.split('/')[5] ?? '';
-    expect(forwarded(token, 'POST')).toHaveLength(1);
+    expect(hits[0]?.path).toContain(result.token);
+    expect(forwarded(result.token, 'POST')).toHaveLength(1);
     expect(harness.logs.slice(logsFrom).some((line) => line.includes('already acknowledged'))).toBe(true);
     expect(result.message?.embeds.length).toBeGreaterThan(0);
     expect(problemsSince(logsFrom)).toEqual([]);
@@ -159,7 +161,7 @@ describe('Discord-side faults', () => {
     for (const client of before) client.ws.close(4007);
     const started = Date.now();
     const identified = () => gateway.clients.some((client) => client.identified && !before.includes(client));
-    while (!identified() && Date.now() - started < 90_000) await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(identified, 90_000, () => 'the bot did not identify again within 90 s');
     expect(identified()).toBe(true);
     harness.logs.push(`[test] gateway re-identified ${String(Date.now() - started)} ms after the drop`);
     const result = await ask('Who published the photos of torture in Mosul?');
@@ -175,14 +177,6 @@ function forwarded(token: string, method?: string): RecordedRequest[] {
 /** The moment an interaction's answer reached the proxy: its first forwarded edit. */
 function answeredAt(token: string): number {
   return forwarded(token, 'PATCH')[0]?.at ?? Number.NaN;
-}
-
-async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** Log lines written since `from` that say something went wrong. */
@@ -225,8 +219,7 @@ describe('rate limits (429), as Discord sends them; discord.js handles them', ()
     expect(forwarded(interaction.token, 'PATCH')).toHaveLength(1);
     for (const other of others) {
       expect(other.message?.embeds.length).toBeGreaterThan(0);
-      const token = other.requests[0]?.path.split('/')[5] ?? '';
-      expect(answeredAt(token)).toBeLessThan(answeredAt(interaction.token));
+      expect(answeredAt(other.token)).toBeLessThan(answeredAt(interaction.token));
     }
     console.log(`reply limited 3 times: landed ${String(answeredAt(interaction.token) - (hits[0]?.at ?? 0))} ms after the first 429`);
     expect(problemsSince(logsFrom)).toEqual([]);
@@ -250,13 +243,9 @@ describe('rate limits (429), as Discord sends them; discord.js handles them', ()
 });
 
 async function waitForLog(pattern: RegExp, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const line = harness.logs.find((l) => pattern.test(l));
-    if (line) return line;
-    if (Date.now() > deadline) throw new Error(`no log line matching ${String(pattern)}:\n${harness.logs.slice(-15).join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  let line: string | undefined;
+  await until(() => (line = harness.logs.find((l) => pattern.test(l))) !== undefined, timeoutMs, () => `no log line matching ${String(pattern)}:\n${harness.logs.slice(-15).join('\n')}`);
+  return line as string;
 }
 
 describe('secrets', () => {

@@ -316,6 +316,15 @@ async function sleep(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Polls `condition` every 20 ms until it holds; throws `describe()` (or "timed out") after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 30_000, describe = (): string => 'timed out'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(describe());
+    await sleep(20);
+  }
+}
+
 /**
  * Waits until the bot has answered an interaction: acknowledged, and, when deferred, edited
  * with the real reply. Returns the response type, its data, the resulting message and the
