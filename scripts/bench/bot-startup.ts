@@ -7,11 +7,10 @@
 //
 // Each checkout must be built (`npm run build`); its compiled bot runs as `npm start` runs it.
 // The index is built once, by an untimed first start of the first checkout.
-import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { startHarness, stopHarness, waitForExit, type Harness } from '../../test/e2e/harness.js';
+import { startBot, startHarness, stopHarness, waitForExit, type Harness } from '../../test/e2e/harness.js';
 import { count, namedDir } from './flags.js';
 import { scriptNodeFlags, spread } from './startup.js';
 
@@ -20,37 +19,14 @@ interface Checkout {
   dir: string;
 }
 
-/** Starts one checkout's compiled bot and resolves with the milliseconds until it logged `ready`. */
-function timeToReady(harness: Harness, checkout: Checkout): Promise<number> {
+/** Starts one checkout's compiled bot, stops it once ready, and returns the milliseconds it took to be ready. */
+async function timeToReady(harness: Harness, checkout: Checkout): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...scriptNodeFlags(checkout.dir, 'start'), path.join(checkout.dir, 'dist', 'src', 'bot.js')], {
-    cwd: checkout.dir,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...harness.env } as NodeJS.ProcessEnv,
-  });
-  let buffer = '';
-  let log = '';
-  let ready = false;
-  return new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
-    child.stderr.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        log += `${line}\n`;
-        if (ready || !line.includes('"event":"ready"')) continue;
-        ready = true;
-        const ms = performance.now() - started;
-        clearTimeout(timer);
-        child.kill('SIGTERM');
-        waitForExit(child).then(() => resolve(ms), reject);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (!ready) reject(new Error(`${checkout.name}: the bot exited with ${String(code)} before ready:\n${log}`));
-    });
-  });
+  await startBot(harness, { executable: process.execPath, args: [...scriptNodeFlags(checkout.dir, 'start'), path.join(checkout.dir, 'dist', 'src', 'bot.js')], cwd: checkout.dir });
+  const ms = performance.now() - started;
+  harness.bot?.kill('SIGTERM');
+  if (harness.bot) await waitForExit(harness.bot);
+  return ms;
 }
 
 async function main(checkouts: Checkout[], runs: number): Promise<void> {

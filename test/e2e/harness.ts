@@ -218,9 +218,16 @@ export function runScript(harness: Pick<Harness, 'env'>, script: string, env: Re
   });
 }
 
-/** Starts `src/bot.ts` (what `npm start` runs) and waits for its `ready` log line. */
-export async function startBot(harness: Harness): Promise<Record<string, unknown>> {
-  const child = spawn(TSX, ['src/bot.ts'], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...harness.env } as NodeJS.ProcessEnv });
+/** How to run the bot: by default `src/bot.ts` of this checkout through tsx. */
+export interface BotCommand {
+  executable: string;
+  args: string[];
+  cwd: string;
+}
+
+/** Starts the bot (`src/bot.ts`, what `npm start` runs, unless told otherwise) and waits for its `ready` log line. */
+export async function startBot(harness: Harness, command: BotCommand = { executable: TSX, args: ['src/bot.ts'], cwd: PROJECT_ROOT }): Promise<Record<string, unknown>> {
+  const child = spawn(command.executable, command.args, { cwd: command.cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...harness.env } as NodeJS.ProcessEnv });
   harness.bot = child;
   let buffer = '';
   child.stdout.on('data', (chunk: Buffer) => harness.logs.push(...chunk.toString().split('\n').filter(Boolean)));
