@@ -20,7 +20,7 @@ interface Result {
   ingest?: { reusedIndex?: boolean; seconds: number; passagesPerSecond: number; embedding: { textsPerSecond: number; tokensPerSecond: number } };
   reingestUnchanged?: { seconds: number };
   query?: { askMs: Summary; embedQueryMs: Summary };
-  startup?: { firstAnswerMs: number; cliAskMs: Summary; servingPeakRssMB: number };
+  startup?: { firstAnswerMs: number; cliAskMs: { median: number; min: number; max: number; samples: number[] }; servingPeakRssMB: number };
   /** null for a library of copies, where recall by id means nothing. */
   hnsw: { buildSeconds: number; exact: { qps: number; msPerQuery: number }; sweep: Sweep[] } | null;
   indexBytes?: number;
