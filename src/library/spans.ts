@@ -47,8 +47,44 @@ const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
  */
 export const SEGMENT_WINDOW = 4096;
 
-/** Sentence spans inside `span` (Unicode sentence boundaries), trimmed, never empty. */
+/**
+ * Words written with a full stop that stand before a name or a number, so a sentence never ends
+ * on them: Unicode's sentence rules break after "St." in "the river St. Croix" and after
+ * "Gen." in "Gen. Petraeus". Lower-case; compared without the full stop.
+ */
+const TITLES = new Set([
+  'mr', 'mrs', 'ms', 'messrs', 'mme', 'dr', 'prof', 'rev', 'hon', 'st', 'ste', 'mt', 'ft', 'gen', 'lt', 'col', 'maj', 'capt', 'cpt',
+  'sgt', 'cpl', 'pvt', 'adm', 'cmdr', 'gov', 'sen', 'rep', 'pres', 'supt', 'fr', 'sr', 'jr', 'no', 'nos', 'vol', 'art', 'sec', 'ch',
+  'fig', 'vs', 'v', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
+]);
+
+/** The last word of a sentence, when it is written with a full stop that does not end the sentence. */
+function endsOnAbbreviation(sentence: string, next: string): boolean {
+  const last = /(\S+)\.$/u.exec(sentence)?.[1];
+  if (last === undefined) return false;
+  const word = last.replace(/^[\p{Ps}\p{Pi}"'(]+/u, '');
+  // An initial ("John F. Kennedy") or a dotted abbreviation ("U.S.", "D.C.", "p.m."), followed by a
+  // capitalised word or a number: taken as one sentence. ("…in the U.S. The next day…" is then
+  // joined too; a quote a sentence longer is the lesser harm than one cut in a name.)
+  if (/^(?:\p{Lu}|\p{L}(?:\.\p{L})+)$/u.test(word)) return /^[\p{Lu}\d]/u.test(next);
+  // A title is written capitalised ("No. 5", "St. Croix"): a lower-case "no." ends a sentence.
+  if (TITLES.has(word.toLowerCase()) && (/^\p{Lu}/u.test(word) || word === 'vs')) return /^[\p{Lu}\d]/u.test(next);
+  return false;
+}
+
+/** Sentence spans inside `span`: Unicode sentence boundaries, except after abbreviations and initials; trimmed, never empty. */
 export function sentenceSpans(text: string, span: Span): Span[] {
+  const merged: Span[] = [];
+  for (const sentence of unicodeSentenceSpans(text, span)) {
+    const previous = merged[merged.length - 1];
+    if (previous && endsOnAbbreviation(sliceOf(text, previous), text.slice(sentence.start, sentence.start + 2))) previous.end = sentence.end;
+    else merged.push({ ...sentence });
+  }
+  return merged;
+}
+
+/** Sentence spans inside `span` (Unicode sentence boundaries), trimmed, never empty. */
+function unicodeSentenceSpans(text: string, span: Span): Span[] {
   const sentences: Span[] = [];
   let from = span.start;
   while (from < span.end) {

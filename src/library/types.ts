@@ -18,6 +18,8 @@ export interface ChunkSpan extends Span {
   /** 1-based ordinal of the source paragraph among the document's content paragraphs. */
   paragraph: number;
   sentences: Span[];
+  /** Per sentence, the kinds of answer it states (bits of SIGNAL in answer-signals.ts). */
+  signals: number[];
 }
 
 export interface SourceDocument {

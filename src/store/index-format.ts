@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Bumped whenever the files under index/ change shape or chunking changes what they mean. */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 
 export const FILES = {
   manifest: 'manifest.json',
@@ -21,6 +21,8 @@ export const StoredChunkSchema = z.object({
   start: z.number().int().nonnegative(),
   end: z.number().int().nonnegative(),
   sentences: z.array(SpanTuple),
+  /** Per sentence: the kinds of answer it states (SIGNAL bits). */
+  signals: z.array(z.number().int().nonnegative()),
 });
 
 export const StoredDocumentSchema = z.object({
@@ -76,6 +78,7 @@ export function isStoredDocuments(value: unknown): value is StoredDocument[] {
     for (const chunk of doc.chunks) {
       if (typeof chunk !== 'object' || chunk === null) return false;
       if (!isInt(chunk.paragraph) || chunk.paragraph < 1 || !isInt(chunk.start) || !isInt(chunk.end) || !Array.isArray(chunk.sentences)) return false;
+      if (!Array.isArray(chunk.signals) || chunk.signals.length !== chunk.sentences.length || !chunk.signals.every(isInt)) return false;
       for (const span of chunk.sentences) {
         if (!Array.isArray(span) || span.length !== 2 || !isInt(span[0]) || !isInt(span[1])) return false;
       }

@@ -52,7 +52,7 @@ const document: fc.Arbitrary<StoredDocument> = fc
     hash: 'h',
     text,
     meta: { title, publisher, date, url: address, author },
-    chunks: [{ paragraph: 1, start: 0, end: text.length, sentences: [[0, text.length] as [number, number]] }],
+    chunks: [{ paragraph: 1, start: 0, end: text.length, sentences: [[0, text.length] as [number, number]], signals: [0] }],
   }));
 
 /** Drops what Discord shows literally: escaped characters and the bodies of fenced code blocks. */

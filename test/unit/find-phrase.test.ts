@@ -17,7 +17,7 @@ function documentOf(sourceId: string, paragraphs: string[], title = 'A Title'): 
       sentences.push([at, at + sentence.length]);
       offset = at + sentence.length;
     }
-    chunks.push({ paragraph: i + 1, start, end: text.length, sentences });
+    chunks.push({ paragraph: i + 1, start, end: text.length, sentences, signals: sentences.map(() => 0) });
     text += '\n\n';
   });
   return { sourceId, hash: 'h', text, meta: { title, publisher: 'Pub', date: '2020-01-02', url: null, author: null }, chunks };

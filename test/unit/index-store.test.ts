@@ -18,7 +18,7 @@ const documents: StoredDocument[] = [
     hash: 'h1',
     text: 'Café — “quoted” 😀. Second sentence.',
     meta: { title: 'Ünïcode', publisher: null, date: null, url: null, author: 'Zoë' },
-    chunks: [{ paragraph: 1, start: 0, end: 36, sentences: [[0, 19], [20, 36]] }],
+    chunks: [{ paragraph: 1, start: 0, end: 36, sentences: [[0, 19], [20, 36]], signals: [0, 0] }],
   },
 ];
 
