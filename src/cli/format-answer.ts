@@ -8,7 +8,10 @@ function where(citation: Citation): string {
 /** The terminal rendering of an answer: exact quotes, where each comes from, and the scores. */
 export function formatAnswer(answer: Answer): string {
   const lines = [`Q: ${answer.question}`, ''];
-  if (!answer.answered) {
+  if (answer.outcome === 'not_stated') {
+    lines.push(`The library does not say this directly: ${answer.notStated ?? 'the closest passages do not answer it'}.`);
+    lines.push('Related passages:', '');
+  } else if (!answer.answered) {
     lines.push('The library does not answer this question.');
     if (answer.closest.length > 0) {
       lines.push('Closest sources searched:');
@@ -34,6 +37,8 @@ export function answerJson(answer: Answer): string {
   return JSON.stringify({
     question: answer.question,
     answered: answer.answered,
+    outcome: answer.outcome,
+    ...(answer.notStated ? { notStated: answer.notStated } : {}),
     results: answer.results.map((r) => ({
       sourceId: r.sourceId,
       title: r.title,
@@ -49,6 +54,6 @@ export function answerJson(answer: Answer): string {
       passage: r.passage,
       corroboratedBy: r.corroboratedBy,
     })),
-    ...(answer.answered ? {} : { closest: answer.closest }),
+    ...(answer.outcome === 'not_in_library' ? { closest: answer.closest } : {}),
   });
 }

@@ -11,6 +11,8 @@ export function formatEvalTable(runs: EvalMetrics[]): string {
     ['verbatim rate', (m) => `${pct(m.verbatimRate)} (${String(m.quotesChecked)} quotes)`],
     ['abstention (unanswerable)', (m) => `${pct(m.abstention)} (${String(m.unanswerable)} q)`],
     ['false abstention (answerable)', (m) => `${pct(m.falseAbstention)} (${String(m.answerable)} q)`],
+    ['unanswerable: not stated / not in library', (m) => `${String(m.unanswerableNotStated)} / ${String(m.unanswerableNotInLibrary)} of ${String(m.unanswerable)}`],
+    ['answerable flagged not stated', (m) => `${String(m.answerableNotStated)} of ${String(m.answerable)}`],
   ];
   const header = ['metric', ...runs.map((m) => m.mode)];
   const table = [header, ...rows.map(([name, cell]) => [name, ...runs.map(cell)])];
@@ -24,6 +26,6 @@ export function formatMisses(metrics: EvalMetrics): string {
   if (misses.length === 0) return `${metrics.mode}: no misses`;
   return [
     `${metrics.mode}: ${String(misses.length)} not at rank 1`,
-    ...misses.map((o) => `  ${o.id} [${o.kind}] rank=${o.hitRank === null ? '-' : String(o.hitRank)} answered=${String(o.answered)} ${o.question}\n     top: ${o.top ? `${o.top.sourceId} “${o.top.quote.slice(0, 120)}”` : '(none)'}`),
+    ...misses.map((o) => `  ${o.id} [${o.kind}] rank=${o.hitRank === null ? '-' : String(o.hitRank)} ${o.outcome} ${o.question}\n     top: ${o.top ? `${o.top.sourceId} “${o.top.quote.slice(0, 120)}”` : '(none)'}`),
   ].join('\n');
 }

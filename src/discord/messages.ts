@@ -75,7 +75,7 @@ export function abstentionReply(answer: Answer, options: { ephemeral: boolean; t
 /** One page of an answer: each result's verbatim quote with its citation and corroborating sources. */
 export function answerReply(view: AnswerView, style: QuoteStyle, options: { withPostButton?: boolean } = {}): Reply {
   const { answer } = view;
-  if (!answer.answered) return abstentionReply(answer, { ephemeral: view.hidden, target: view.target });
+  if (answer.outcome === 'not_in_library' || answer.results.length === 0) return abstentionReply(answer, { ephemeral: view.hidden, target: view.target });
   const shown = pageResults(view);
   const total = answer.results.length;
   const first = shown[0]?.rank ?? 0;
@@ -111,8 +111,12 @@ export function answerReply(view: AnswerView, style: QuoteStyle, options: { with
     button(`ask:cite:${view.answerId}:${String(view.page)}`, 'Cite'),
   ];
   if (options.withPostButton ?? view.hidden) buttons.push(button(`ask:post:${view.answerId}:${String(view.page)}`, 'Post to channel', { style: ButtonStyle.Success }));
+  const heading =
+    answer.outcome === 'not_stated'
+      ? `**The library does not say this directly** (${safeText(answer.notStated ?? 'the closest passages do not answer it', 300)}). Related passages ${String(first)}–${String(last)} of ${String(total)}:`
+      : `Verbatim excerpts ${String(first)}–${String(last)} of ${String(total)}, best first.`;
   return {
-    content: `${questionLine(answer.question)}\nVerbatim excerpts ${String(first)}–${String(last)} of ${String(total)}, best first.`,
+    content: `${questionLine(answer.question)}\n${heading}`,
     embeds,
     components: [row(...buttons)],
     ephemeral: view.hidden,

@@ -16,6 +16,7 @@ export interface QuestionOutcome {
   kind: EvalQuestion['kind'];
   question: string;
   answered: boolean;
+  outcome: Answer['outcome'];
   /** 1-based rank of the first result that hits a gold quote, or null. */
   hitRank: number | null;
   top: { sourceId: string; start: number; end: number; quote: string } | null;
@@ -34,19 +35,28 @@ export interface EvalMetrics {
   quotesChecked: number;
   /** Share of unanswerable questions that were declined. */
   abstention: number;
-  /** Share of answerable questions that were wrongly declined. */
+  /** Share of answerable questions that were wrongly declined (either way). */
   falseAbstention: number;
+  /** Unanswerable questions answered "the library does not say this directly" (related passages shown). */
+  unanswerableNotStated: number;
+  /** Unanswerable questions answered "nothing in the library". */
+  unanswerableNotInLibrary: number;
+  /** Answerable questions wrongly flagged "not stated" (their related passages may still hold the answer). */
+  answerableNotStated: number;
   outcomes: QuestionOutcome[];
 }
 
-/** Locates each gold quote in its file: the eval set names quotes, the metrics compare spans. */
+/**
+ * Locates each gold quote in its file: the eval set names quotes, the metrics compare spans. A
+ * quote the file holds more than once (a lead repeated in the body) is gold wherever it stands.
+ */
 export async function resolveGold(corpusDir: string, question: EvalQuestion, readText: (file: string) => Promise<string>): Promise<GoldSpan[]> {
   const spans: GoldSpan[] = [];
   for (const answer of question.answers) {
     const text = await readText(path.join(corpusDir, answer.doc));
-    const start = text.indexOf(answer.quote);
+    let start = text.indexOf(answer.quote);
     if (start < 0) throw new Error(`${question.id}: gold quote not found in ${answer.doc}`);
-    spans.push({ sourceId: answer.doc, start, end: start + answer.quote.length });
+    for (; start >= 0; start = text.indexOf(answer.quote, start + 1)) spans.push({ sourceId: answer.doc, start, end: start + answer.quote.length });
   }
   return spans;
 }
@@ -89,6 +99,7 @@ export async function runEval(answerer: Answerer, corpusDir: string, questions: 
       kind: question.kind,
       question: question.question,
       answered: answer.answered,
+      outcome: answer.outcome,
       hitRank,
       top: first ? { sourceId: first.sourceId, start: first.start, end: first.end, quote: first.quote } : null,
     });
@@ -108,6 +119,9 @@ export async function runEval(answerer: Answerer, corpusDir: string, questions: 
     quotesChecked,
     abstention: share(unanswerable.filter((o) => !o.answered).length, unanswerable.length),
     falseAbstention: share(answerable.filter((o) => !o.answered).length, answerable.length),
+    unanswerableNotStated: unanswerable.filter((o) => o.outcome === 'not_stated').length,
+    unanswerableNotInLibrary: unanswerable.filter((o) => o.outcome === 'not_in_library').length,
+    answerableNotStated: answerable.filter((o) => o.outcome === 'not_stated').length,
     outcomes,
   };
 }

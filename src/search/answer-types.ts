@@ -26,10 +26,21 @@ export interface AnswerResult extends Citation {
   corroboratedBy: Citation[];
 }
 
+/**
+ * - `answered`: the results answer the question.
+ * - `not_stated`: the question is on the library's subject, but the closest passages do not state
+ *   what it asks for; the results are the related passages, shown as such.
+ * - `not_in_library`: nothing in the library is close to the question; no results.
+ */
+export type Outcome = 'answered' | 'not_stated' | 'not_in_library';
+
 export interface Answer {
   question: string;
   answered: boolean;
+  outcome: Outcome;
+  /** For `not_stated`: what the related passages lack. */
+  notStated?: string;
   results: AnswerResult[];
-  /** When not answered: the nearest sources, so the user knows what was searched. */
+  /** For `not_in_library`: the nearest sources, so the user knows what was searched. */
   closest: { sourceId: string; title: string; similarity: number }[];
 }

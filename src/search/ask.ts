@@ -1,10 +1,14 @@
 import type { Embedder } from '../embed/embedder.js';
+import { SIGNAL } from '../library/answer-signals.js';
 import type { Span } from '../library/types.js';
 import type { Answer, AnswerResult, Citation } from './answer-types.js';
 import { matchingWindow, overlap, SAME_PASSAGE_OVERLAP, shingles } from './corroborate.js';
+import { coverageOf } from './lexical-index.js';
 import type { Library, Passage } from './library.js';
 import { checkQuestion } from './question.js';
-import { lexicalCandidates, retrieve, type Candidate, type RetrievalMode } from './retrieve.js';
+import { questionIntent, type QuestionIntent } from './question-intent.js';
+import { RANK_WEIGHTS, rankFeatures, rankScore, statesAnswerKind, type RankWeights } from './rerank.js';
+import { CANDIDATE_DEPTH, retrieve, type Candidate, type RetrievalMode } from './retrieve.js';
 import { quoteWindows, selectQuote, type QuoteWindow } from './select-quote.js';
 
 export interface AskOptions {
@@ -17,14 +21,71 @@ export interface AnswererSettings {
   minSimilarity: number;
   /** Later results must stay within this of the best one's similarity. */
   resultSimilarityMargin?: number;
-  /** Share of the dense signal in the hybrid blend, 0–1. */
+  /** Share of the dense signal in the blend that picks BM25 and vector candidates, 0–1. */
   denseWeight?: number;
+  /** Further results must score within this of the first (hybrid ranking score). */
+  resultScoreMargin?: number;
+  /** Weight of question-word coverage in choosing the quote within a passage (tuning only). */
+  quoteLexicalWeight?: number;
+}
+
+/** The candidates of one question, best first, with what the question asks for. */
+export interface Ranking {
+  candidates: Candidate[];
+  intent: QuestionIntent;
+  queryVector: Float32Array;
+  /** Words of the question no passage of the library contains. */
+  unknownWords: string[];
 }
 
 /** Results after the first may be this much less similar to the question than the best passage. */
 const RESULT_SIMILARITY_MARGIN = 0.2;
-/** Each further result from a source already shown counts for this much less. */
+/** Each further result from a source already shown counts for this much less (dense and lexical modes: a factor on their 0–1 score). */
 const SAME_SOURCE_DECAY = 0.85;
+/** The same in hybrid mode: subtracted from the ranking score (rerank.ts) per earlier result from that source. */
+const SAME_SOURCE_PENALTY = 0.3;
+/** In choosing the quote within a passage, the share of the question's words a window holds (IDF-weighted) counts this much next to its cosine similarity. */
+const QUOTE_LEXICAL_WEIGHT = 0.1;
+/** Results after the first must score within this of it in the hybrid ranking (rerank.ts weights). */
+const RESULT_SCORE_MARGIN = 1.5;
+/** A document named by a question (document-metadata.ts) joins the search when it matches at least this share of the best match… */
+const NAMED_DOCUMENT_SHARE = 0.75;
+/** …and when the question names no more documents than this (a name every document shares narrows nothing). */
+const MAX_NAMED_DOCUMENTS = 12;
+/** How many of the first results are read for the kind of answer asked for before "not stated" is said. */
+const NOT_STATED_DEPTH = 3;
+/** A quote window stating the kind of answer asked for gains this much similarity. */
+const ANSWER_KIND_BONUS = 0.03;
+
+const KIND_NAMES: [number, string][] = [
+  [SIGNAL.number, 'a number'],
+  [SIGNAL.date, 'a date'],
+  [SIGNAL.name, 'a name'],
+];
+
+/** Whether the question writes `word` capitalised somewhere other than at its start: a name. */
+function writtenAsName(question: string, word: string): boolean {
+  const lower = question.toLowerCase();
+  for (let at = lower.indexOf(word); at >= 0; at = lower.indexOf(word, at + 1)) {
+    if (at > 0 && /\p{Lu}/u.test(question[at] ?? '')) return true;
+  }
+  return false;
+}
+
+/**
+ * Why the closest passages do not answer an on-topic question, or null when they may: the
+ * question asks for a kind of answer (a number, a date, a name) none of the first passages
+ * states, or names something (a capitalised word) the library never mentions.
+ */
+function notStatedReason(intent: QuestionIntent, top: Candidate[], unknownWords: string[], question: string): string | null {
+  const names = unknownWords.filter((word) => writtenAsName(question, word));
+  if (names.length > 0) return `the library never mentions ${names.map((word) => `“${word}”`).join(', ')}`;
+  if (intent.wants !== 0 && !top.slice(0, NOT_STATED_DEPTH).some((c) => statesAnswerKind(c.passage, intent.wants))) {
+    const kinds = KIND_NAMES.filter(([bit]) => (intent.wants & bit) !== 0).map(([, name]) => name);
+    return `the closest passages do not state ${kinds.join(' or ')}`;
+  }
+  return null;
+}
 
 function toSpans(pairs: [number, number][]): Span[] {
   return pairs.map(([start, end]) => ({ start, end }));
@@ -66,7 +127,7 @@ const DUPLICATE_SEARCH_DEPTH = 30;
 const FINGERPRINT_CACHE_SIZE = 4096;
 
 /** Picks results best first, spreading across sources and folding repeats of one passage together. */
-function pickResults(candidates: Candidate[], k: number, floor: number, gramCache: Map<number, Set<number>>): Selected[] {
+function pickResults(candidates: Candidate[], k: number, floor: number, gramCache: Map<number, Set<number>>, additive: boolean): Selected[] {
   const pool = candidates.filter((c) => c.dense >= floor);
   const grams = (c: Candidate): Set<number> => {
     let found = gramCache.get(c.passage.id);
@@ -87,7 +148,8 @@ function pickResults(candidates: Candidate[], k: number, floor: number, gramCach
     let bestScore = -Infinity;
     for (const c of pool) {
       if (used.has(c.passage.id)) continue;
-      const adjusted = c.score * SAME_SOURCE_DECAY ** (perSource.get(c.passage.document.sourceId) ?? 0);
+      const earlier = perSource.get(c.passage.document.sourceId) ?? 0;
+      const adjusted = additive ? c.score - SAME_SOURCE_PENALTY * earlier : c.score * SAME_SOURCE_DECAY ** earlier;
       if (adjusted > bestScore) {
         best = c;
         bestScore = adjusted;
@@ -120,19 +182,64 @@ export class Answerer {
     readonly library: Library,
     private readonly embedder: Embedder,
     readonly settings: AnswererSettings,
+    private readonly weights: RankWeights = RANK_WEIGHTS,
   ) {}
+
+  /**
+   * The candidates for a question, best first: BM25 and the vector index each give theirs, the
+   * passages of any document the question names by its metadata join them, and in hybrid mode
+   * they are ranked by a weighted sum of signals (rerank.ts). Dense and lexical modes rank by
+   * their one signal, for comparison.
+   */
+  async rank(question: string, mode: RetrievalMode = 'hybrid'): Promise<Ranking> {
+    const intent = questionIntent(question);
+    // The model runs in its own thread, so BM25 runs here while the question is embedded.
+    const embedding = this.embedder.embedQueries([question]);
+    // Handled below by the await; this only keeps a failure from being reported as unhandled if BM25 throws first.
+    embedding.catch(() => undefined);
+    const analysis = mode === 'dense' || this.library.passages.length === 0 ? null : this.library.lexical.analyze(question, Math.min(CANDIDATE_DEPTH, this.library.passages.length));
+    const named = mode === 'hybrid' ? this.library.names.match(question) : new Map<number, number>();
+    const [queryVector] = await embedding;
+    const vector = queryVector as Float32Array;
+    const candidates = retrieve(this.library, analysis?.hits ?? [], vector, mode, undefined, this.settings.denseWeight);
+    if (mode !== 'hybrid') return { candidates, intent, queryVector: vector, unknownWords: analysis?.unknownWords ?? [] };
+
+    // A question naming a few documents ("in his 1962 address") searches all of their passages too.
+    const pool = new Map(candidates.map((c) => [c.passage.id, c]));
+    const namedDocuments = [...named].filter(([, score]) => score >= NAMED_DOCUMENT_SHARE);
+    if (namedDocuments.length > 0 && namedDocuments.length <= MAX_NAMED_DOCUMENTS) {
+      for (const [documentIndex] of namedDocuments) {
+        for (const passage of this.library.passagesOf(documentIndex)) {
+          if (pool.has(passage.id)) continue;
+          const lexical = analysis?.passages.get(passage.id);
+          pool.set(passage.id, { passage, dense: this.library.passageSimilarity(passage.id, vector), lexical: lexical?.bm25 ?? 0, score: 0 });
+        }
+      }
+    }
+    const ranked = [...pool.values()];
+    const maxBm25 = Math.max(0, ...ranked.map((c) => analysis?.passages.get(c.passage.id)?.bm25 ?? 0));
+    for (const c of ranked) {
+      c.features = rankFeatures({
+        library: this.library,
+        intent,
+        queryVector: vector,
+        passage: c.passage,
+        dense: c.dense,
+        lexical: analysis?.passages.get(c.passage.id),
+        maxBm25,
+        named: named.get(c.passage.documentIndex) ?? 0,
+      });
+      c.score = rankScore(c.features, this.weights);
+    }
+    ranked.sort((a, b) => b.score - a.score || b.dense - a.dense);
+    return { candidates: ranked, intent, queryVector: vector, unknownWords: analysis?.unknownWords ?? [] };
+  }
 
   async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {
     const question = checkQuestion(rawQuestion);
     const k = Math.max(1, Math.min(options.k ?? 5, 20));
     const mode = options.mode ?? 'hybrid';
-    // The model runs in its own thread, so BM25 runs here while the question is embedded.
-    const embedding = this.embedder.embedQueries([question]);
-    // Handled below by the await; this only keeps a failure from being reported as unhandled if BM25 throws first.
-    embedding.catch(() => undefined);
-    const lexicalHits = lexicalCandidates(this.library, question, mode);
-    const [queryVector] = await embedding;
-    const candidates = retrieve(this.library, lexicalHits, queryVector as Float32Array, mode, undefined, this.settings.denseWeight);
+    const { candidates, intent, queryVector, unknownWords } = await this.rank(question, mode);
     const bestSimilarity = candidates.reduce((max, c) => Math.max(max, c.dense), -Infinity);
     if (candidates.length === 0 || bestSimilarity < this.settings.minSimilarity) {
       const closest: Answer['closest'] = [];
@@ -141,12 +248,21 @@ export class Answerer {
         if (closest.some((seen) => seen.sourceId === c.passage.document.sourceId)) continue;
         closest.push({ sourceId: c.passage.document.sourceId, title: c.passage.document.meta.title, similarity: c.dense });
       }
-      return { question, answered: false, results: [], closest };
+      return { question, answered: false, outcome: 'not_in_library', results: [], closest };
     }
     const floor = bestSimilarity - (this.settings.resultSimilarityMargin ?? RESULT_SIMILARITY_MARGIN);
-    const picked = pickResults(candidates, k, floor, this.fingerprints);
-    const quotes = this.chooseQuotes(queryVector as Float32Array, picked.map((p) => p.candidate.passage));
-    const results: AnswerResult[] = picked.map(({ candidate, rankScore, corroborating }) => {
+    const top = candidates[0] as Candidate;
+    // In hybrid mode, further results must come close to the first in ranking score: the rest is noise.
+    const scoreFloor = mode === 'hybrid' ? top.score - (this.settings.resultScoreMargin ?? RESULT_SCORE_MARGIN) : -Infinity;
+    const picked = pickResults(
+      candidates.filter((c) => c.score >= scoreFloor),
+      k,
+      floor,
+      this.fingerprints,
+      mode === 'hybrid',
+    );
+    const quotes = this.chooseQuotes(queryVector, intent, this.library.lexical.questionWeights(question), picked.map((p) => p.candidate.passage));
+    const results: AnswerResult[] = picked.map(({ candidate, rankScore: score, corroborating }) => {
       const { passage } = candidate;
       const primary = citation(passage, quotes.get(passage.id) as Span);
       const quoteGrams = shingles(primary.quote);
@@ -160,13 +276,15 @@ export class Answerer {
       }
       return {
         ...primary,
-        score: rankScore,
+        score,
         similarity: candidate.dense,
         passage: { start: passage.chunk.start, end: passage.chunk.end },
         corroboratedBy,
       };
     });
-    return { question, answered: true, results, closest: [] };
+    const notStated = mode === 'hybrid' ? notStatedReason(intent, picked.map((p) => p.candidate), unknownWords, question) : null;
+    if (notStated) return { question, answered: false, outcome: 'not_stated', notStated, results, closest: [] };
+    return { question, answered: true, outcome: 'answered', results, closest: [] };
   }
 
   /**
@@ -174,7 +292,7 @@ export class Answerer {
    * the normalised sum of its stored sentence vectors, so no model call is needed here; on the
    * dev questions this chose as well as embedding each run afresh (README, "How an answer is chosen").
    */
-  private chooseQuotes(queryVector: Float32Array, passages: Passage[]): Map<number, QuoteWindow> {
+  private chooseQuotes(queryVector: Float32Array, intent: QuestionIntent, questionWords: Map<string, number>, passages: Passage[]): Map<number, QuoteWindow> {
     const chosen = new Map<number, QuoteWindow>();
     for (const passage of passages) {
       const windows = quoteWindows(toSpans(passage.chunk.sentences));
@@ -189,7 +307,14 @@ export class Answerer {
         }
         return along / Math.sqrt(squaredNorm);
       });
-      chosen.set(passage.id, selectQuote(windows, similarities));
+      // A window stating the kind of answer asked for (a number for "how many") is preferred, and
+      // so is one holding more of the question's (rarer) words.
+      const lexicalWeight = this.settings.quoteLexicalWeight ?? QUOTE_LEXICAL_WEIGHT;
+      const bonus = windows.map(({ first, last, start, end }) => {
+        const kind = intent.wants !== 0 && passage.chunk.signals.slice(first, last + 1).some((bits) => (bits & intent.wants) !== 0) ? ANSWER_KIND_BONUS : 0;
+        return kind + (lexicalWeight > 0 ? lexicalWeight * coverageOf(passage.document.text.slice(start, end), questionWords) : 0);
+      });
+      chosen.set(passage.id, selectQuote(windows, similarities.map((value, i) => value + (bonus[i] as number))));
     }
     return chosen;
   }

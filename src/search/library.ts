@@ -1,6 +1,7 @@
 import type { StoredDocument } from '../store/index-format.js';
 import type { StoredIndex, VectorIndex } from '../store/index-store.js';
 import type { QuantizedVectors } from '../store/quantized-vectors.js';
+import { DocumentNames } from './document-metadata.js';
 import { loadLexicalIndex, type LexicalIndex } from './lexical-index.js';
 
 export type StoredChunk = StoredDocument['chunks'][number];
@@ -13,6 +14,8 @@ export interface Passage {
   text: string;
   /** Index of the passage's first sentence in the sentence vector table. */
   firstSentence: number;
+  /** Index of its document in `Library.documents`. */
+  documentIndex: number;
 }
 
 /** The loaded library: documents, passages, and both indexes over them. */
@@ -24,6 +27,10 @@ export class Library {
   readonly dimension: number;
   private readonly table: QuantizedVectors;
   private readonly bySourceId: Map<string, StoredDocument>;
+  /** Which documents a question names by title, author, publisher or year. */
+  readonly names: DocumentNames;
+  /** Per document, the ids of its passages: [first, end). */
+  private readonly passageRanges: [number, number][] = [];
 
   constructor(stored: StoredIndex) {
     this.documents = stored.documents;
@@ -33,17 +40,26 @@ export class Library {
     this.table = stored.table;
     this.passages = [];
     let firstSentence = 0;
-    for (const document of stored.documents) {
+    stored.documents.forEach((document, documentIndex) => {
+      const first = this.passages.length;
       for (const chunk of document.chunks) {
-        this.passages.push({ id: this.passages.length, document, chunk, text: document.text.slice(chunk.start, chunk.end), firstSentence });
+        this.passages.push({ id: this.passages.length, document, chunk, text: document.text.slice(chunk.start, chunk.end), firstSentence, documentIndex });
         firstSentence += chunk.sentences.length;
       }
-    }
+      this.passageRanges.push([first, this.passages.length]);
+    });
+    this.names = new DocumentNames(stored.documents.map((doc) => doc.meta));
     this.bySourceId = new Map(stored.documents.map((doc) => [doc.sourceId, doc]));
   }
 
   document(sourceId: string): StoredDocument | undefined {
     return this.bySourceId.get(sourceId);
+  }
+
+  /** The passages of the `documentIndex`-th document. */
+  passagesOf(documentIndex: number): Passage[] {
+    const [first, end] = this.passageRanges[documentIndex] ?? [0, 0];
+    return this.passages.slice(first, end);
   }
 
   /** Cosine similarity between a passage and a unit query vector. */

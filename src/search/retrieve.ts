@@ -1,3 +1,4 @@
+import type { RankFeatures } from './rerank.js';
 import type { Library, Passage } from './library.js';
 import type { LexicalHit } from './lexical-index.js';
 
@@ -10,6 +11,8 @@ export interface Candidate {
   lexical: number;
   /** The ranking score for this mode. */
   score: number;
+  /** In hybrid mode, the signals the score was computed from. */
+  features?: RankFeatures;
 }
 
 /**

@@ -11,7 +11,7 @@ interface ReferenceItem {
 }
 const reference = JSON.parse(readFileSync(path.join(import.meta.dirname, '../fixtures/reference-embeddings.json'), 'utf8')) as Record<
   string,
-  { pooling: string; queryPrefix: string; items: ReferenceItem[] }
+  { pooling: string; queryPrefix: string; passagePrefix?: string; items: ReferenceItem[] }
 >;
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
@@ -33,6 +33,7 @@ describe.each(Object.keys(reference))('embeddings of %s match the fp32 reference
   it('uses the pooling and query prefix the reference used', () => {
     expect(embedder.profile.pooling).toBe(fixture.pooling);
     expect(embedder.profile.queryPrefix).toBe(fixture.queryPrefix);
+    expect(embedder.profile.passagePrefix).toBe(fixture.passagePrefix ?? '');
     expect(embedder.dimension).toBe(fixture.items[0]!.vector.length);
   });
 
@@ -41,6 +42,17 @@ describe.each(Object.keys(reference))('embeddings of %s match the fp32 reference
       const [vector] = item.kind === 'query' ? await embedder.embedQueries([item.text]) : await embedder.embedPassages([item.text]);
       expect(Math.sqrt(dot(vector!, vector!))).toBeCloseTo(1, 4);
       expect(cosine(vector!, item.vector), item.text).toBeGreaterThanOrEqual(0.98);
+    }
+  });
+
+  it("gives a text the same vector alone and inside a batch of other texts (the int8 graph's activation scale must not mix texts)", async () => {
+    const passages = fixture.items.filter((i) => i.kind === 'passage').map((i) => i.text);
+    const alone = await Promise.all(passages.map(async (text) => (await embedder.embedPassages([text]))[0]!));
+    // More texts than one batch, of very different lengths, in two orders.
+    const filler = Array.from({ length: 20 }, (_, i) => `${'Filler sentence number '.repeat(1 + (i % 7))}${String(i)}.`);
+    for (const batch of [[...filler, ...passages], [...passages].reverse().concat(filler)]) {
+      const vectors = await embedder.embedPassages(batch);
+      passages.forEach((text, i) => expect(cosine(vectors[batch.indexOf(text)]!, alone[i]!), text).toBeGreaterThanOrEqual(0.9999));
     }
   });
 

@@ -130,7 +130,7 @@ describe('answerReply', () => {
 
   it('fits five long quotes into one message, each a verbatim prefix ending in an ellipsis', () => {
     const quote = 'A long sentence of the source, repeated many times over. '.repeat(200).trim();
-    const answer: Answer = { question: 'q?', answered: true, results: [1, 2, 3, 4, 5].map((i) => result(i, quote)), closest: [] };
+    const answer: Answer = { question: 'q?', answered: true, outcome: 'answered', results: [1, 2, 3, 4, 5].map((i) => result(i, quote)), closest: [] };
     const reply = answerReply({ answer, answerId: 'id', page: 0, perPage: 5, hidden: false, target: null }, style);
     const payload = toPayload(reply);
     expect(payload.embeds).toHaveLength(5);

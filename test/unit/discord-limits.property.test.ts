@@ -41,6 +41,8 @@ const result: fc.Arbitrary<AnswerResult> = fc
 const answer: fc.Arbitrary<Answer> = fc.record({
   question: hostileText,
   answered: fc.boolean(),
+  outcome: fc.constantFrom('answered' as const, 'not_stated' as const, 'not_in_library' as const),
+  notStated: fc.option(hostileText, { nil: undefined }),
   results: fc.array(result, { maxLength: 10 }),
   closest: fc.array(fc.record({ sourceId: nameText, title: nameText, similarity: fc.double({ noNaN: true }) }), { maxLength: 3 }),
 });

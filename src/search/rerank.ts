@@ -1,0 +1,81 @@
+import { SIGNAL } from '../library/answer-signals.js';
+import type { Library, Passage } from './library.js';
+import type { QuestionIntent } from './question-intent.js';
+
+/**
+ * The signals a candidate passage is ranked by, each computed for one question. Only their
+ * differences between passages of one question matter: the ranking is a weighted sum.
+ */
+export interface RankFeatures {
+  /** Cosine similarity of the question and the whole passage. */
+  dense: number;
+  /** The best cosine similarity of the question and one of the passage's sentences. */
+  sentence: number;
+  /** BM25, scaled by the best BM25 among the candidates (0–1). */
+  bm25: number;
+  /** Share of the question's words the passage holds, each weighted by its rarity (IDF). */
+  coverage: number;
+  /** 1 when a sentence of the passage states the kind of answer asked for (a number for "how many", …). */
+  answerType: number;
+  /** How well the question names the passage's document by title, author, publisher or year (0–1). */
+  named: number;
+  /** 1 when the question asks what someone said and the passage quotes speech. */
+  speech: number;
+}
+
+export const FEATURE_NAMES = ['dense', 'sentence', 'bm25', 'coverage', 'answerType', 'named', 'speech'] as const satisfies readonly (keyof RankFeatures)[];
+
+export type RankWeights = Record<keyof RankFeatures, number>;
+
+/**
+ * Fitted by `scripts/fit-ranking.ts` (pairwise logistic regression, the right passage against
+ * each wrong one) on the tuning sets only: `eval/qa-dev.jsonl` and `eval/qa-extra.jsonl` on the
+ * sample library and `eval/qa-sotu-dev.jsonl` on the State of the Union library. Never on a
+ * blind set. The cross-validated figures are in docs/ranking.md.
+ */
+export const RANK_WEIGHTS: RankWeights = {
+  dense: 10,
+  sentence: 4,
+  bm25: 1,
+  coverage: 1,
+  answerType: 0.3,
+  named: 1,
+  speech: 0.2,
+};
+
+export function rankScore(features: RankFeatures, weights: RankWeights = RANK_WEIGHTS): number {
+  let score = 0;
+  for (const name of FEATURE_NAMES) score += weights[name] * features[name];
+  return score;
+}
+
+/** Whether any sentence of the passage states one of the asked-for kinds of answer. */
+export function statesAnswerKind(passage: Passage, wants: number): boolean {
+  return wants !== 0 && passage.chunk.signals.some((bits) => (bits & wants) !== 0);
+}
+
+export interface FeatureInputs {
+  library: Library;
+  intent: QuestionIntent;
+  queryVector: Float32Array;
+  passage: Passage;
+  dense: number;
+  lexical: { bm25: number; coverage: number } | undefined;
+  maxBm25: number;
+  named: number;
+}
+
+export function rankFeatures(input: FeatureInputs): RankFeatures {
+  const { library, intent, queryVector, passage } = input;
+  let sentence = -1;
+  for (let i = 0; i < passage.chunk.sentences.length; i++) sentence = Math.max(sentence, library.sentenceSimilarity(library.sentenceRow(passage, i), queryVector));
+  return {
+    dense: input.dense,
+    sentence,
+    bm25: input.maxBm25 > 0 ? (input.lexical?.bm25 ?? 0) / input.maxBm25 : 0,
+    coverage: input.lexical?.coverage ?? 0,
+    answerType: statesAnswerKind(passage, intent.wants) ? 1 : 0,
+    named: input.named,
+    speech: intent.asksSpeech && passage.chunk.signals.some((bits) => (bits & SIGNAL.quote) !== 0) ? 1 : 0,
+  };
+}
