@@ -18,7 +18,7 @@ import { PROJECT_ROOT } from '../../src/config.js';
 import { loadIndex } from '../../src/store/index-store.js';
 import { seededRandom } from '../bench/measure.js';
 
-const MODEL = 'Xenova/bge-small-en-v1.5';
+const MODEL = 'Xenova/e5-small-v2';
 const CLI = ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli.ts')];
 /** The document changed before each incremental round. */
 export const CHANGED_DOCUMENT = '003_4bbc032d74fe67a6.txt';

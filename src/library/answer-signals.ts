@@ -42,6 +42,37 @@ function reader(): Wink {
   return wink;
 }
 
+/** The words of a text that can answer each kind of question. */
+export interface AnswerEvidence {
+  /** Counts, amounts, shares, durations ("1 million", "three weeks"). */
+  numbers: string[];
+  /** Dates and times. */
+  dates: string[];
+  /** Proper nouns, one word each. */
+  names: string[];
+}
+
+/** What a text states that could answer "how many", "when" and "who/where", word for word. */
+export function answerEvidence(text: string): AnswerEvidence {
+  const doc = reader().readDoc(text);
+  const its = reader().its;
+  const evidence: AnswerEvidence = { numbers: [], dates: [], names: [] };
+  const values = doc.entities().out(its.value);
+  doc.entities()
+    .out(its.type)
+    .forEach((type, i) => {
+      if (NUMBER_TYPES.has(type)) evidence.numbers.push(values[i] ?? '');
+      if (DATE_TYPES.has(type)) evidence.dates.push(values[i] ?? '');
+    });
+  const words = doc.tokens().out(its.value);
+  doc.tokens()
+    .out(its.pos)
+    .forEach((pos, i) => {
+      if (pos === 'PROPN') evidence.names.push(words[i] ?? '');
+    });
+  return evidence;
+}
+
 /** The answer kinds a text states, as a bit set of SIGNAL. */
 export function answerSignals(text: string): number {
   const doc = reader().readDoc(text);

@@ -84,7 +84,7 @@ export function sentenceSpans(text: string, span: Span): Span[] {
 }
 
 /** Sentence spans inside `span` (Unicode sentence boundaries), trimmed, never empty. */
-function unicodeSentenceSpans(text: string, span: Span): Span[] {
+export function unicodeSentenceSpans(text: string, span: Span): Span[] {
   const sentences: Span[] = [];
   let from = span.start;
   while (from < span.end) {

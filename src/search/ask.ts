@@ -1,8 +1,9 @@
 import type { Embedder } from '../embed/embedder.js';
-import { SIGNAL } from '../library/answer-signals.js';
+import { answerEvidence, SIGNAL } from '../library/answer-signals.js';
 import type { Span } from '../library/types.js';
 import type { Answer, AnswerResult, Citation } from './answer-types.js';
 import { matchingWindow, overlap, SAME_PASSAGE_OVERLAP, shingles } from './corroborate.js';
+import { metadataWords } from './document-metadata.js';
 import { coverageOf } from './lexical-index.js';
 import type { Library, Passage } from './library.js';
 import { checkQuestion } from './question.js';
@@ -25,6 +26,8 @@ export interface AnswererSettings {
   denseWeight?: number;
   /** Further results must score within this of the first (hybrid ranking score). */
   resultScoreMargin?: number;
+  /** How many of the first results are read for the kind of answer asked for before "not stated" is said. */
+  notStatedDepth?: number;
   /** Weight of question-word coverage in choosing the quote within a passage (tuning only). */
   quoteLexicalWeight?: number;
 }
@@ -74,17 +77,25 @@ function writtenAsName(question: string, word: string): boolean {
 
 /**
  * Why the closest passages do not answer an on-topic question, or null when they may: the
- * question asks for a kind of answer (a number, a date, a name) none of the first passages
- * states, or names something (a capitalised word) the library never mentions.
+ * question names something (a capitalised word) the library never mentions, or asks for a kind of
+ * answer (a number, a date, a name) that none of the first passages states, apart from what the
+ * question itself already says ("how many … in 2014" is not answered by "2014").
  */
-function notStatedReason(intent: QuestionIntent, top: Candidate[], unknownWords: string[], question: string): string | null {
+function notStatedReason(intent: QuestionIntent, top: Candidate[], unknownWords: string[], question: string, depth: number): string | null {
   const names = unknownWords.filter((word) => writtenAsName(question, word));
   if (names.length > 0) return `the library never mentions ${names.map((word) => `“${word}”`).join(', ')}`;
-  if (intent.wants !== 0 && !top.slice(0, NOT_STATED_DEPTH).some((c) => statesAnswerKind(c.passage, intent.wants))) {
-    const kinds = KIND_NAMES.filter(([bit]) => (intent.wants & bit) !== 0).map(([, name]) => name);
-    return `the closest passages do not state ${kinds.join(' or ')}`;
+  if (intent.wants === 0) return null;
+  const asked = new Set(metadataWords(question));
+  const fresh = (value: string): boolean => metadataWords(value).some((word) => !asked.has(word));
+  for (const candidate of top.slice(0, depth)) {
+    if (!statesAnswerKind(candidate.passage, intent.wants)) continue;
+    const evidence = answerEvidence(candidate.passage.text);
+    if ((intent.wants & SIGNAL.number) !== 0 && evidence.numbers.some(fresh)) return null;
+    if ((intent.wants & SIGNAL.date) !== 0 && evidence.dates.some(fresh)) return null;
+    if ((intent.wants & SIGNAL.name) !== 0 && evidence.names.some(fresh)) return null;
   }
-  return null;
+  const kinds = KIND_NAMES.filter(([bit]) => (intent.wants & bit) !== 0).map(([, name]) => name);
+  return `the closest passages do not state ${kinds.join(' or ')}`;
 }
 
 function toSpans(pairs: [number, number][]): Span[] {
@@ -282,7 +293,7 @@ export class Answerer {
         corroboratedBy,
       };
     });
-    const notStated = mode === 'hybrid' ? notStatedReason(intent, picked.map((p) => p.candidate), unknownWords, question) : null;
+    const notStated = mode === 'hybrid' ? notStatedReason(intent, picked.map((p) => p.candidate), unknownWords, question, this.settings.notStatedDepth ?? NOT_STATED_DEPTH) : null;
     if (notStated) return { question, answered: false, outcome: 'not_stated', notStated, results, closest: [] };
     return { question, answered: true, outcome: 'answered', results, closest: [] };
   }

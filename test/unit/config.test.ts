@@ -9,7 +9,7 @@ describe('loadCoreConfig', () => {
       corpusDir: path.join(PROJECT_ROOT, 'corpus'),
       indexDir: path.join(PROJECT_ROOT, 'index'),
       modelDir: path.join(PROJECT_ROOT, 'models'),
-      modelId: 'Xenova/bge-small-en-v1.5',
+      modelId: 'Xenova/e5-small-v2',
       allowRemoteModels: false,
     });
   });
