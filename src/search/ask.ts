@@ -28,6 +28,8 @@ export interface AnswererSettings {
   resultScoreMargin?: number;
   /** How many of the first results are read for the kind of answer asked for before "not stated" is said. */
   notStatedDepth?: number;
+  /** Read only the quotes of those results, not their whole passages (tuning only). */
+  notStatedInQuote?: boolean;
   /** Weight of question-word coverage in choosing the quote within a passage (tuning only). */
   quoteLexicalWeight?: number;
 }
@@ -55,6 +57,8 @@ const RESULT_SCORE_MARGIN = 1.5;
 const NAMED_DOCUMENT_SHARE = 0.75;
 /** …and when the question names no more documents than this (a name every document shares narrows nothing). */
 const MAX_NAMED_DOCUMENTS = 12;
+/** The passages following this many of the first candidates join the candidates. */
+const FOLLOWING_DEPTH = 20;
 /** How many of the first results are read for the kind of answer asked for before "not stated" is said. */
 const NOT_STATED_DEPTH = 3;
 /** A quote window stating the kind of answer asked for gains this much similarity. */
@@ -81,15 +85,15 @@ function writtenAsName(question: string, word: string): boolean {
  * answer (a number, a date, a name) that none of the first passages states, apart from what the
  * question itself already says ("how many … in 2014" is not answered by "2014").
  */
-function notStatedReason(intent: QuestionIntent, top: Candidate[], unknownWords: string[], question: string, depth: number): string | null {
+function notStatedReason(intent: QuestionIntent, top: { candidate: Candidate; quote: string }[], unknownWords: string[], question: string, depth: number, inQuote: boolean): string | null {
   const names = unknownWords.filter((word) => writtenAsName(question, word));
   if (names.length > 0) return `the library never mentions ${names.map((word) => `“${word}”`).join(', ')}`;
   if (intent.wants === 0) return null;
   const asked = new Set(metadataWords(question));
   const fresh = (value: string): boolean => metadataWords(value).some((word) => !asked.has(word));
-  for (const candidate of top.slice(0, depth)) {
+  for (const { candidate, quote } of top.slice(0, depth)) {
     if (!statesAnswerKind(candidate.passage, intent.wants)) continue;
-    const evidence = answerEvidence(candidate.passage.text);
+    const evidence = answerEvidence(inQuote ? quote : candidate.passage.text);
     if ((intent.wants & SIGNAL.number) !== 0 && evidence.numbers.some(fresh)) return null;
     if ((intent.wants & SIGNAL.date) !== 0 && evidence.dates.some(fresh)) return null;
     if ((intent.wants & SIGNAL.name) !== 0 && evidence.names.some(fresh)) return null;
@@ -227,6 +231,12 @@ export class Answerer {
         }
       }
     }
+    // The passage after each of the best candidates joins too: it may go on from it ("He told …").
+    for (const c of candidates.slice(0, FOLLOWING_DEPTH)) {
+      const next = this.library.passages[c.passage.id + 1];
+      if (!next || next.documentIndex !== c.passage.documentIndex || pool.has(next.id)) continue;
+      pool.set(next.id, { passage: next, dense: this.library.passageSimilarity(next.id, vector), lexical: analysis?.passages.get(next.id)?.bm25 ?? 0, score: 0 });
+    }
     const ranked = [...pool.values()];
     const maxBm25 = Math.max(0, ...ranked.map((c) => analysis?.passages.get(c.passage.id)?.bm25 ?? 0));
     for (const c of ranked) {
@@ -293,7 +303,17 @@ export class Answerer {
         corroboratedBy,
       };
     });
-    const notStated = mode === 'hybrid' ? notStatedReason(intent, picked.map((p) => p.candidate), unknownWords, question, this.settings.notStatedDepth ?? NOT_STATED_DEPTH) : null;
+    const notStated =
+      mode === 'hybrid'
+        ? notStatedReason(
+            intent,
+            picked.map((p, i) => ({ candidate: p.candidate, quote: results[i]?.quote ?? '' })),
+            unknownWords,
+            question,
+            this.settings.notStatedDepth ?? NOT_STATED_DEPTH,
+            this.settings.notStatedInQuote ?? false,
+          )
+        : null;
     if (notStated) return { question, answered: false, outcome: 'not_stated', notStated, results, closest: [] };
     return { question, answered: true, outcome: 'answered', results, closest: [] };
   }

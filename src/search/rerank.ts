@@ -21,9 +21,15 @@ export interface RankFeatures {
   named: number;
   /** 1 when the question asks what someone said and the passage quotes speech. */
   speech: number;
+  /**
+   * Cosine similarity of the question and the passage before it in its document: a paragraph
+   * that goes on from the one before ("He told the AP news agency that … about 170 soldiers were
+   * killed") answers a question worded after that one.
+   */
+  context: number;
 }
 
-export const FEATURE_NAMES = ['dense', 'sentence', 'bm25', 'coverage', 'answerType', 'named', 'speech'] as const satisfies readonly (keyof RankFeatures)[];
+export const FEATURE_NAMES = ['dense', 'sentence', 'bm25', 'coverage', 'answerType', 'named', 'speech', 'context'] as const satisfies readonly (keyof RankFeatures)[];
 
 export type RankWeights = Record<keyof RankFeatures, number>;
 
@@ -41,6 +47,7 @@ export const RANK_WEIGHTS: RankWeights = {
   answerType: 0.3,
   named: 1,
   speech: 0.2,
+  context: 0,
 };
 
 export function rankScore(features: RankFeatures, weights: RankWeights = RANK_WEIGHTS): number {
@@ -67,6 +74,7 @@ export interface FeatureInputs {
 
 export function rankFeatures(input: FeatureInputs): RankFeatures {
   const { library, intent, queryVector, passage } = input;
+  const previous = passage.id > 0 ? library.passages[passage.id - 1] : undefined;
   let sentence = -1;
   for (let i = 0; i < passage.chunk.sentences.length; i++) sentence = Math.max(sentence, library.sentenceSimilarity(library.sentenceRow(passage, i), queryVector));
   return {
@@ -77,5 +85,6 @@ export function rankFeatures(input: FeatureInputs): RankFeatures {
     answerType: statesAnswerKind(passage, intent.wants) ? 1 : 0,
     named: input.named,
     speech: intent.asksSpeech && passage.chunk.signals.some((bits) => (bits & SIGNAL.quote) !== 0) ? 1 : 0,
+    context: previous && previous.documentIndex === passage.documentIndex ? library.passageSimilarity(previous.id, queryVector) : input.dense,
   };
 }
