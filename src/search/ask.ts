@@ -57,8 +57,6 @@ const RESULT_SCORE_MARGIN = 1.5;
 const NAMED_DOCUMENT_SHARE = 0.75;
 /** …and when the question names no more documents than this (a name every document shares narrows nothing). */
 const MAX_NAMED_DOCUMENTS = 12;
-/** The passages following this many of the first candidates join the candidates. */
-const FOLLOWING_DEPTH = 20;
 /** How many of the first results are read for the kind of answer asked for before "not stated" is said. */
 const NOT_STATED_DEPTH = 3;
 /** A quote window stating the kind of answer asked for gains this much similarity. */
@@ -230,12 +228,6 @@ export class Answerer {
           pool.set(passage.id, { passage, dense: this.library.passageSimilarity(passage.id, vector), lexical: lexical?.bm25 ?? 0, score: 0 });
         }
       }
-    }
-    // The passage after each of the best candidates joins too: it may go on from it ("He told …").
-    for (const c of candidates.slice(0, FOLLOWING_DEPTH)) {
-      const next = this.library.passages[c.passage.id + 1];
-      if (!next || next.documentIndex !== c.passage.documentIndex || pool.has(next.id)) continue;
-      pool.set(next.id, { passage: next, dense: this.library.passageSimilarity(next.id, vector), lexical: analysis?.passages.get(next.id)?.bm25 ?? 0, score: 0 });
     }
     const ranked = [...pool.values()];
     const maxBm25 = Math.max(0, ...ranked.map((c) => analysis?.passages.get(c.passage.id)?.bm25 ?? 0));
