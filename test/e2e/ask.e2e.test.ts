@@ -104,14 +104,18 @@ describe('/ask', () => {
   });
 
   it('More results turns the page of the asker’s message; others get the page privately', async () => {
-    const more = customIds(first)[0] as string;
-    const turned = await outcome(harness, await click(harness, asker, first.message?.id as string, more));
+    // One result a page, so the results close enough to the first to be shown fill more than one.
+    const pager = await newUser(harness);
+    const paged = await ask(pager, 'Who is accused of torturing children in Mosul?', [{ name: 'results', type: INTEGER, value: 1 }]);
+    expect(paged.message?.content).toMatch(/Verbatim excerpts 1–1 of [2-9]/u);
+    const more = customIds(paged)[0] as string;
+    const turned = await outcome(harness, await click(harness, pager, paged.message?.id as string, more));
     expect(turned.type).toBe(7);
-    expect(turned.message?.id).toBe(first.message?.id);
-    expect(turned.message?.content).toContain('Verbatim excerpts 4–6 of');
+    expect(turned.message?.id).toBe(paged.message?.id);
+    expect(turned.message?.content).toContain('Verbatim excerpts 2–2 of');
     for (const embed of turned.message?.embeds ?? []) expectVerbatim(embed);
     const other = await newUser(harness);
-    const privately = await outcome(harness, await click(harness, other, first.message?.id as string, more));
+    const privately = await outcome(harness, await click(harness, other, paged.message?.id as string, more));
     expect(privately.type).toBe(4);
     expect(privately.data?.flags).toBe(EPHEMERAL);
   });
@@ -185,6 +189,15 @@ describe('/ask', () => {
     expect(content).toContain('The library does not answer this question');
     expect(content).toMatch(/Closest sources searched: \*\*.+\*\*/u);
     expect(result.message?.embeds).toEqual([]);
+  });
+
+  it('says plainly when the library does not state what is asked, and labels the passages shown as related', async () => {
+    const result = await ask(await newUser(harness), 'What did General Petraeus say about the militias in Mosul?');
+    const content = result.message?.content ?? '';
+    expect(content).toContain('**The library does not say this directly** (the library never mentions “petraeus”)');
+    expect(content).toMatch(/Related passages 1–\d+ of \d+:/u);
+    expect(content).not.toContain('Verbatim excerpts');
+    for (const embed of result.message?.embeds ?? []) expectVerbatim(embed);
   });
 
   it('keeps every message within Discord limits', async () => {

@@ -1,0 +1,93 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sampleWorkspace } from '../helpers/fixtures.js';
+import { runCli } from '../helpers/run-cli.js';
+
+// The real model, the real index on disk and the real CLI: what a user sees for each outcome.
+interface JsonAnswer {
+  answered: boolean;
+  outcome: 'answered' | 'not_stated' | 'not_in_library';
+  notStated?: string;
+  results: { sourceId: string; quote: string; start: number; end: number }[];
+  closest?: { sourceId: string }[];
+}
+
+const ask = (paths: string[], question: string): JsonAnswer => {
+  const run = runCli(['ask', ...paths, '--json', question]);
+  expect(run.status, run.stderr).toBe(0);
+  return JSON.parse(run.stdout.trim()) as JsonAnswer;
+};
+
+describe('the three outcomes of a question', () => {
+  const workspace = sampleWorkspace();
+  const paths = ['--corpus', workspace.corpusDir, '--index', workspace.indexDir];
+  beforeAll(() => {
+    expect(runCli(['ingest', ...paths]).status).toBe(0);
+  });
+
+  it('answers an on-topic question with its quote first', () => {
+    const answer = ask(paths, 'how many civilians are trapped in mosul');
+    expect(answer).toMatchObject({ answered: true, outcome: 'answered' });
+    expect(answer.results[0]?.quote).toContain('1 million civilians');
+  });
+
+  it('says "not stated" for an on-topic question about someone the library never mentions, and shows the related passages', () => {
+    const answer = ask(paths, 'What did General Petraeus say about the militias in Mosul?');
+    expect(answer.answered).toBe(false);
+    expect(answer.outcome).toBe('not_stated');
+    expect(answer.notStated).toMatch(/never mentions “petraeus”/u);
+    expect(answer.results.length).toBeGreaterThan(0);
+    const human = runCli(['ask', ...paths, 'What did General Petraeus say about the militias in Mosul?']);
+    expect(human.stdout).toContain('The library does not say this directly');
+    expect(human.stdout).toContain('Related passages:');
+  });
+
+  it('says "nothing in the library" for an off-topic question, naming the closest sources and quoting nothing', () => {
+    const answer = ask(paths, 'What is a good recipe for banana bread?');
+    expect(answer).toMatchObject({ answered: false, outcome: 'not_in_library', results: [] });
+    expect(answer.closest?.length).toBeGreaterThan(0);
+  });
+
+  it('shows further excerpts only when they come close to the first: a precise question gets few', () => {
+    const answer = ask(paths, 'which town near the syrian border did the rebels capture');
+    expect(answer.results[0]?.quote).toContain('Tal Afar');
+    expect(answer.results.length).toBeLessThan(5);
+  });
+});
+
+describe('documents named by their metadata', () => {
+  // Two addresses on the same subject; only the sidecars tell them apart.
+  const root = mkdtempSync(path.join(tmpdir(), 'witness-meta-'));
+  const corpusDir = path.join(root, 'corpus');
+  const paths = ['--corpus', corpusDir, '--index', path.join(root, 'index')];
+  beforeAll(() => {
+    mkdirSync(corpusDir);
+    const write = (file: string, text: string, meta: object): void => {
+      writeFileSync(path.join(corpusDir, file), text);
+      writeFileSync(path.join(corpusDir, `${file}.meta.json`), JSON.stringify(meta));
+    };
+    write('a.txt', 'The harbour of the capital must be deepened, and I ask for the sum to dredge it this year.\n\nOur schools need teachers.\n', {
+      title: 'Annual Message, 1871',
+      author: 'Ada Quillfeather',
+      date: '1871-12-04',
+    });
+    write('b.txt', 'The harbour of the capital must be deepened at once, and Congress should pay to dredge it.\n\nOur roads need repair.\n', {
+      title: 'Annual Message, 1902',
+      author: 'Bertram Ollivander',
+      date: '1902-12-02',
+    });
+    expect(runCli(['ingest', ...paths]).status).toBe(0);
+  });
+
+  it('prefers the document whose author the question names', () => {
+    expect(ask(paths, 'what did ollivander say about dredging the harbour')).toMatchObject({ results: [{ sourceId: 'b.txt' }] });
+    expect(ask(paths, 'what did quillfeather say about dredging the harbour')).toMatchObject({ results: [{ sourceId: 'a.txt' }] });
+  });
+
+  it('prefers the document of the year the question names', () => {
+    expect(ask(paths, 'harbour dredging in the 1871 message')).toMatchObject({ results: [{ sourceId: 'a.txt' }] });
+    expect(ask(paths, 'harbour dredging in the 1902 message')).toMatchObject({ results: [{ sourceId: 'b.txt' }] });
+  });
+});
