@@ -8,7 +8,7 @@ import { coverageOf } from './lexical-index.js';
 import type { Library, Passage } from './library.js';
 import { checkQuestion } from './question.js';
 import { questionIntent, type QuestionIntent } from './question-intent.js';
-import { RANK_WEIGHTS, rankFeatures, rankScore, statesAnswerKind, type RankWeights } from './rerank.js';
+import { passageScore, RANK_WEIGHTS, rankFeatures, rankScore, type RankWeights } from './rerank.js';
 import { CANDIDATE_DEPTH, retrieve, type Candidate, type RetrievalMode } from './retrieve.js';
 import { quoteWindows, selectQuote, type QuoteWindow } from './select-quote.js';
 
@@ -28,8 +28,10 @@ export interface AnswererSettings {
   resultScoreMargin?: number;
   /** How many of the first results are read for the kind of answer asked for before "not stated" is said. */
   notStatedDepth?: number;
-  /** Read only the quotes of those results, not their whole passages (tuning only). */
-  notStatedInQuote?: boolean;
+  /** A sentence answers "how many"/"when"/"who" only if it (with the one before) holds this share of the question's words. */
+  notStatedMinCoverage?: number;
+  /** Only this many of those passages' sentences closest to the question are read for the answer (0: all). */
+  notStatedTopSentences?: number;
   /** Weight of question-word coverage in choosing the quote within a passage (tuning only). */
   quoteLexicalWeight?: number;
 }
@@ -59,6 +61,10 @@ const NAMED_DOCUMENT_SHARE = 0.75;
 const MAX_NAMED_DOCUMENTS = 12;
 /** How many of the first results are read for the kind of answer asked for before "not stated" is said. */
 const NOT_STATED_DEPTH = 3;
+/** See AnswererSettings.notStatedMinCoverage. */
+const NOT_STATED_MIN_COVERAGE = 0;
+/** See AnswererSettings.notStatedTopSentences. */
+const NOT_STATED_TOP_SENTENCES = 2;
 /** A quote window stating the kind of answer asked for gains this much similarity. */
 const ANSWER_KIND_BONUS = 0.03;
 
@@ -79,19 +85,38 @@ function writtenAsName(question: string, word: string): boolean {
 
 /**
  * Why the closest passages do not answer an on-topic question, or null when they may: the
- * question names something (a capitalised word) the library never mentions, or asks for a kind of
- * answer (a number, a date, a name) that none of the first passages states, apart from what the
- * question itself already says ("how many … in 2014" is not answered by "2014").
+ * question names something (a capitalised word) the library never mentions, or it asks for a kind
+ * of answer (a number, a date, a name) and no sentence of the first passages both states one,
+ * apart from what the question itself already says ("how many … in 2014" is not answered by
+ * "2014"), and holds at least `minCoverage` of the question's words (IDF-weighted, with the
+ * sentence before it), so that a number about something else does not count as the answer.
  */
-function notStatedReason(intent: QuestionIntent, top: { candidate: Candidate; quote: string }[], unknownWords: string[], question: string, depth: number, inQuote: boolean): string | null {
+function notStatedReason(
+  intent: QuestionIntent,
+  top: Candidate[],
+  unknownWords: string[],
+  question: string,
+  questionWords: Map<string, number>,
+  options: { depth: number; minCoverage: number; topSentences: number; similarity: (passage: Passage, sentence: number) => number },
+): string | null {
   const names = unknownWords.filter((word) => writtenAsName(question, word));
   if (names.length > 0) return `the library never mentions ${names.map((word) => `“${word}”`).join(', ')}`;
   if (intent.wants === 0) return null;
   const asked = new Set(metadataWords(question));
   const fresh = (value: string): boolean => metadataWords(value).some((word) => !asked.has(word));
-  for (const { candidate, quote } of top.slice(0, depth)) {
-    if (!statesAnswerKind(candidate.passage, intent.wants)) continue;
-    const evidence = answerEvidence(inQuote ? quote : candidate.passage.text);
+  // The sentences of the first passages, closest to the question first; only the closest are read.
+  const sentences: { passage: Passage; index: number; similarity: number }[] = [];
+  for (const { passage } of top.slice(0, options.depth)) {
+    passage.chunk.sentences.forEach((_, index) => sentences.push({ passage, index, similarity: options.similarity(passage, index) }));
+  }
+  sentences.sort((a, b) => b.similarity - a.similarity);
+  for (const { passage, index } of sentences.slice(0, options.topSentences > 0 ? options.topSentences : undefined)) {
+    const { sentences: spans, signals } = passage.chunk;
+    if (((signals[index] ?? 0) & intent.wants) === 0) continue;
+    const [start, end] = spans[index] as [number, number];
+    const before = spans[index - 1]?.[0] ?? start;
+    if (options.minCoverage > 0 && coverageOf(passage.document.text.slice(before, end), questionWords) < options.minCoverage) continue;
+    const evidence = answerEvidence(passage.document.text.slice(start, end));
     if ((intent.wants & SIGNAL.number) !== 0 && evidence.numbers.some(fresh)) return null;
     if ((intent.wants & SIGNAL.date) !== 0 && evidence.dates.some(fresh)) return null;
     if ((intent.wants & SIGNAL.name) !== 0 && evidence.names.some(fresh)) return null;
@@ -230,6 +255,8 @@ export class Answerer {
       }
     }
     const ranked = [...pool.values()];
+    const documentBest = new Map<number, number>();
+    for (const c of ranked) documentBest.set(c.passage.documentIndex, Math.max(documentBest.get(c.passage.documentIndex) ?? -1, c.dense));
     const maxBm25 = Math.max(0, ...ranked.map((c) => analysis?.passages.get(c.passage.id)?.bm25 ?? 0));
     for (const c of ranked) {
       c.features = rankFeatures({
@@ -240,7 +267,9 @@ export class Answerer {
         dense: c.dense,
         lexical: analysis?.passages.get(c.passage.id),
         maxBm25,
+        knownShare: analysis?.knownShare ?? 0,
         named: named.get(c.passage.documentIndex) ?? 0,
+        documentBest: documentBest.get(c.passage.documentIndex) ?? c.dense,
       });
       c.score = rankScore(c.features, this.weights);
     }
@@ -266,15 +295,19 @@ export class Answerer {
     const floor = bestSimilarity - (this.settings.resultSimilarityMargin ?? RESULT_SIMILARITY_MARGIN);
     const top = candidates[0] as Candidate;
     // In hybrid mode, further results must come close to the first in ranking score: the rest is noise.
-    const scoreFloor = mode === 'hybrid' ? top.score - (this.settings.resultScoreMargin ?? RESULT_SCORE_MARGIN) : -Infinity;
+    // Judged on what the passage itself says: a document's name or its other passages must not
+    // carry an unrelated paragraph of it into the results.
+    const ownScore = (c: Candidate): number => (c.features ? passageScore(c.features, this.weights) : c.score);
+    const scoreFloor = mode === 'hybrid' ? ownScore(top) - (this.settings.resultScoreMargin ?? RESULT_SCORE_MARGIN) : -Infinity;
     const picked = pickResults(
-      candidates.filter((c) => c.score >= scoreFloor),
+      candidates.filter((c) => ownScore(c) >= scoreFloor),
       k,
       floor,
       this.fingerprints,
       mode === 'hybrid',
     );
-    const quotes = this.chooseQuotes(queryVector, intent, this.library.lexical.questionWeights(question), picked.map((p) => p.candidate.passage));
+    const questionWords = this.library.lexical.questionWeights(question);
+    const quotes = this.chooseQuotes(queryVector, intent, questionWords, picked.map((p) => p.candidate.passage));
     const results: AnswerResult[] = picked.map(({ candidate, rankScore: score, corroborating }) => {
       const { passage } = candidate;
       const primary = citation(passage, quotes.get(passage.id) as Span);
@@ -299,11 +332,16 @@ export class Answerer {
       mode === 'hybrid'
         ? notStatedReason(
             intent,
-            picked.map((p, i) => ({ candidate: p.candidate, quote: results[i]?.quote ?? '' })),
+            picked.map((p) => p.candidate),
             unknownWords,
             question,
-            this.settings.notStatedDepth ?? NOT_STATED_DEPTH,
-            this.settings.notStatedInQuote ?? false,
+            questionWords,
+            {
+              depth: this.settings.notStatedDepth ?? NOT_STATED_DEPTH,
+              minCoverage: this.settings.notStatedMinCoverage ?? NOT_STATED_MIN_COVERAGE,
+              topSentences: this.settings.notStatedTopSentences ?? NOT_STATED_TOP_SENTENCES,
+              similarity: (passage, index) => this.library.sentenceSimilarity(this.library.sentenceRow(passage, index), queryVector),
+            },
           )
         : null;
     if (notStated) return { question, answered: false, outcome: 'not_stated', notStated, results, closest: [] };

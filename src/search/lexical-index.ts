@@ -242,13 +242,18 @@ export class LexicalIndex {
   analyze(question: string, limit: number): LexicalAnalysis {
     const all = new Map<number, { bm25: number; coverage: number }>();
     const { hits, totalIdf } = this.scan(question, limit, all);
-    if (totalIdf > 0) for (const entry of all.values()) entry.coverage /= totalIdf;
     const unknownWords: string[] = [];
     for (const token of tokenize(question)) {
       const term = lexicalTerm(token);
       if (term !== null && !this.termIds.has(term) && !unknownWords.includes(token.toLowerCase())) unknownWords.push(token.toLowerCase());
     }
-    return { hits, passages: all, unknownWords };
+    // A word no passage holds counts in the whole at the highest rarity there is, so a question
+    // most of whose words the library lacks ("where is the isis boss supposedly holed up") is not
+    // "covered" by a passage that holds its one known word.
+    const unknownIdf = unknownWords.length * Math.log(1 + (this.data.documentCount + 0.5) / 0.5);
+    const whole = totalIdf + unknownIdf;
+    if (whole > 0) for (const entry of all.values()) entry.coverage /= whole;
+    return { hits, passages: all, unknownWords, knownShare: whole > 0 ? totalIdf / whole : 0 };
   }
 
   private scan(question: string, limit: number, all: Map<number, { bm25: number; coverage: number }> | null): { hits: LexicalHit[]; totalIdf: number } {
@@ -312,6 +317,8 @@ export interface LexicalAnalysis {
   passages: Map<number, { bm25: number; coverage: number }>;
   /** Words of the question (stopwords aside) that no passage contains. */
   unknownWords: string[];
+  /** The IDF-weighted share of the question's words that some passage holds (0–1). */
+  knownShare: number;
 }
 
 export interface LexicalHit {

@@ -11,7 +11,7 @@ export interface RankFeatures {
   dense: number;
   /** The best cosine similarity of the question and one of the passage's sentences. */
   sentence: number;
-  /** BM25, scaled by the best BM25 among the candidates (0–1). */
+  /** BM25, scaled by the best BM25 among the candidates, times the share of the question's words the library knows (0–1). */
   bm25: number;
   /** Share of the question's words the passage holds, each weighted by its rarity (IDF). */
   coverage: number;
@@ -21,9 +21,11 @@ export interface RankFeatures {
   named: number;
   /** 1 when the question asks what someone said and the passage quotes speech. */
   speech: number;
+  /** The best cosine similarity of the question and any candidate passage of the same document: the document's relevance as a whole. */
+  document: number;
 }
 
-export const FEATURE_NAMES = ['dense', 'sentence', 'bm25', 'coverage', 'answerType', 'named', 'speech'] as const satisfies readonly (keyof RankFeatures)[];
+export const FEATURE_NAMES = ['dense', 'sentence', 'bm25', 'coverage', 'answerType', 'named', 'speech', 'document'] as const satisfies readonly (keyof RankFeatures)[];
 
 export type RankWeights = Record<keyof RankFeatures, number>;
 
@@ -44,12 +46,18 @@ export const RANK_WEIGHTS: RankWeights = {
   answerType: 0.3,
   named: 3,
   speech: 0.2,
+  document: 2,
 };
 
 export function rankScore(features: RankFeatures, weights: RankWeights = RANK_WEIGHTS): number {
   let score = 0;
   for (const name of FEATURE_NAMES) score += weights[name] * features[name];
   return score;
+}
+
+/** The score without the signals that belong to the passage's document (`named`, `document`): what the passage itself earns. */
+export function passageScore(features: RankFeatures, weights: RankWeights = RANK_WEIGHTS): number {
+  return rankScore({ ...features, named: 0, document: 0 }, weights);
 }
 
 /** Whether any sentence of the passage states one of the asked-for kinds of answer. */
@@ -65,7 +73,10 @@ export interface FeatureInputs {
   dense: number;
   lexical: { bm25: number; coverage: number } | undefined;
   maxBm25: number;
+  /** The IDF-weighted share of the question's words the library holds at all: BM25 counts for that much. */
+  knownShare: number;
   named: number;
+  documentBest: number;
 }
 
 export function rankFeatures(input: FeatureInputs): RankFeatures {
@@ -75,10 +86,11 @@ export function rankFeatures(input: FeatureInputs): RankFeatures {
   return {
     dense: input.dense,
     sentence,
-    bm25: input.maxBm25 > 0 ? (input.lexical?.bm25 ?? 0) / input.maxBm25 : 0,
+    bm25: input.maxBm25 > 0 ? (input.knownShare * (input.lexical?.bm25 ?? 0)) / input.maxBm25 : 0,
     coverage: input.lexical?.coverage ?? 0,
     answerType: statesAnswerKind(passage, intent.wants) ? 1 : 0,
     named: input.named,
+    document: input.documentBest,
     speech: intent.asksSpeech && passage.chunk.signals.some((bits) => (bits & SIGNAL.quote) !== 0) ? 1 : 0,
   };
 }

@@ -82,12 +82,12 @@ describe('documents named by their metadata', () => {
   });
 
   it('prefers the document whose author the question names', () => {
-    expect(ask(paths, 'what did ollivander say about dredging the harbour')).toMatchObject({ results: [{ sourceId: 'b.txt' }] });
-    expect(ask(paths, 'what did quillfeather say about dredging the harbour')).toMatchObject({ results: [{ sourceId: 'a.txt' }] });
+    expect(ask(paths, 'what did ollivander say about dredging the harbour').results[0]?.sourceId).toBe('b.txt');
+    expect(ask(paths, 'what did quillfeather say about dredging the harbour').results[0]?.sourceId).toBe('a.txt');
   });
 
   it('prefers the document of the year the question names', () => {
-    expect(ask(paths, 'harbour dredging in the 1871 message')).toMatchObject({ results: [{ sourceId: 'a.txt' }] });
-    expect(ask(paths, 'harbour dredging in the 1902 message')).toMatchObject({ results: [{ sourceId: 'b.txt' }] });
+    expect(ask(paths, 'harbour dredging in the 1871 message').results[0]?.sourceId).toBe('a.txt');
+    expect(ask(paths, 'harbour dredging in the 1902 message').results[0]?.sourceId).toBe('b.txt');
   });
 });
