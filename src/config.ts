@@ -32,7 +32,6 @@ export const CoreConfigSchema = z.object({
   /** onnxruntime intra-op threads for the embedding model; 0 means one per core. */
   embedThreads: z.coerce.number().int().min(0).max(64).default(0),
   /** Share of embedding similarity (vs BM25) in the hybrid ranking. */
-  denseWeight: z.coerce.number().min(0).max(1).default(0.3),
   /** Most documents the library may hold before `/library add` refuses new ones. */
   maxDocuments: positiveInt.max(1_000_000).default(5000),
 });
@@ -48,7 +47,6 @@ export const CORE_ENV: Record<keyof z.input<typeof CoreConfigSchema>, string> = 
   maxFileBytes: 'WITNESS_MAX_FILE_BYTES',
   logLevel: 'WITNESS_LOG_LEVEL',
   minScore: 'WITNESS_MIN_SCORE',
-  denseWeight: 'WITNESS_DENSE_WEIGHT',
   embedThreads: 'WITNESS_EMBED_THREADS',
   maxDocuments: 'WITNESS_MAX_DOCUMENTS',
 };

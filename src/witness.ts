@@ -38,7 +38,7 @@ async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreCon
   const library = new Library(index);
   const embedder = await model;
   const minSimilarity = config.minScore ?? embedder.profile.minSimilarity;
-  const answerer = new Answerer(library, embedder, { minSimilarity, denseWeight: config.denseWeight });
+  const answerer = new Answerer(library, embedder, { minSimilarity });
   logger.debug({ documents: report.documents, passages: report.passages, embedded: report.embedded, seconds: report.seconds }, 'library ready');
   return { answerer, library, embedder, report };
 }

@@ -52,7 +52,6 @@ async function main(flags: Flags): Promise<void> {
   const witness = await openWitness(config, createLogger('error'));
   if (!witness.report.upToDate) throw new Error('the index was not up to date: this run re-ingested, so it is not a warm profile of the index on disk');
   const { answerer, library, embedder } = witness;
-  const denseWeight = answerer.settings.denseWeight;
   const chooseQuotes = (answerer as unknown as { chooseQuotes(v: Float32Array, p: Passage[]): Map<number, unknown> }).chooseQuotes.bind(answerer);
 
   const questions = probeQuestions(library, flags.queries + 10);
@@ -100,7 +99,7 @@ async function main(flags: Flags): Promise<void> {
       return vectorPromise;
     });
     const hnsw = await timed(null, () => library.vectors.searchKnn(Array.from(vector), 50));
-    const retrieved = await timed(null, () => retrieve(library, bm25.value, vector, 'hybrid', undefined, denseWeight));
+    const retrieved = await timed(null, () => retrieve(library, bm25.value, vector, 'hybrid'));
     if (warm) continue;
     hnsw.record('hnsw');
     times.fusion.push(Math.max(0, retrieved.ms - hnsw.ms));

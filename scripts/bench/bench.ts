@@ -84,7 +84,7 @@ async function benchLibrary(flags: Flags): Promise<Record<string, unknown>> {
   const reingestSeconds = (performance.now() - started) / 1000;
 
   const library = new Library(index);
-  const answerer = new Answerer(library, base, { minSimilarity: config.minScore ?? base.profile.minSimilarity, denseWeight: config.denseWeight });
+  const answerer = new Answerer(library, base, { minSimilarity: config.minScore ?? base.profile.minSimilarity });
   const questions = probeQuestions(library, flags.queries + 10);
   for (const question of questions.slice(0, 10)) await answerer.ask(question);
   const askMs: number[] = [];

@@ -22,8 +22,6 @@ export interface AnswererSettings {
   minSimilarity: number;
   /** Later results must stay within this of the best one's similarity. */
   resultSimilarityMargin?: number;
-  /** Share of the dense signal in the blend that picks BM25 and vector candidates, 0–1. */
-  denseWeight?: number;
   /** Further results must score within this of the first (hybrid ranking score). */
   resultScoreMargin?: number;
   /** How many of the first results are read for the kind of answer asked for before "not stated" is said. */
@@ -239,7 +237,7 @@ export class Answerer {
     const named = mode === 'hybrid' ? this.library.names.match(question) : new Map<number, number>();
     const [queryVector] = await embedding;
     const vector = queryVector as Float32Array;
-    const candidates = retrieve(this.library, analysis?.hits ?? [], vector, mode, undefined, this.settings.denseWeight);
+    const candidates = retrieve(this.library, analysis?.hits ?? [], vector, mode);
     if (mode !== 'hybrid') return { candidates, intent, queryVector: vector, unknownWords: analysis?.unknownWords ?? [] };
 
     // A question naming a few documents ("in his 1962 address") searches all of their passages too.

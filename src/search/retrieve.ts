@@ -16,9 +16,8 @@ export interface Candidate {
 }
 
 /**
- * Weight of the dense signal in the hybrid blend. Both signals are scaled to [0, 1] over the
- * candidate pool first. On the dev questions a blend ranked the right passage first more often
- * than reciprocal rank fusion (README, "Retrieval"), and equal weights favour neither kind of question.
+ * Weight of the dense signal in the blend that orders the candidates before the hybrid ranking
+ * (rerank.ts) scores them; both signals are scaled to [0, 1] over the candidates first.
  */
 export const DENSE_WEIGHT = 0.3;
 
