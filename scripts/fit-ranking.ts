@@ -13,11 +13,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { loadCoreConfig, PROJECT_ROOT } from '../src/config.js';
 import { readEvalSet } from '../src/eval/eval-set.js';
-import { createLogger } from '../src/log.js';
 import { FEATURE_NAMES, RANK_WEIGHTS, type RankWeights } from '../src/search/rerank.js';
-import { openWitness } from '../src/witness.js';
+import { collect, openTuningSet } from './tuning-sets.js';
 
 interface Labelled {
   set: string;
@@ -26,20 +24,17 @@ interface Labelled {
 }
 
 const program = new Command()
-  .option('--set <spec>', 'FILE or FILE=CORPUS,INDEX (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+  .option('--set <spec>', 'FILE or FILE=CORPUS,INDEX (repeatable)', collect, [] as string[])
   .option('--folds <n>', 'cross-validation folds', (value: string) => Number(value), 5)
   .option('--l2 <x>', 'L2 penalty', (value: string) => Number(value), 0.01)
   .option('--json <file>', 'also write the labelled candidates here')
-  .option('--try <spec>', 'also score these weights: name=value,… over the shipped ones (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[]);
+  .option('--try <spec>', 'also score these weights: name=value,… over the shipped ones (repeatable)', collect, [] as string[]);
 program.parse();
 const options = program.opts<{ set: string[]; folds: number; l2: number; json?: string; try: string[] }>();
 
 const questions: Labelled[] = [];
 for (const spec of options.set) {
-  const [file, where] = spec.split('=') as [string, string | undefined];
-  const [corpusDir, indexDir] = where ? where.split(',') : [path.join(PROJECT_ROOT, 'corpus'), path.join(PROJECT_ROOT, 'index')];
-  const config = loadCoreConfig({ corpusDir, indexDir });
-  const witness = await openWitness(config, createLogger('warn'));
+  const { file, config, witness } = await openTuningSet(spec);
   const texts = new Map<string, string>();
   for (const question of await readEvalSet(file)) {
     if (question.kind === 'unanswerable') continue;

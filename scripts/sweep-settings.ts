@@ -5,16 +5,14 @@
 //     --grid quoteLexicalWeight=0,0.1,0.2 [--grid resultScoreMargin=1,1.5]
 import path from 'node:path';
 import { Command } from 'commander';
-import { loadCoreConfig, PROJECT_ROOT } from '../src/config.js';
 import { readEvalSet } from '../src/eval/eval-set.js';
 import { runEval } from '../src/eval/run-eval.js';
-import { createLogger } from '../src/log.js';
 import { Answerer, type AnswererSettings } from '../src/search/ask.js';
-import { openWitness } from '../src/witness.js';
+import { collect, openTuningSet } from './tuning-sets.js';
 
 const program = new Command()
-  .option('--set <spec>', 'FILE or FILE=CORPUS,INDEX (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
-  .option('--grid <spec>', 'SETTING=v1,v2,… (repeatable; the product of all grids is run)', (value: string, all: string[]) => [...all, value], [] as string[]);
+  .option('--set <spec>', 'FILE or FILE=CORPUS,INDEX (repeatable)', collect, [] as string[])
+  .option('--grid <spec>', 'SETTING=v1,v2,… (repeatable; the product of all grids is run)', collect, [] as string[]);
 program.parse();
 const options = program.opts<{ set: string[]; grid: string[] }>();
 
@@ -26,10 +24,7 @@ for (const spec of options.grid) {
 
 const rows: string[] = [];
 for (const spec of options.set) {
-  const [file, where] = spec.split('=') as [string, string | undefined];
-  const [corpusDir, indexDir] = where ? where.split(',') : [path.join(PROJECT_ROOT, 'corpus'), path.join(PROJECT_ROOT, 'index')];
-  const config = loadCoreConfig({ corpusDir, indexDir });
-  const witness = await openWitness(config, createLogger('warn'));
+  const { file, config, witness } = await openTuningSet(spec);
   const questions = await readEvalSet(file);
   for (const combo of combos) {
     const settings: AnswererSettings = { ...witness.answerer.settings, ...combo };
