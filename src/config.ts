@@ -30,6 +30,7 @@ export const CoreConfigSchema = z.object({
   /** Overrides the calibrated abstention threshold (dense cosine of the best passage). */
   minScore: z.coerce.number().min(-1).max(1).optional(),
   /** onnxruntime intra-op threads for the embedding model; 0 means one per core. */
+  sentenceVectors: z.enum(['separate', 'in-context']).default('separate'),
   embedThreads: z.coerce.number().int().min(0).max(64).default(0),
   /** Share of embedding similarity (vs BM25) in the hybrid ranking. */
   /** Most documents the library may hold before `/library add` refuses new ones. */
@@ -48,6 +49,7 @@ export const CORE_ENV: Record<keyof z.input<typeof CoreConfigSchema>, string> = 
   logLevel: 'WITNESS_LOG_LEVEL',
   minScore: 'WITNESS_MIN_SCORE',
   embedThreads: 'WITNESS_EMBED_THREADS',
+  sentenceVectors: 'WITNESS_SENTENCE_VECTORS',
   maxDocuments: 'WITNESS_MAX_DOCUMENTS',
 };
 

@@ -33,6 +33,7 @@ async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreCon
     embedder: model,
     logger,
     rebuild: options.rebuild ?? false,
+    sentenceVectors: config.sentenceVectors,
     ...(options.progress ? { progress: options.progress } : {}),
   });
   const library = new Library(index);

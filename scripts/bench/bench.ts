@@ -77,10 +77,10 @@ async function benchLibrary(flags: Flags): Promise<Record<string, unknown>> {
 
   process.stderr.write(`ingesting ${flags.library} …\n`);
   let started = performance.now();
-  const { index, report } = await updateIndex({ corpusDir, indexDir, maxFileBytes: 1e9, embedder, logger: quiet });
+  const { index, report } = await updateIndex({ corpusDir, indexDir, maxFileBytes: 1e9, embedder, logger: quiet, sentenceVectors: config.sentenceVectors });
   const ingestSeconds = (performance.now() - started) / 1000;
   started = performance.now();
-  const again = await updateIndex({ corpusDir, indexDir, maxFileBytes: 1e9, embedder, logger: quiet });
+  const again = await updateIndex({ corpusDir, indexDir, maxFileBytes: 1e9, embedder, logger: quiet, sentenceVectors: config.sentenceVectors });
   const reingestSeconds = (performance.now() - started) / 1000;
 
   const library = new Library(index);

@@ -16,8 +16,19 @@ export interface Embedder {
   readonly profile: ModelProfile;
   embedPassages(texts: string[], onBatch?: (done: number) => void): Promise<Float32Array[]>;
   embedQueries(texts: string[]): Promise<Float32Array[]>;
+  /**
+   * Mean-pooling models only: each passage and its sentences from one model run, a sentence's
+   * vector being the mean of its own tokens' states within the passage. `sentences` must be the
+   * passage's sentences in order, separated in it by white space only.
+   */
+  embedPassagesInContext?(passages: { text: string; sentences: string[] }[], onBatch?: (done: number) => void): Promise<PassageVectors[]>;
   countTokens(text: string): number;
   dispose(): Promise<void>;
+}
+
+export interface PassageVectors {
+  passage: Float32Array;
+  sentences: Float32Array[];
 }
 
 export class ModelLoadError extends Error {

@@ -65,7 +65,7 @@ async function load() {
    * scale per run (DynamicQuantizeLinear), so a text run inside a batch would get a vector that
    * depends on the other texts of the batch (and on its padding).
    */
-  return async function embed(texts, bulk = false) {
+  async function embed(texts, bulk = false) {
     const extractor = await pipelineFor(bulk);
     let data = null;
     let dimension = 0;
@@ -78,12 +78,71 @@ async function load() {
       output.dispose();
     }
     return { data: data ?? new Float32Array(0), rows: texts.length, dimension };
+  }
+  embed.pipelineFor = pipelineFor;
+  return embed;
+}
+
+/** Unit vector of the mean of `rows` rows of `width` numbers starting at row `from` of `states`. */
+function meanRow(states, width, from, rows, out, at) {
+  let norm = 0;
+  for (let d = 0; d < width; d++) {
+    let sum = 0;
+    for (let r = from; r < from + rows; r++) sum += states[r * width + d];
+    out[at + d] = sum / rows;
+    norm += (sum / rows) ** 2;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (let d = 0; d < width; d++) out[at + d] /= norm;
+}
+
+/**
+ * One model run per passage gives its vector and its sentences' vectors (mean pooling only): a
+ * sentence's vector is the mean of its own tokens' states in the passage's run, so it is read in
+ * its context ("He told the AP …" knows who "he" is) and costs no run of its own. The passage's
+ * text is its sentences joined by white space, so its tokens are [CLS], the prefix's, each
+ * sentence's in turn, [SEP]; where the counts do not add up, that passage's sentences are
+ * embedded on their own instead.
+ * items: { text (prefixed), prefix, sentences }[] → rows: per item, the passage then its sentences.
+ */
+function inContext(embed, pipelineFor) {
+  return async function embedInContext(items, bulk) {
+    const extractor = await pipelineFor(bulk);
+    const count = (text) => extractor.tokenizer.encode(text, { add_special_tokens: false }).length;
+    const rows = items.reduce((sum, item) => sum + 1 + item.sentences.length, 0);
+    let data = null;
+    let dimension = 0;
+    let row = 0;
+    for (const item of items) {
+      const output = await extractor([item.text], { pooling: 'none' });
+      const [, length, width] = output.dims;
+      dimension = width;
+      data ??= new Float32Array(rows * width);
+      const states = output.data;
+      meanRow(states, width, 0, length, data, row * width);
+      const counts = item.sentences.map(count);
+      let at = 1 + count(item.prefix);
+      if (at + counts.reduce((a, b) => a + b, 0) + 1 === length) {
+        counts.forEach((n, i) => {
+          meanRow(states, width, at, Math.max(1, n), data, (row + 1 + i) * width);
+          at += n;
+        });
+      } else {
+        const alone = await embed(item.sentences.map((s) => item.prefix + s), bulk);
+        data.set(alone.data, (row + 1) * width);
+      }
+      output.dispose();
+      row += 1 + item.sentences.length;
+    }
+    return { data: data ?? new Float32Array(0), rows, dimension };
   };
 }
 
 let embed;
+let embedInContext;
 try {
   embed = await load();
+  embedInContext = inContext(embed, embed.pipelineFor);
   const probe = await embed(['dimension probe']);
   parentPort.postMessage({ ready: true, dimension: probe.dimension });
 } catch (error) {
@@ -92,10 +151,10 @@ try {
 
 // One request at a time, in order: a bulk batch already uses every core.
 let queue = Promise.resolve();
-parentPort.on('message', ({ id, texts, bulk }) => {
+parentPort.on('message', ({ id, texts, bulk, items }) => {
   queue = queue.then(async () => {
     try {
-      const { data, rows, dimension } = await embed(texts, bulk);
+      const { data, rows, dimension } = items ? await embedInContext(items, bulk) : await embed(texts, bulk);
       parentPort.postMessage({ id, data, rows, dimension }, [data.buffer]);
     } catch (error) {
       parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { batchedByLength, ModelLoadError, type Embedder, type EmbedderOptions } from './common.js';
+import { batchedByLength, ModelLoadError, type Embedder, type EmbedderOptions, type PassageVectors } from './common.js';
 import { profileFor } from './model-profiles.js';
 
 type TokenizersModule = typeof import('@huggingface/tokenizers');
@@ -71,6 +71,20 @@ class WorkerClient {
     });
   }
 
+  /** Passages with their sentences, one model run each (model-worker.mjs, `inContext`): per item, the passage's vector then its sentences'. */
+  embedInContext(items: { text: string; prefix: string; sentences: string[] }[], bulk: boolean): Promise<Float32Array[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    if (this.pending.size === 0) this.worker.ref();
+    return new Promise<Reply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, items, bulk });
+    }).then(({ data, rows, dimension }) => {
+      const width = dimension as number;
+      return Array.from({ length: rows as number }, (_, row) => (data as Float32Array).subarray(row * width, (row + 1) * width));
+    });
+  }
+
   stop(): Promise<void> {
     this.failure ??= new Error('the embedder was disposed');
     return this.worker.terminate().then(() => undefined);
@@ -128,6 +142,27 @@ export async function loadWorkerEmbedder(options: EmbedderOptions, files: Vendor
     profile,
     embedPassages: (texts, onBatch) => run(texts.map((text) => profile.passagePrefix + text), onBatch),
     embedQueries: (texts) => run(texts.map((text) => profile.queryPrefix + text)),
+    ...(profile.pooling === 'mean'
+      ? {
+          embedPassagesInContext: async (passages, onBatch) => {
+            const results: PassageVectors[] = [];
+            for (let offset = 0; offset < passages.length; offset += batchSize) {
+              const batch = passages.slice(offset, offset + batchSize);
+              const rows = await client.embedInContext(
+                batch.map(({ text, sentences }) => ({ text: profile.passagePrefix + text, prefix: profile.passagePrefix, sentences })),
+                passages.length > batchSize,
+              );
+              let row = 0;
+              for (const { sentences } of batch) {
+                results.push({ passage: rows[row] as Float32Array, sentences: rows.slice(row + 1, row + 1 + sentences.length) });
+                row += 1 + sentences.length;
+              }
+              onBatch?.(Math.min(offset + batchSize, passages.length));
+            }
+            return results;
+          },
+        }
+      : {}),
     countTokens,
     dispose: () => client.stop(),
   };

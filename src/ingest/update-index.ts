@@ -1,5 +1,6 @@
-import type { Embedder } from '../embed/embedder.js';
+import type { Embedder, PassageVectors } from '../embed/common.js';
 import type { Logger } from '../log.js';
+import { profileFor } from '../embed/model-profiles.js';
 import { hashBytes, readLibrary } from '../library/read-library.js';
 import { prepareDocument } from '../library/prepare-document.js';
 import { CHUNKING_VERSION } from '../library/parse-document.js';
@@ -26,6 +27,12 @@ export interface IngestOptions {
   logger: Logger;
   /** Ignore the existing index and embed everything again. */
   rebuild?: boolean;
+  /**
+   * `in-context`: a sentence's vector is read from its passage's model run (mean-pooling models
+   * only; others embed sentences on their own): about half the ingest time, less specific
+   * sentence vectors (README, "Adding documents"). Default `separate`.
+   */
+  sentenceVectors?: 'separate' | 'in-context';
   progress?: IngestProgress;
 }
 
@@ -89,7 +96,9 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
   }
   const baseReport = { files: library.documents.length + library.skipped.length, skipped: library.skipped };
 
-  if (previous.ok && !options.rebuild && sameCorpus(previous.index.manifest.corpus, corpus)) {
+  // The sentence vectors this ingest makes; an index made the other way is brought in line.
+  const sentenceMode = options.sentenceVectors === 'in-context' && profileFor(modelId).pooling === 'mean' ? 'in-context' : 'separate';
+  if (previous.ok && !options.rebuild && sameCorpus(previous.index.manifest.corpus, corpus) && (previous.index.manifest.sentenceVectors ?? 'separate') === sentenceMode) {
     const passages = previous.index.manifest.chunkCount;
     return {
       index: previous.index,
@@ -109,25 +118,32 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
     };
   }
 
-  // Vectors already computed, by text: unchanged passages and sentences are never embedded again.
+  const embedder = await options.embedder;
+  // Sentence vectors read from their passage's run (mean-pooling models) are keyed by the
+  // passage's text and the sentence's place in it; sentences run on their own, by their text.
+  const inContext = sentenceMode === 'in-context' && embedder.embedPassagesInContext !== undefined;
+  const sentenceKey = (passageKey: string, index: number, text: string): string => (inContext ? `${passageKey}#${String(index)}` : hashBytes(text));
+
+  // Vectors already computed: unchanged passages and sentences are never embedded again.
   const known = new Map<string, Float32Array>();
   if (previous.ok && !options.rebuild) {
     const { documents: oldDocuments, vectors: oldVectors, table, manifest } = previous.index;
+    const sameSentences = (manifest.sentenceVectors ?? 'separate') === sentenceMode;
     let label = 0;
     let sentence = 0;
     for (const doc of oldDocuments) {
       for (const chunk of doc.chunks) {
-        known.set(hashBytes(doc.text.slice(chunk.start, chunk.end)), Float32Array.from(oldVectors.getPoint(label)));
+        const passageKey = hashBytes(doc.text.slice(chunk.start, chunk.end));
+        known.set(passageKey, Float32Array.from(oldVectors.getPoint(label)));
         label++;
-        for (const [start, end] of chunk.sentences) {
-          known.set(hashBytes(doc.text.slice(start, end)), table.row(manifest.chunkCount + sentence));
+        chunk.sentences.forEach(([start, end], i) => {
+          if (sameSentences) known.set(sentenceKey(passageKey, i, doc.text.slice(start, end)), table.row(manifest.chunkCount + sentence));
           sentence++;
-        }
+        });
       }
     }
   }
 
-  const embedder = await options.embedder;
   const warnings: { sourceId: string; message: string }[] = [];
   // The same bytes under two names are both kept; say so, since answers will cite one as corroborating the other.
   const firstWithHash = new Map<string, string>();
@@ -176,23 +192,49 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
   }
 
   const passages = documents.flatMap((doc) => doc.chunks.map((chunk) => doc.text.slice(chunk.start, chunk.end)));
-  const sentences = documents.flatMap((doc) => doc.chunks.flatMap((chunk) => chunk.sentences.map(([start, end]) => doc.text.slice(start, end))));
+  const sentencesOf = documents.flatMap((doc) => doc.chunks.map((chunk) => chunk.sentences.map(([start, end]) => doc.text.slice(start, end))));
   const passageKeys = passages.map((text) => hashBytes(text));
-  const sentenceKeys = sentences.map((text) => hashBytes(text));
-  const textByKey = new Map<string, string>();
-  passageKeys.forEach((key, i) => textByKey.set(key, passages[i] as string));
-  sentenceKeys.forEach((key, i) => textByKey.set(key, sentences[i] as string));
-  // A one-sentence passage and its sentence are the same text: embedded once.
-  const missing = [...textByKey.keys()].filter((key) => !known.has(key));
-  const missingSet = new Set(missing);
-  if (missing.length > 0) {
-    options.progress?.start(missing.length);
-    const vectors = await embedder.embedPassages(
-      missing.map((key) => textByKey.get(key) as string),
-      (done) => options.progress?.update(done),
-    );
-    options.progress?.stop();
-    missing.forEach((key, i) => known.set(key, vectors[i] as Float32Array));
+  const sentenceKeys = sentencesOf.flatMap((texts, p) => texts.map((text, i) => sentenceKey(passageKeys[p] as string, i, text)));
+  const sentenceCount = sentenceKeys.length;
+  let textsEmbedded = 0;
+  const embeddedPassages = new Set<string>();
+  if (inContext) {
+    // One run per passage whose vector or any of whose sentences' vectors is missing.
+    const todo = new Map<string, { text: string; sentences: string[] }>();
+    passageKeys.forEach((key, p) => {
+      const sentences = sentencesOf[p] as string[];
+      if (!known.has(key) || sentences.some((text, i) => !known.has(sentenceKey(key, i, text)))) todo.set(key, { text: passages[p] as string, sentences });
+    });
+    if (todo.size > 0) {
+      options.progress?.start(todo.size);
+      const vectors = await (embedder.embedPassagesInContext as NonNullable<typeof embedder.embedPassagesInContext>)([...todo.values()], (done) => options.progress?.update(done));
+      options.progress?.stop();
+      [...todo.keys()].forEach((key, n) => {
+        const result = vectors[n] as PassageVectors;
+        known.set(key, result.passage);
+        result.sentences.forEach((vector, i) => known.set(sentenceKey(key, i, ''), vector));
+        embeddedPassages.add(key);
+      });
+      textsEmbedded = todo.size;
+    }
+  } else {
+    const sentences = sentencesOf.flat();
+    const textByKey = new Map<string, string>();
+    passageKeys.forEach((key, i) => textByKey.set(key, passages[i] as string));
+    sentenceKeys.forEach((key, i) => textByKey.set(key, sentences[i] as string));
+    // A one-sentence passage and its sentence are the same text: embedded once.
+    const missing = [...textByKey.keys()].filter((key) => !known.has(key));
+    if (missing.length > 0) {
+      options.progress?.start(missing.length);
+      const vectors = await embedder.embedPassages(
+        missing.map((key) => textByKey.get(key) as string),
+        (done) => options.progress?.update(done),
+      );
+      options.progress?.stop();
+      missing.forEach((key, i) => known.set(key, vectors[i] as Float32Array));
+      for (const key of missing) embeddedPassages.add(key);
+    }
+    textsEmbedded = missing.length;
   }
 
   const vectors = createVectorIndex(embedder.dimension, passages.length, HNSW_M, HNSW_EF_CONSTRUCTION);
@@ -206,8 +248,9 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
       dimension: embedder.dimension,
       corpus,
       chunkCount: passages.length,
-      sentenceCount: sentences.length,
+      sentenceCount,
       hnsw: { m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION },
+      sentenceVectors: inContext ? 'in-context' : 'separate',
     },
     documents,
     vectors,
@@ -222,9 +265,9 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
       ...baseReport,
       documents: documents.length,
       passages: passages.length,
-      embedded: passageKeys.filter((key) => missingSet.has(key)).length,
-      textsEmbedded: missing.length,
-      reused: passageKeys.filter((key) => !missingSet.has(key)).length,
+      embedded: passageKeys.filter((key) => embeddedPassages.has(key)).length,
+      textsEmbedded,
+      reused: passageKeys.filter((key) => !embeddedPassages.has(key)).length,
       removed: previousIds.filter((id) => !(id in corpus)).length,
       warnings,
       upToDate: false,

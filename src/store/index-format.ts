@@ -51,6 +51,8 @@ export const ManifestSchema = z.object({
   chunkCount: z.number().int().nonnegative(),
   sentenceCount: z.number().int().nonnegative(),
   hnsw: z.object({ m: z.number().int().positive(), efConstruction: z.number().int().positive() }),
+  /** How sentence vectors were made: each sentence run on its own, or read from its passage's run (absent: on its own). */
+  sentenceVectors: z.enum(['separate', 'in-context']).optional(),
   /** sha256 of every other file in the generation, checked before anything is loaded. */
   files: z.record(z.string(), z.string()),
 });

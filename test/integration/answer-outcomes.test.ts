@@ -91,3 +91,21 @@ describe('documents named by their metadata', () => {
     expect(ask(paths, 'harbour dredging in the 1902 message').results[0]?.sourceId).toBe('b.txt');
   });
 });
+
+describe('sentence vectors read in context (WITNESS_SENTENCE_VECTORS=in-context)', () => {
+  const workspace = sampleWorkspace();
+  const paths = ['--corpus', workspace.corpusDir, '--index', workspace.indexDir];
+
+  it('switching the mode brings the index in line, with one model run per passage, and answers stay verbatim', () => {
+    expect(runCli(['ingest', ...paths]).stdout).toMatch(/Indexed 5 documents, (\d+) passages \(\1 embedded/u);
+    const switched = runCli(['ingest', ...paths], { env: { WITNESS_SENTENCE_VECTORS: 'in-context' } });
+    expect(switched.status, switched.stderr).toBe(0);
+    // Every passage is run again (its sentences' vectors come from that run); nothing else is.
+    expect(switched.stdout).toMatch(/Indexed 5 documents, (\d+) passages \(\1 embedded, 0 reused/u);
+    const again = runCli(['ingest', ...paths], { env: { WITNESS_SENTENCE_VECTORS: 'in-context' } });
+    expect(again.stdout).toMatch(/up to date/iu);
+    const run = runCli(['ask', ...paths, '--json', 'how many civilians are trapped in mosul'], { env: { WITNESS_SENTENCE_VECTORS: 'in-context' } });
+    const answer = JSON.parse(run.stdout.trim()) as JsonAnswer;
+    expect(answer.results[0]?.quote).toContain('1 million civilians');
+  });
+});

@@ -56,6 +56,26 @@ describe.each(Object.keys(reference))('embeddings of %s match the fp32 reference
     }
   });
 
+  it('reads a passage and its sentences from one run (mean pooling, WITNESS_SENTENCE_VECTORS=in-context): the passage vector is the usual one, the sentences get their own unit vectors', async () => {
+    if (!embedder.embedPassagesInContext) {
+      expect(fixture.pooling).toBe('cls');
+      return;
+    }
+    const sentences = ['The photographer Ali Arkadi filmed the unit in 2016.', 'He later published the photos of torture.', 'Around 1 million civilians were trapped in Mosul.'];
+    const text = sentences.join(' ');
+    const [inContext] = await embedder.embedPassagesInContext([{ text, sentences }]);
+    const [usual] = await embedder.embedPassages([text]);
+    expect(cosine(inContext!.passage, usual!)).toBeGreaterThanOrEqual(0.9999);
+    expect(inContext!.sentences).toHaveLength(3);
+    const alone = await embedder.embedPassages(sentences);
+    inContext!.sentences.forEach((vector, i) => {
+      expect(Math.sqrt(dot(vector, vector))).toBeCloseTo(1, 4);
+      expect(cosine(vector, inContext!.passage)).toBeLessThan(0.9999);
+      // Read in context, a sentence is still about what it says (measured 0.33–0.89 against the same sentence run alone).
+      expect(cosine(vector, alone[i]!), sentences[i]).toBeGreaterThan(0.3);
+    });
+  });
+
   it('is closer to the reference with its query prefix than without, when the model has one', async () => {
     if (fixture.queryPrefix === '') return;
     for (const item of fixture.items.filter((i) => i.kind === 'query')) {
