@@ -25,6 +25,7 @@ import { createLogger } from '../../src/log.js';
 import type { AnswerResult } from '../../src/search/answer-types.js';
 import { matchingWindow, shingles } from '../../src/search/corroborate.js';
 import type { Passage } from '../../src/search/library.js';
+import { questionIntent, type QuestionIntent } from '../../src/search/question-intent.js';
 import { lexicalCandidates, retrieve } from '../../src/search/retrieve.js';
 import { openWitness } from '../../src/witness.js';
 import { summarize } from './measure.js';
@@ -52,7 +53,7 @@ async function main(flags: Flags): Promise<void> {
   const witness = await openWitness(config, createLogger('error'));
   if (!witness.report.upToDate) throw new Error('the index was not up to date: this run re-ingested, so it is not a warm profile of the index on disk');
   const { answerer, library, embedder } = witness;
-  const chooseQuotes = (answerer as unknown as { chooseQuotes(v: Float32Array, p: Passage[]): Map<number, unknown> }).chooseQuotes.bind(answerer);
+  const chooseQuotes = (answerer as unknown as { chooseQuotes(v: Float32Array, intent: QuestionIntent, words: Map<string, number>, p: Passage[]): Map<number, unknown> }).chooseQuotes.bind(answerer);
 
   const questions = probeQuestions(library, flags.queries + 10);
   const bySource = new Map<string, Passage[]>();
@@ -109,7 +110,7 @@ async function main(flags: Flags): Promise<void> {
     }
     answered++;
     const passages = answer.results.map((r) => passageOf(r)).filter((p): p is Passage => p !== undefined);
-    const quotes = await timed('quotes', () => chooseQuotes(vector, passages));
+    const quotes = await timed('quotes', () => chooseQuotes(vector, questionIntent(question), library.lexical.questionWeights(question), passages));
     const corroborate = await timed('corroborate', () => {
       for (const result of answer.results as AnswerResult[]) {
         const grams = shingles(result.quote);
