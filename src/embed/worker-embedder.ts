@@ -59,26 +59,22 @@ class WorkerClient {
 
   /** `bulk`: part of a large job (ingest), run on every core; otherwise on one thread. */
   embed(texts: string[], bulk: boolean): Promise<Float32Array[]> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    if (this.pending.size === 0) this.worker.ref();
-    return new Promise<Reply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, texts, bulk });
-    }).then(({ data, rows, dimension }) => {
-      const width = dimension as number;
-      return Array.from({ length: rows as number }, (_, row) => (data as Float32Array).subarray(row * width, (row + 1) * width));
-    });
+    return this.request({ texts, bulk });
   }
 
   /** Passages with their sentences, one model run each (model-worker.mjs, `inContext`): per item, the passage's vector then its sentences'. */
   embedInContext(items: { text: string; prefix: string; sentences: string[] }[], bulk: boolean): Promise<Float32Array[]> {
+    return this.request({ items, bulk });
+  }
+
+  /** Sends one request to the worker; its reply's rows, one vector each. */
+  private request(message: object): Promise<Float32Array[]> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     if (this.pending.size === 0) this.worker.ref();
     return new Promise<Reply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, items, bulk });
+      this.worker.postMessage({ id, ...message });
     }).then(({ data, rows, dimension }) => {
       const width = dimension as number;
       return Array.from({ length: rows as number }, (_, row) => (data as Float32Array).subarray(row * width, (row + 1) * width));
