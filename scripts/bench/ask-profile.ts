@@ -26,7 +26,7 @@ import type { AnswerResult } from '../../src/search/answer-types.js';
 import { matchingWindow, shingles } from '../../src/search/corroborate.js';
 import type { Passage } from '../../src/search/library.js';
 import { questionIntent, type QuestionIntent } from '../../src/search/question-intent.js';
-import { lexicalCandidates, retrieve } from '../../src/search/retrieve.js';
+import { CANDIDATE_DEPTH, retrieve } from '../../src/search/retrieve.js';
 import { openWitness } from '../../src/witness.js';
 import { summarize } from './measure.js';
 import { probeQuestions } from './questions.js';
@@ -93,10 +93,11 @@ async function main(flags: Flags): Promise<void> {
     const answer = total.value;
     const embed = await timed(warm ? null : 'embed', () => embedder.embedQueries([question]));
     const vector = embed.value[0] as Float32Array;
-    const bm25 = await timed(warm ? null : 'bm25', () => lexicalCandidates(library, question, 'hybrid'));
+    const bm25Depth = Math.min(CANDIDATE_DEPTH, library.passages.length);
+    const bm25 = await timed(warm ? null : 'bm25', () => library.lexical.analyze(question, bm25Depth).hits);
     const overlapped = await timed(warm ? null : 'embed ‖ bm25', async () => {
       const vectorPromise = embedder.embedQueries([question]);
-      lexicalCandidates(library, question, 'hybrid');
+      library.lexical.analyze(question, bm25Depth);
       return vectorPromise;
     });
     const hnsw = await timed(null, () => library.vectors.searchKnn(Array.from(vector), 50));

@@ -26,8 +26,6 @@ export interface AnswererSettings {
   resultScoreMargin?: number;
   /** How many of the first results are read for the kind of answer asked for before "not stated" is said. */
   notStatedDepth?: number;
-  /** A sentence answers "how many"/"when"/"who" only if it (with the one before) holds this share of the question's words. */
-  notStatedMinCoverage?: number;
   /** Only this many of those passages' sentences closest to the question are read for the answer (0: all). */
   notStatedTopSentences?: number;
   /** Weight of question-word coverage in choosing the quote within a passage (tuning only). */
@@ -59,8 +57,6 @@ const NAMED_DOCUMENT_SHARE = 0.75;
 const MAX_NAMED_DOCUMENTS = 12;
 /** How many of the first results are read for the kind of answer asked for before "not stated" is said. */
 const NOT_STATED_DEPTH = 3;
-/** See AnswererSettings.notStatedMinCoverage. */
-const NOT_STATED_MIN_COVERAGE = 0;
 /** See AnswererSettings.notStatedTopSentences. */
 const NOT_STATED_TOP_SENTENCES = 2;
 /** A quote window stating the kind of answer asked for gains this much similarity. */
@@ -86,16 +82,15 @@ function writtenAsName(question: string, word: string): boolean {
  * question names something (a capitalised word) the library never mentions, or it asks for a kind
  * of answer (a number, a date, a name) and no sentence of the first passages both states one,
  * apart from what the question itself already says ("how many … in 2014" is not answered by
- * "2014"), and holds at least `minCoverage` of the question's words (IDF-weighted, with the
- * sentence before it), so that a number about something else does not count as the answer.
+ * "2014"). Only the sentences closest to the question are read, so that a number about something
+ * else does not count as the answer.
  */
 function notStatedReason(
   intent: QuestionIntent,
   top: Candidate[],
   unknownWords: string[],
   question: string,
-  questionWords: Map<string, number>,
-  options: { depth: number; minCoverage: number; topSentences: number; similarity: (passage: Passage, sentence: number) => number },
+  options: { depth: number; topSentences: number; similarity: (passage: Passage, sentence: number) => number },
 ): string | null {
   const names = unknownWords.filter((word) => writtenAsName(question, word));
   if (names.length > 0) return `the library never mentions ${names.map((word) => `“${word}”`).join(', ')}`;
@@ -112,8 +107,6 @@ function notStatedReason(
     const { sentences: spans, signals } = passage.chunk;
     if (((signals[index] ?? 0) & intent.wants) === 0) continue;
     const [start, end] = spans[index] as [number, number];
-    const before = spans[index - 1]?.[0] ?? start;
-    if (options.minCoverage > 0 && coverageOf(passage.document.text.slice(before, end), questionWords) < options.minCoverage) continue;
     const evidence = answerEvidence(passage.document.text.slice(start, end));
     if ((intent.wants & SIGNAL.number) !== 0 && evidence.numbers.some(fresh)) return null;
     if ((intent.wants & SIGNAL.date) !== 0 && evidence.dates.some(fresh)) return null;
@@ -333,10 +326,8 @@ export class Answerer {
             picked.map((p) => p.candidate),
             unknownWords,
             question,
-            questionWords,
             {
               depth: this.settings.notStatedDepth ?? NOT_STATED_DEPTH,
-              minCoverage: this.settings.notStatedMinCoverage ?? NOT_STATED_MIN_COVERAGE,
               topSentences: this.settings.notStatedTopSentences ?? NOT_STATED_TOP_SENTENCES,
               similarity: (passage, index) => this.library.sentenceSimilarity(this.library.sentenceRow(passage, index), queryVector),
             },

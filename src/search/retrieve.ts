@@ -15,32 +15,16 @@ export interface Candidate {
   features?: RankFeatures;
 }
 
-/**
- * Weight of the dense signal in the blend that orders the candidates before the hybrid ranking
- * (rerank.ts) scores them; both signals are scaled to [0, 1] over the candidates first.
- */
-export const DENSE_WEIGHT = 0.3;
-
 /** Default number of candidates taken from each index. */
 export const CANDIDATE_DEPTH = 50;
 
-/**
- * BM25's candidates for a question (none in dense mode). Separate from `retrieve` so it can run
- * while the question is being embedded in the model's worker thread.
- */
-export function lexicalCandidates(library: Library, question: string, mode: RetrievalMode, depth = CANDIDATE_DEPTH): LexicalHit[] {
-  if (mode === 'dense' || library.passages.length === 0) return [];
-  return library.lexical.search(question, Math.min(depth, library.passages.length));
-}
-
-/** Candidates from the vector index and from BM25 (`lexicalCandidates`), blended, best first. */
+/** Candidates from the vector index and from BM25 (`LexicalIndex.analyze`'s hits); in dense and lexical mode, scored by that signal, best first. */
 export function retrieve(
   library: Library,
   lexicalHits: LexicalHit[],
   queryVector: Float32Array,
   mode: RetrievalMode,
   depth = CANDIDATE_DEPTH,
-  denseWeight = DENSE_WEIGHT,
 ): Candidate[] {
   const total = library.passages.length;
   if (total === 0) return [];
@@ -71,13 +55,7 @@ export function retrieve(
   for (const found of pool) {
     if (Number.isNaN(found.dense)) found.dense = library.passageSimilarity(found.passage.id, queryVector);
   }
-  const maxLexical = Math.max(0, ...pool.map((c) => c.lexical));
-  const minDense = Math.min(...pool.map((c) => c.dense));
-  const denseRange = Math.max(...pool.map((c) => c.dense)) - minDense;
-  for (const found of pool) {
-    const dense = denseRange > 0 ? (found.dense - minDense) / denseRange : 1;
-    const lexical = maxLexical > 0 ? found.lexical / maxLexical : 0;
-    found.score = mode === 'dense' ? found.dense : mode === 'lexical' ? found.lexical : denseWeight * dense + (1 - denseWeight) * lexical;
-  }
+  // Hybrid candidates are scored afterwards, by the ranking signals (rerank.ts, Answerer.rank).
+  for (const found of pool) found.score = mode === 'dense' ? found.dense : mode === 'lexical' ? found.lexical : 0;
   return pool.sort((a, b) => b.score - a.score || b.dense - a.dense);
 }
