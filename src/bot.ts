@@ -3,6 +3,7 @@ import type { RunningBot } from './discord/client.js';
 import { BotConfigError, loadBotConfig, type BotConfig } from './discord/config.js';
 import { describeError } from './discord/errors.js';
 import { createLogger } from './log.js';
+import { preloadAnswerSignals } from './library/answer-signals.js';
 import { openWitness } from './witness.js';
 
 /** `npm start`: the Discord bot. Settings come from the environment (docs/discord.md). */
@@ -26,6 +27,8 @@ async function main(): Promise<number> {
     opening.catch(() => undefined);
     const { startBot } = await import('./discord/client.js');
     bot = await startBot(config, logger, opening);
+    // wink-nlp (read by "not stated") loads now, between interactions, not inside a user's question.
+    setImmediate(preloadAnswerSignals);
   } catch (error) {
     const problem = describeError(error, [config.token]);
     logger.fatal({ err: problem }, 'could not start');

@@ -42,6 +42,15 @@ function reader(): Wink {
   return wink;
 }
 
+/**
+ * Loads wink-nlp and its model now (about 0.35 s, synchronous) rather than inside the first
+ * question that asks "how many", "when" or "who". A long-running front door calls this once it
+ * is serving.
+ */
+export function preloadAnswerSignals(): void {
+  reader();
+}
+
 /** The words of a text that can answer each kind of question. */
 export interface AnswerEvidence {
   /** Counts, amounts, shares, durations ("1 million", "three weeks"). */
