@@ -1,7 +1,9 @@
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import type { IngestReport } from '../src/ingest/update-index.js';
 import type { BotContext } from '../src/discord/command.js';
-import { saveUpload, safeFileName } from '../src/discord/corpus-upload.js';
+import { nameForUrl, saveUpload, safeFileName } from '../src/discord/corpus-upload.js';
+import { detectFormat } from '../src/extract/detect-format.js';
+import { fetchUrl, FetchError, type FetchedPage } from '../src/ingest/fetch-url.js';
 import { UserError } from '../src/discord/errors.js';
 import { safeText } from '../src/discord/format.js';
 import { defer, send } from '../src/discord/respond.js';
@@ -15,8 +17,9 @@ export const data = new SlashCommandBuilder()
   .addSubcommand((sub) =>
     sub
       .setName('add')
-      .setDescription('Add a .txt or .md document to the library')
-      .addAttachmentOption((option) => option.setName('file').setDescription('A UTF-8 .txt or .md file').setRequired(true)),
+      .setDescription('Add a document (PDF, Word, web page, text) to the library')
+      .addAttachmentOption((option) => option.setName('file').setDescription('A .pdf, .docx, .html, .txt or .md file'))
+      .addStringOption((option) => option.setName('url').setDescription('The address of a web page (or PDF) to add').setMaxLength(2000)),
   );
 
 function summary(report: IngestReport): string {
@@ -41,6 +44,15 @@ async function download(url: string, maxBytes: number): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
+async function fetchPage(address: string, maxBytes: number, ctx: BotContext): Promise<FetchedPage> {
+  try {
+    return await fetchUrl(address, { maxBytes, timeoutMs: ctx.config.fetchTimeoutSeconds * 1000, maxRedirects: 5, allowPrivate: ctx.config.fetchAllowPrivate });
+  } catch (error) {
+    if (error instanceof FetchError) throw new UserError(`The page cannot be added: ${error.message}. Nothing was saved.`);
+    throw error;
+  }
+}
+
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   // Discord hides the command from others by default, but server owners can change that: check again.
   if (!interaction.inGuild() || !interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) {
@@ -56,20 +68,32 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     await send(interaction, { content: `Re-indexed. ${summary(report)}`, ephemeral: true });
     return;
   }
-  const attachment = interaction.options.getAttachment('file', true);
-  const name = safeFileName(attachment.name);
+  const attachment = interaction.options.getAttachment('file');
+  const address = interaction.options.getString('url')?.trim() || null;
+  if ((attachment === null) === (address === null)) throw new UserError('Give either a file or a url (one of them).');
   const maxBytes = Math.min(ctx.config.uploadMaxBytes, ctx.config.core.maxFileBytes);
-  if (attachment.size > maxBytes) throw new UserError(`The file is larger than the ${String(maxBytes)}-byte limit.`);
+  const name = attachment ? safeFileName(attachment.name) : null;
+  if (attachment && attachment.size > maxBytes) throw new UserError(`The file is larger than the ${String(maxBytes)}-byte limit.`);
   ctx.queue.assertRoom();
   // Checked before anything is downloaded or written; the place is held until the add is done.
   const release = ctx.library.reserveDocument(ctx.config.core.maxDocuments);
   let report: IngestReport;
   let sourceId: string;
+  const limits = { maxPages: ctx.config.core.maxPages, maxSeconds: ctx.config.core.extractSeconds };
   try {
     await defer(interaction, true, ctx.logger);
-    const bytes = await download(attachment.url, maxBytes);
-    ({ sourceId } = await saveUpload(ctx.config.core.corpusDir, name, bytes, maxBytes));
-    ctx.logger.info({ sourceId, bytes: bytes.length }, 'document added');
+    if (attachment && name) {
+      const bytes = await download(attachment.url, maxBytes);
+      ({ sourceId } = await saveUpload(ctx.config.core.corpusDir, name, bytes, { maxBytes, ...limits }));
+      ctx.logger.info({ sourceId, bytes: bytes.length }, 'document added');
+    } else {
+      const page = await fetchPage(address as string, maxBytes, ctx);
+      const detected = await detectFormat(page.bytes, new URL(page.url).pathname);
+      if ('error' in detected) throw new UserError(`The page cannot be added: ${detected.error}. Nothing was saved.`);
+      const extension = detected.format === 'pdf' ? '.pdf' : detected.format === 'docx' ? '.docx' : detected.format === 'html' ? '.html' : '.txt';
+      ({ sourceId } = await saveUpload(ctx.config.core.corpusDir, nameForUrl(page.url, extension), page.bytes, { maxBytes, ...limits, pageUrl: page.url, sidecar: { url: page.url } }));
+      ctx.logger.info({ sourceId, bytes: page.bytes.length }, 'web page added');
+    }
     report = await ctx.queue.run(() => ctx.library.reindex());
   } finally {
     release();
@@ -77,6 +101,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const added = ctx.library.current.library.document(sourceId);
   const paragraphs = added ? new Set(added.chunks.map((chunk) => chunk.paragraph)).size : 0;
   const title = added ? `“${safeText(added.meta.title, 200)}”` : safeText(sourceId, 200);
-  const note = added ? `Added ${title} as ${safeText(sourceId, 200)} (${String(paragraphs)} paragraphs).` : `Saved ${safeText(sourceId, 200)}, but it was not indexed (see below).`;
+  const size = added?.pages ? `${String(added.pages.length)} pages, ${String(paragraphs)} paragraphs` : `${String(paragraphs)} paragraphs`;
+  const note = added ? `Added ${title} as ${safeText(sourceId, 200)} (${size}).` : `Saved ${safeText(sourceId, 200)}, but it was not indexed (see below).`;
   await send(interaction, { content: `${note}\n${summary(report)}`, ephemeral: true });
 }

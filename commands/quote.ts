@@ -16,8 +16,9 @@ export const data = new SlashCommandBuilder()
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const phrase = interaction.options.getString('text', true);
-  const documents = ctx.library.current.library.documents;
-  const matches = findPhrase(documents, phrase, { limit: MAX_OCCURRENCES });
+  const { library } = ctx.library.current;
+  const documents = library.documents;
+  const matches = findPhrase(documents, phrase, { limit: MAX_OCCURRENCES, locate: library.locate });
   ctx.logger.info({ occurrences: matches.length }, 'phrase searched');
   await send(
     interaction,

@@ -42,7 +42,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   }
   const start = Math.min(...chunks.map((chunk) => chunk.start));
   const end = Math.max(...chunks.map((chunk) => chunk.end));
-  await send(interaction, paragraphReply(document, paragraph, document.text.slice(start, end), ctx.style));
+  await send(interaction, paragraphReply(document, paragraph, document.text.slice(start, end), ctx.style, ctx.library.current.library.locate(document, start, document.text.slice(start, end))));
 }
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void> {

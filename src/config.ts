@@ -35,6 +35,12 @@ export const CoreConfigSchema = z.object({
   /** Share of embedding similarity (vs BM25) in the hybrid ranking. */
   /** Most documents the library may hold before `/library add` refuses new ones. */
   maxDocuments: positiveInt.max(1_000_000).default(5000),
+  /** Most pages a PDF may have. */
+  maxPages: positiveInt.max(1_000_000).default(2000),
+  /** Longest time reading one PDF, web page or Word file may take. */
+  extractSeconds: positiveInt.max(3600).default(60),
+  /** Where the corpus folder is published, if it is: PDF citations then link to `<url>/<file>#page=N`. */
+  libraryUrl: z.url({ protocol: /^https?$/u }).optional(),
 });
 
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
@@ -51,6 +57,9 @@ export const CORE_ENV: Record<keyof z.input<typeof CoreConfigSchema>, string> = 
   embedThreads: 'WITNESS_EMBED_THREADS',
   sentenceVectors: 'WITNESS_SENTENCE_VECTORS',
   maxDocuments: 'WITNESS_MAX_DOCUMENTS',
+  maxPages: 'WITNESS_MAX_PAGES',
+  extractSeconds: 'WITNESS_EXTRACT_SECONDS',
+  libraryUrl: 'WITNESS_LIBRARY_URL',
 };
 
 export class ConfigError extends Error {

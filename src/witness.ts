@@ -29,6 +29,7 @@ async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreCon
     corpusDir: config.corpusDir,
     indexDir: config.indexDir,
     maxFileBytes: config.maxFileBytes,
+    extractLimits: { maxPages: config.maxPages, maxSeconds: config.extractSeconds },
     modelId: config.modelId,
     embedder: model,
     logger,
@@ -36,7 +37,7 @@ async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreCon
     sentenceVectors: config.sentenceVectors,
     ...(options.progress ? { progress: options.progress } : {}),
   });
-  const library = new Library(index);
+  const library = new Library(index, config.libraryUrl ? { libraryUrl: config.libraryUrl } : {});
   const embedder = await model;
   const minSimilarity = config.minScore ?? embedder.profile.minSimilarity;
   const answerer = new Answerer(library, embedder, { minSimilarity });

@@ -2,7 +2,13 @@ import type { Answer, Citation } from '../search/answer-types.js';
 
 function where(citation: Citation): string {
   const source = [citation.title, citation.publisher, citation.date].filter(Boolean).join(' · ');
-  return `${source} — ${citation.sourceId}, paragraph ${String(citation.paragraph)}, characters ${String(citation.start)}–${String(citation.end)}`;
+  const place = [
+    citation.page !== null ? `${citation.sourceId}#page=${String(citation.page)}` : citation.sourceId,
+    ...(citation.section ? [`under “${citation.section}”`] : []),
+    `paragraph ${String(citation.paragraph)}`,
+    `characters ${String(citation.start)}–${String(citation.end)}`,
+  ];
+  return `${source} — ${place.join(', ')}${citation.link ? `\n    ${citation.link}` : ''}`;
 }
 
 /** The terminal rendering of an answer: exact quotes, where each comes from, and the scores. */
@@ -45,6 +51,10 @@ export function answerJson(answer: Answer): string {
       publisher: r.publisher,
       date: r.date,
       url: r.url,
+      format: r.format,
+      page: r.page,
+      section: r.section,
+      link: r.link,
       paragraph: r.paragraph,
       start: r.start,
       end: r.end,

@@ -46,7 +46,10 @@ const BotEnvSchema = z.object({
     .transform((list) => list.split(',').map((word) => word.trim().toLowerCase()).filter(Boolean))
     .optional(),
   WITNESS_QUEUE_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(1000).default(16),
-  WITNESS_UPLOAD_MAX_BYTES: z.coerce.number({ error: 'must be a whole number of bytes' }).int().min(1).max(25 * 1024 * 1024).default(1024 * 1024),
+  WITNESS_UPLOAD_MAX_BYTES: z.coerce.number({ error: 'must be a whole number of bytes' }).int().min(1).max(25 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Let `/library add url:` fetch loopback, private and link-local addresses: for tests against a local server only. */
+  WITNESS_FETCH_ALLOW_PRIVATE: booleanFromEnv.default(false),
+  WITNESS_FETCH_TIMEOUT_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).min(1).max(300).default(20),
 });
 
 export interface BotConfig {
@@ -60,6 +63,8 @@ export interface BotConfig {
   /** Questions allowed to wait for the embedder before new ones are turned away. */
   queueLimit: number;
   uploadMaxBytes: number;
+  fetchAllowPrivate: boolean;
+  fetchTimeoutSeconds: number;
   core: CoreConfig;
 }
 
@@ -93,6 +98,8 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     graphicKeywords: settings.WITNESS_GRAPHIC_KEYWORDS ?? DEFAULT_GRAPHIC_KEYWORDS,
     queueLimit: settings.WITNESS_QUEUE_LIMIT,
     uploadMaxBytes: settings.WITNESS_UPLOAD_MAX_BYTES,
+    fetchAllowPrivate: settings.WITNESS_FETCH_ALLOW_PRIVATE,
+    fetchTimeoutSeconds: settings.WITNESS_FETCH_TIMEOUT_SECONDS,
     core,
   };
 }

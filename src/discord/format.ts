@@ -131,35 +131,9 @@ export function quoteBlock(quote: string, max: number, style: QuoteStyle): Fitte
   return { ...fitText(quote, max, render), warning };
 }
 
-function encodeFragmentPart(text: string): string {
-  // encodeURIComponent throws on a lone surrogate; a link must never take the reply down with it.
-  const wellFormed = text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu, '\uFFFD');
-  // Text fragments reserve "-", "," and "&" besides what encodeURIComponent encodes.
-  return encodeURIComponent(wellFormed).replace(/[-!'()*]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
+import { fragmentLink } from '../search/source-link.js';
 
-/**
- * The source's address with a text fragment (`#:~:text=start,end`) that makes browsers
- * scroll to and highlight the quoted words. Null when the source has no http(s) address.
- */
-export function fragmentLink(url: string | null, quote: string): string | null {
-  if (!url) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  parsed.hash = '';
-  // Parentheses would end a markdown link early.
-  const base = parsed.toString().replace(/[()]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  const words = quote.split(/\s+/u).filter(Boolean);
-  if (words.length === 0) return base;
-  const fragment =
-    words.length <= 8 ? encodeFragmentPart(words.join(' ')) : `${encodeFragmentPart(words.slice(0, 4).join(' '))},${encodeFragmentPart(words.slice(-4).join(' '))}`;
-  return `${base}#:~:text=${fragment}`;
-}
+export { fragmentLink };
 
 export interface CitedSource {
   title: string;
@@ -168,15 +142,40 @@ export interface CitedSource {
   url: string | null;
   paragraph: number | null;
   quote: string;
+  /** PDF page, heading and followable link, when the source has them. */
+  page?: number | null;
+  section?: string | null;
+  link?: string | null;
 }
 
 const MIN_TITLE = 20;
 
+/** A link fit for markdown: http(s) only, with parentheses escaped; anything else is dropped. */
+export function safeLink(link: string | null | undefined): string | null {
+  if (!link) return null;
+  try {
+    const parsed = new URL(link);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+    return parsed.toString().replace(/[()]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  } catch {
+    return null;
+  }
+}
+
+/** "p. 12", "under “Heading”", "paragraph 4": where in the document the quote stands. */
+function placeParts(source: CitedSource): string[] {
+  const parts: string[] = [];
+  if (source.page !== undefined && source.page !== null) parts.push(`p. ${String(source.page)}`);
+  if (source.section) parts.push(`under “${safeText(source.section, 80)}”`);
+  if (source.paragraph !== null) parts.push(`paragraph ${String(source.paragraph)}`);
+  return parts;
+}
+
 /** One line naming where a quote comes from, as markdown: title, publisher, date, paragraph, link. */
 export function citationLine(source: CitedSource, max: number = LIMITS.fieldValue): string {
-  const link = fragmentLink(source.url, source.quote);
+  const link = source.link !== undefined ? safeLink(source.link) : fragmentLink(source.url, source.quote);
   const tail = [source.publisher, source.date].filter((part): part is string => Boolean(part)).map((part) => safeText(part, 120));
-  if (source.paragraph !== null) tail.push(`paragraph ${String(source.paragraph)}`);
+  tail.push(...placeParts(source));
   const rest = tail.length > 0 ? ` — ${tail.join(', ')}` : '';
   // A link that does not fit whole is left out: cutting it would leave broken markdown.
   const wholeLink = link && link.length <= 900 ? ` · [open source](${link})` : '';
@@ -189,8 +188,9 @@ export function citationLine(source: CitedSource, max: number = LIMITS.fieldValu
 /** A citation as plain text, ready to paste into a paper or a post; `shownQuote` may be a cut of the quote. Not markdown. */
 export function plainCitation(source: CitedSource, shownQuote: string = source.quote): string {
   const parts = [source.title, source.publisher, source.date].filter((part): part is string => Boolean(part));
-  const where = source.paragraph !== null ? `, paragraph ${String(source.paragraph)}` : '';
-  const link = fragmentLink(source.url, source.quote) ?? source.url;
+  const place = placeParts(source);
+  const where = place.length > 0 ? `, ${place.join(', ')}` : '';
+  const link = (source.link !== undefined ? safeLink(source.link) : fragmentLink(source.url, source.quote)) ?? source.url;
   return `“${shownQuote}” — ${parts.join(', ')}${where}.${link ? ` ${link}` : ''}`;
 }
 

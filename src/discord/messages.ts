@@ -8,6 +8,7 @@ import {
   embedLength,
   fitText,
   fragmentLink,
+  safeLink,
   LIMITS,
   plainCitation,
   quoteBlock,
@@ -81,7 +82,7 @@ export function answerReply(view: AnswerView, style: QuoteStyle, options: { with
   const first = shown[0]?.rank ?? 0;
   const last = shown[shown.length - 1]?.rank ?? 0;
   const embeds: APIEmbed[] = shown.map(({ result, rank }) => {
-    const link = fragmentLink(result.url, result.quote);
+    const link = safeLink(result.link) ?? fragmentLink(result.url, result.quote);
     const fields = [{ name: 'Source', value: citationLine(result) }];
     if (result.corroboratedBy.length > 0) {
       const lines = result.corroboratedBy.map((other) => `• ${citationLine(other, 300)}`);
@@ -222,13 +223,14 @@ export function documentReply(document: StoredDocument): Reply {
     { name: 'Paragraphs', value: String(paragraphCount(document)), inline: true },
     { name: 'File', value: safeText(document.sourceId, 200), inline: true },
   ];
+  if (document.format && document.format !== 'text') fields.push({ name: 'Format', value: document.pages ? `${document.format.toUpperCase()}, ${String(document.pages.length)} pages` : document.format.toUpperCase(), inline: true });
   if (meta.url) fields.push({ name: 'Address', value: safeText(meta.url, 900), inline: false });
   return { embeds: [{ color: ACCENT, title: safeText(meta.title, LIMITS.embedTitle), fields, footer: { text: 'Add paragraph:<n> to read one paragraph.' } }] };
 }
 
 /** One paragraph of a document, verbatim. */
-export function paragraphReply(document: StoredDocument, paragraph: number, text: string, style: QuoteStyle): Reply {
-  const citation = { title: document.meta.title, publisher: document.meta.publisher, date: document.meta.date, url: document.meta.url, paragraph, quote: text };
+export function paragraphReply(document: StoredDocument, paragraph: number, text: string, style: QuoteStyle, place: { page: number | null; section: string | null; link: string | null } = { page: null, section: null, link: null }): Reply {
+  const citation = { title: document.meta.title, publisher: document.meta.publisher, date: document.meta.date, url: document.meta.url, paragraph, quote: text, ...place };
   const embed: APIEmbed = {
     color: ACCENT,
     title: `${safeText(document.meta.title, LIMITS.embedTitle - 24)} — paragraph ${String(paragraph)}`,

@@ -1,7 +1,10 @@
 import type { Embedder, PassageVectors } from '../embed/common.js';
 import type { Logger } from '../log.js';
 import { profileFor } from '../embed/model-profiles.js';
-import { hashBytes, readLibrary } from '../library/read-library.js';
+import { hashBytes, listLibrary, readDocument } from '../library/read-library.js';
+import { EXTRACTION_VERSION, type ExtractLimits } from '../extract/types.js';
+import { FORMAT_BY_EXTENSION } from '../extract/detect-format.js';
+import path from 'node:path';
 import { prepareDocument } from '../library/prepare-document.js';
 import { CHUNKING_VERSION } from '../library/parse-document.js';
 import type { SkippedFile } from '../library/types.js';
@@ -20,6 +23,8 @@ export interface IngestOptions {
   corpusDir: string;
   indexDir: string;
   maxFileBytes: number;
+  /** Limits on reading one PDF, web page or Word file (defaults: DEFAULT_EXTRACT_LIMITS). */
+  extractLimits?: Partial<ExtractLimits>;
   /** The model id the index must have been built with (default: the embedder's, which then is awaited first). */
   modelId?: string;
   /** The model, possibly still loading: it is awaited only when something must be embedded or chunked. */
@@ -33,7 +38,7 @@ export interface IngestOptions {
    * sentence vectors (README, "Adding documents"). Default `separate`.
    */
   sentenceVectors?: 'separate' | 'in-context';
-  progress?: IngestProgress;
+  progress?: IngestProgress & Partial<ExtractProgress>;
 }
 
 export interface IngestReport {
@@ -62,9 +67,17 @@ export const HNSW_EF_CONSTRUCTION = 200;
  * What a document looks like to the index: its bytes, its sidecar and the chunking rules, so a
  * change to any of them triggers work.
  */
-function fingerprint(hash: string, sidecar: string | undefined): string {
+function fingerprint(sourceId: string, hash: string, sidecar: string | undefined): string {
   const content = sidecar === undefined ? hash : `${hash}+${hashBytes(sidecar)}`;
-  return `${content}/c${CHUNKING_VERSION}`;
+  // Text files are read as they are; other kinds also depend on the extractor's version.
+  const kind = FORMAT_BY_EXTENSION[path.extname(sourceId).toLowerCase()];
+  const extracted = kind === 'text' || kind === 'markdown' ? '' : `/x${String(EXTRACTION_VERSION)}`;
+  return `${content}/c${String(CHUNKING_VERSION)}${extracted}`;
+}
+
+/** Extracting documents: shown on the progress bar for libraries with PDFs and the like. */
+export interface ExtractProgress {
+  extracting(done: number, total: number): void;
 }
 
 function sameCorpus(a: Record<string, string>, b: Record<string, string>): boolean {
@@ -81,30 +94,34 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
   const { logger } = options;
   const modelId = options.modelId ?? (await options.embedder).modelId;
   // The corpus is read while the previous index loads: both are needed before anything is decided.
-  const [library, previous] = await Promise.all([
-    readLibrary(options.corpusDir, { maxFileBytes: options.maxFileBytes }),
-    loadIndex(options.indexDir, { modelId }),
-  ]);
-  for (const skip of library.skipped) logger.warn({ sourceId: skip.sourceId, reason: skip.reason }, 'skipped file');
+  const readOptions = { maxFileBytes: options.maxFileBytes, ...options.extractLimits };
+  const [library, previous] = await Promise.all([listLibrary(options.corpusDir, readOptions), loadIndex(options.indexDir, { modelId })]);
 
-  const corpus: Record<string, string> = {};
-  for (const doc of library.documents) corpus[doc.sourceId] = fingerprint(doc.hash, library.sidecars.get(doc.sourceId));
+  // Every listed file by fingerprint: read ones go to `corpus`, unreadable ones to `failed`.
+  const listed: Record<string, string> = {};
+  for (const file of library.files) listed[file.sourceId] = fingerprint(file.sourceId, file.hash, library.sidecars.get(file.sourceId));
+  const previousFailed = previous.ok ? (previous.index.manifest.failed ?? {}) : {};
+  const previousListed: Record<string, string> = previous.ok ? { ...previous.index.manifest.corpus } : {};
+  for (const [sourceId, failure] of Object.entries(previousFailed)) previousListed[sourceId] = failure.fingerprint;
 
   const previousIndexProblem = previous.ok ? null : previous.reason;
   if (!previous.ok && previous.reason.startsWith('no index') === false) {
     logger.warn({ reason: previous.reason }, 'existing index unusable; rebuilding from the corpus');
   }
-  const baseReport = { files: library.documents.length + library.skipped.length, skipped: library.skipped };
+  const baseReport = { files: library.files.length + library.skipped.length };
 
   // The sentence vectors this ingest makes; an index made the other way is brought in line.
   const sentenceMode = options.sentenceVectors === 'in-context' && profileFor(modelId).pooling === 'mean' ? 'in-context' : 'separate';
-  if (previous.ok && !options.rebuild && sameCorpus(previous.index.manifest.corpus, corpus) && (previous.index.manifest.sentenceVectors ?? 'separate') === sentenceMode) {
+  if (previous.ok && !options.rebuild && sameCorpus(previousListed, listed) && (previous.index.manifest.sentenceVectors ?? 'separate') === sentenceMode) {
     const passages = previous.index.manifest.chunkCount;
+    const skipped = [...library.skipped, ...Object.entries(previousFailed).map(([sourceId, failure]) => ({ sourceId, reason: failure.reason }))];
+    for (const skip of skipped) logger.warn({ sourceId: skip.sourceId, reason: skip.reason }, 'skipped file');
     return {
       index: previous.index,
       report: {
         ...baseReport,
-        documents: library.documents.length,
+        skipped,
+        documents: previous.index.documents.length,
         passages,
         embedded: 0,
         textsEmbedded: 0,
@@ -145,39 +162,63 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
   }
 
   const warnings: { sourceId: string; message: string }[] = [];
+  const warn = (sourceId: string, message: string): void => {
+    warnings.push({ sourceId, message });
+    logger.warn({ sourceId, problem: message }, 'document warning');
+  };
   // The same bytes under two names are both kept; say so, since answers will cite one as corroborating the other.
   const firstWithHash = new Map<string, string>();
-  for (const source of library.documents) {
-    const first = firstWithHash.get(source.hash);
-    if (first === undefined) firstWithHash.set(source.hash, source.sourceId);
-    else warnings.push({ sourceId: source.sourceId, message: `same content as ${first}` });
+  for (const file of library.files) {
+    const first = firstWithHash.get(file.hash);
+    if (first === undefined) firstWithHash.set(file.hash, file.sourceId);
+    else warn(file.sourceId, `same content as ${first}`);
   }
-  for (const warning of warnings) logger.warn({ sourceId: warning.sourceId, problem: warning.message }, 'document warning');
   const documents: StoredDocument[] = [];
+  const skipped = [...library.skipped];
+  const failed: Record<string, { fingerprint: string; reason: string }> = {};
+  const corpus: Record<string, string> = {};
   const chunkOptions = { maxPassageSize: Math.min(embedder.profile.maxTokens, 256), measure: embedder.countTokens };
   // A document whose bytes, sidecar and chunking rules are unchanged keeps its stored passages:
   // cutting it again (token counting above all) was most of an update's time on a large library.
   const unchanged = new Map<string, StoredDocument>();
   if (previous.ok && !options.rebuild) {
     for (const doc of previous.index.documents) {
-      if (previous.index.manifest.corpus[doc.sourceId] === corpus[doc.sourceId]) unchanged.set(doc.sourceId, doc);
+      if (previous.index.manifest.corpus[doc.sourceId] === listed[doc.sourceId]) unchanged.set(doc.sourceId, doc);
     }
   }
-  for (const source of library.documents) {
+  const toRead = library.files.filter((file) => !unchanged.has(file.sourceId) && (options.rebuild || previousFailed[file.sourceId]?.fingerprint !== listed[file.sourceId]));
+  let read = 0;
+  for (const file of library.files) {
+    const sourceId = file.sourceId;
     // The fingerprint covers the content hash, so an unchanged fingerprint is the same bytes.
-    const kept = unchanged.get(source.sourceId);
+    const kept = unchanged.get(sourceId);
     if (kept) {
       documents.push(kept);
+      corpus[sourceId] = listed[sourceId] as string;
       continue;
     }
-    const prepared = prepareDocument(source, library.sidecars.get(source.sourceId), chunkOptions);
-    for (const message of prepared.warnings) {
-      warnings.push({ sourceId: source.sourceId, message });
-      logger.warn({ sourceId: source.sourceId, problem: message }, 'document warning');
+    const knownFailure = options.rebuild ? undefined : previousFailed[sourceId];
+    if (knownFailure && knownFailure.fingerprint === listed[sourceId]) {
+      skipped.push({ sourceId, reason: knownFailure.reason });
+      failed[sourceId] = knownFailure;
+      continue;
     }
+    const result = await readDocument(file, readOptions);
+    options.progress?.extracting?.(++read, toRead.length);
+    if ('skipped' in result) {
+      skipped.push(result.skipped);
+      failed[sourceId] = { fingerprint: listed[sourceId] as string, reason: result.skipped.reason };
+      continue;
+    }
+    const source = result.document;
+    // The bytes read may differ from the bytes listed if the file changed in between.
+    corpus[sourceId] = fingerprint(sourceId, source.hash, library.sidecars.get(sourceId));
+    for (const message of result.warnings) warn(sourceId, message);
+    const prepared = prepareDocument(source, library.sidecars.get(sourceId), chunkOptions);
+    for (const message of prepared.warnings) warn(sourceId, message);
     const { meta, chunks } = prepared.document;
-    documents.push({
-      sourceId: source.sourceId,
+    const stored: StoredDocument = {
+      sourceId,
       hash: source.hash,
       text: source.text,
       meta,
@@ -188,8 +229,13 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
         sentences: chunk.sentences.map((s) => [s.start, s.end] as [number, number]),
         signals: chunk.signals,
       })),
-    });
+    };
+    if (source.format) stored.format = source.format;
+    if (source.pages) stored.pages = source.pages;
+    if (source.sections) stored.sections = source.sections.map((section) => [section.start, section.level, section.title] as [number, number, string]);
+    documents.push(stored);
   }
+  for (const skip of skipped) logger.warn({ sourceId: skip.sourceId, reason: skip.reason }, 'skipped file');
 
   const passages = documents.flatMap((doc) => doc.chunks.map((chunk) => doc.text.slice(chunk.start, chunk.end)));
   const sentencesOf = documents.flatMap((doc) => doc.chunks.map((chunk) => chunk.sentences.map(([start, end]) => doc.text.slice(start, end))));
@@ -251,6 +297,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
       sentenceCount,
       hnsw: { m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION },
       sentenceVectors: inContext ? 'in-context' : 'separate',
+      ...(Object.keys(failed).length > 0 ? { failed } : {}),
     },
     documents,
     vectors,
@@ -263,6 +310,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
     index,
     report: {
       ...baseReport,
+      skipped,
       documents: documents.length,
       passages: passages.length,
       embedded: passageKeys.filter((key) => embeddedPassages.has(key)).length,

@@ -112,6 +112,7 @@ export function parseDocument(
   options: ChunkingOptions,
   bodyStart = 0,
   overrides: MetaOverrides = {},
+  fallback: MetaOverrides = {},
 ): ParsedBody {
   const blocks = blockSpans(text, { start: bodyStart, end: text.length });
   const heuristic = readHeuristicMeta(text, blocks);
@@ -160,13 +161,14 @@ export function parseDocument(
   }
 
   const statedDate = overrides.date ?? null;
+  const fallbackDate = fallback.date ? (parseStatedDate(fallback.date) ?? fallback.date) : null;
   return {
     meta: {
-      title: overrides.title ?? heuristic.title ?? fallbackTitle,
-      publisher: overrides.publisher ?? heuristic.publisher,
-      date: statedDate ? (parseStatedDate(statedDate) ?? statedDate) : heuristic.date,
-      url: overrides.url ?? heuristic.url,
-      author: overrides.author ?? heuristic.author,
+      title: overrides.title ?? heuristic.title ?? fallback.title ?? fallbackTitle,
+      publisher: overrides.publisher ?? heuristic.publisher ?? fallback.publisher ?? null,
+      date: statedDate ? (parseStatedDate(statedDate) ?? statedDate) : (heuristic.date ?? fallbackDate),
+      url: overrides.url ?? heuristic.url ?? fallback.url ?? null,
+      author: overrides.author ?? heuristic.author ?? fallback.author ?? null,
     },
     chunks,
   };

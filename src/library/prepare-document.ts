@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseSidecar, readFrontMatter } from './meta-overrides.js';
+import { parseSidecar, readFrontMatter, type MetaOverrides } from './meta-overrides.js';
 import { parseDocument, type ChunkingOptions } from './parse-document.js';
 import type { ParsedDocument, SourceDocument } from './types.js';
 
@@ -14,16 +14,18 @@ export interface PreparedDocument {
  */
 export function prepareDocument(source: SourceDocument, sidecar: string | undefined, options: ChunkingOptions): PreparedDocument {
   const warnings: string[] = [];
-  const front = readFrontMatter(source.text);
+  // Front matter is a convention of text files; a PDF or web page states its metadata itself.
+  const textLike = source.format === undefined || source.format === 'text' || source.format === 'markdown';
+  const front = textLike ? readFrontMatter(source.text) : { bodyStart: 0, overrides: {}, warning: null };
   if (front.warning) warnings.push(front.warning);
-  let overrides = front.overrides;
+  let overrides: MetaOverrides = { ...source.formatMeta, ...front.overrides };
   if (sidecar !== undefined) {
     const parsed = parseSidecar(sidecar);
     if (parsed.warning) warnings.push(parsed.warning);
     overrides = { ...overrides, ...parsed.overrides };
   }
   const fallbackTitle = path.posix.basename(source.sourceId).replace(/\.[^.]+$/u, '');
-  const parsed = parseDocument(source.text, fallbackTitle, options, front.bodyStart, overrides);
+  const parsed = parseDocument(source.text, fallbackTitle, options, front.bodyStart, overrides, { ...source.fallbackMeta });
   if (parsed.chunks.length === 0) warnings.push('no passages found after removing boilerplate');
   return { document: { ...source, ...parsed }, warnings };
 }

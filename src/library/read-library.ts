@@ -1,44 +1,41 @@
 import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { DOCUMENT_EXTENSIONS } from '../extract/detect-format.js';
+import { extractDocument } from '../extract/extract-document.js';
+import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from '../extract/types.js';
 import type { SkippedFile, SourceDocument } from './types.js';
 
-export const DOCUMENT_EXTENSIONS = ['.txt', '.md'];
+export { DOCUMENT_EXTENSIONS };
 
-export interface ReadLibraryOptions {
+export interface ReadLibraryOptions extends Partial<ExtractLimits> {
   maxFileBytes: number;
 }
 
-export interface LibraryFiles {
-  documents: SourceDocument[];
+/** A document file found in the corpus folder, not yet read for its text. */
+export interface LibraryFile {
+  sourceId: string;
+  /** Absolute path. */
+  file: string;
+  /** sha256 of its bytes. */
+  hash: string;
+}
+
+export interface LibraryListing {
+  files: LibraryFile[];
   skipped: SkippedFile[];
   /** Sidecar metadata files by the sourceId of the document they describe. */
   sidecars: Map<string, string>;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+export interface LibraryFiles {
+  documents: SourceDocument[];
+  skipped: SkippedFile[];
+  sidecars: Map<string, string>;
+}
 
 export function toSourceId(corpusDir: string, file: string): string {
   return path.relative(corpusDir, file).split(path.sep).join('/');
-}
-
-/** Why a file's bytes cannot be a document, or null when they can. */
-export function rejectBytes(bytes: Uint8Array, maxFileBytes: number): string | null {
-  if (bytes.length === 0) return 'empty file';
-  if (bytes.length > maxFileBytes) return `larger than the ${String(maxFileBytes)}-byte limit`;
-  if (bytes.subarray(0, 8192).includes(0)) return 'binary file (contains NUL bytes)';
-  return null;
-}
-
-/** Decodes UTF-8 strictly; a leading BOM is dropped and offsets refer to the decoded text. */
-export function decodeDocument(bytes: Uint8Array): { text: string } | { error: string } {
-  try {
-    const text = decoder.decode(bytes);
-    if (text.trim().length === 0) return { error: 'empty file (whitespace only)' };
-    return { text };
-  } catch {
-    return { error: 'not valid UTF-8' };
-  }
 }
 
 /** Control and bidirectional-override characters: in a file name they can rewrite a terminal line or spoof a citation. */
@@ -75,12 +72,13 @@ async function* walk(dir: string, root: string, skipped: SkippedFile[]): AsyncGe
 }
 
 /**
- * Reads every `.txt` and `.md` file under `corpusDir`. Files that cannot be documents are
- * listed in `skipped` with a reason; they never stop the rest of the library from loading.
+ * Finds every document file under `corpusDir` (by name: .txt, .md, .pdf, .html, .docx) and
+ * hashes it. Files that cannot be documents are listed in `skipped` with a reason; they never
+ * stop the rest of the library from loading.
  */
-export async function readLibrary(corpusDir: string, options: ReadLibraryOptions): Promise<LibraryFiles> {
+export async function listLibrary(corpusDir: string, options: ReadLibraryOptions): Promise<LibraryListing> {
   const root = await realpath(corpusDir);
-  const documents: SourceDocument[] = [];
+  const files: LibraryFile[] = [];
   const skipped: SkippedFile[] = [];
   const sidecars = new Map<string, string>();
 
@@ -118,21 +116,51 @@ export async function readLibrary(corpusDir: string, options: ReadLibraryOptions
         skipped.push({ sourceId, reason: `larger than the ${String(options.maxFileBytes)}-byte limit` });
         continue;
       }
-      const bytes = await readFile(file);
-      const rejected = rejectBytes(bytes, options.maxFileBytes);
-      if (rejected) {
-        skipped.push({ sourceId, reason: rejected });
+      if (info.size === 0) {
+        skipped.push({ sourceId, reason: 'empty file' });
         continue;
       }
-      const decoded = decodeDocument(bytes);
-      if ('error' in decoded) {
-        skipped.push({ sourceId, reason: decoded.error });
-        continue;
-      }
-      documents.push({ sourceId, hash: hashBytes(bytes), text: decoded.text });
+      files.push({ sourceId, file, hash: hashBytes(await readFile(file)) });
     } catch (error) {
       skipped.push({ sourceId, reason: `unreadable (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
     }
   }
-  return { documents, skipped, sidecars };
+  return { files, skipped, sidecars };
+}
+
+/** Reads one listed file's text: the file's own for text, extracted for a PDF, web page or Word file. */
+export async function readDocument(entry: LibraryFile, options: ReadLibraryOptions): Promise<{ document: SourceDocument; warnings: string[] } | { skipped: SkippedFile }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(entry.file);
+  } catch (error) {
+    return { skipped: { sourceId: entry.sourceId, reason: `unreadable (${(error as NodeJS.ErrnoException).code ?? 'error'})` } };
+  }
+  const result = await extractDocument(bytes, entry.sourceId, { ...DEFAULT_EXTRACT_LIMITS, ...options });
+  if (!result.ok) return { skipped: { sourceId: entry.sourceId, reason: result.reason } };
+  const { extracted } = result;
+  const document: SourceDocument = { sourceId: entry.sourceId, hash: hashBytes(bytes), text: extracted.text };
+  if (extracted.format !== 'text') document.format = extracted.format;
+  if (extracted.pages) document.pages = extracted.pages;
+  if (extracted.sections && extracted.sections.length > 0) document.sections = extracted.sections;
+  if (Object.keys(extracted.meta).length > 0) document.formatMeta = extracted.meta;
+  if (Object.keys(extracted.fallbackMeta).length > 0) document.fallbackMeta = extracted.fallbackMeta;
+  return { document, warnings: extracted.warnings };
+}
+
+/** Lists and reads every document under `corpusDir` (see listLibrary and readDocument). */
+export async function readLibrary(corpusDir: string, options: ReadLibraryOptions): Promise<LibraryFiles & { warnings: { sourceId: string; message: string }[] }> {
+  const listing = await listLibrary(corpusDir, options);
+  const documents: SourceDocument[] = [];
+  const skipped = [...listing.skipped];
+  const warnings: { sourceId: string; message: string }[] = [];
+  for (const entry of listing.files) {
+    const read = await readDocument(entry, options);
+    if ('skipped' in read) skipped.push(read.skipped);
+    else {
+      documents.push(read.document);
+      for (const message of read.warnings) warnings.push({ sourceId: entry.sourceId, message });
+    }
+  }
+  return { documents, skipped, sidecars: listing.sidecars, warnings };
 }

@@ -1,3 +1,5 @@
+import type { DocumentFormat, FormatMeta, Section } from '../extract/types.js';
+
 /** A half-open range `[start, end)` of JavaScript string indices into a document's decoded text. */
 export interface Span {
   start: number;
@@ -27,7 +29,17 @@ export interface SourceDocument {
   sourceId: string;
   /** sha256 of the file bytes. */
   hash: string;
+  /** The text quoted from: the file's own text, or the text extracted from a PDF, web page or Word file. */
   text: string;
+  /** Absent: plain text. */
+  format?: DocumentFormat;
+  /** Offset of each page's first character (PDF). */
+  pages?: number[];
+  /** Headings and where they start (PDF, HTML, DOCX). */
+  sections?: Section[];
+  /** Metadata the file states about itself, and what is used only when nothing better is known. */
+  formatMeta?: FormatMeta;
+  fallbackMeta?: FormatMeta;
 }
 
 export interface SkippedFile {

@@ -1,3 +1,5 @@
+import type { DocumentFormat } from '../extract/types.js';
+
 /** Where a quote comes from, precise enough to check: `quote === fileText.slice(start, end)`. */
 export interface Citation {
   sourceId: string;
@@ -10,6 +12,14 @@ export interface Citation {
   start: number;
   end: number;
   quote: string;
+  /** The kind of file the quote was read from. */
+  format: DocumentFormat;
+  /** 1-based page of a PDF the quote starts on; null for other kinds. */
+  page: number | null;
+  /** The heading the quote stands under (PDF, web page, Word file), if any. */
+  section: string | null;
+  /** A link a reader can follow to the words: the PDF at its page, the web page with the words highlighted. */
+  link: string | null;
 }
 
 export interface AnswerResult extends Citation {

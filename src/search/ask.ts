@@ -120,9 +120,11 @@ function toSpans(pairs: [number, number][]): Span[] {
   return pairs.map(([start, end]) => ({ start, end }));
 }
 
-function citation(passage: Passage, span: Span): Citation {
+function citation(library: Library, passage: Passage, span: Span): Citation {
   const { document } = passage;
+  const quote = document.text.slice(span.start, span.end);
   return {
+    ...library.locate(document, span.start, quote),
     sourceId: document.sourceId,
     title: document.meta.title,
     publisher: document.meta.publisher,
@@ -131,7 +133,7 @@ function citation(passage: Passage, span: Span): Citation {
     paragraph: passage.chunk.paragraph,
     start: span.start,
     end: span.end,
-    quote: document.text.slice(span.start, span.end),
+    quote,
   };
 }
 
@@ -301,7 +303,7 @@ export class Answerer {
     const quotes = this.chooseQuotes(queryVector, intent, questionWords, picked.map((p) => p.candidate.passage));
     const results: AnswerResult[] = picked.map(({ candidate, rankScore: score, corroborating }) => {
       const { passage } = candidate;
-      const primary = citation(passage, quotes.get(passage.id) as Span);
+      const primary = citation(this.library, passage, quotes.get(passage.id) as Span);
       const quoteGrams = shingles(primary.quote);
       const seenSources = new Set([passage.document.sourceId]);
       const corroboratedBy: Citation[] = [];
@@ -309,7 +311,7 @@ export class Answerer {
         if (seenSources.has(other.passage.document.sourceId)) continue;
         seenSources.add(other.passage.document.sourceId);
         const match = matchingWindow(other.passage.document.text, toSpans(other.passage.chunk.sentences), quoteGrams);
-        corroboratedBy.push(citation(other.passage, match));
+        corroboratedBy.push(citation(this.library, other.passage, match));
       }
       return {
         ...primary,

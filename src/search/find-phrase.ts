@@ -2,6 +2,7 @@ import { foldPunctuation } from '../library/normalize.js';
 import type { Span } from '../library/types.js';
 import type { StoredDocument } from '../store/index-format.js';
 import type { Citation } from './answer-types.js';
+import { locateQuote } from './source-link.js';
 
 /**
  * A folded copy of a text (the same folds as `comparisonKey`: case, compatibility forms,
@@ -72,6 +73,8 @@ export interface PhraseMatch extends Omit<Citation, 'paragraph'> {
 export interface FindPhraseOptions {
   /** Stop after this many matches in all. */
   limit?: number;
+  /** Page, heading and link of a match (Library.locate, which knows where the library is published). */
+  locate?: (document: StoredDocument, start: number, quote: string) => Pick<Citation, 'format' | 'page' | 'section' | 'link'>;
   /** Let the phrase's last word be a prefix ("tortu" matches "tortured"): for suggestions while typing. */
   partialLastWord?: boolean;
 }
@@ -130,7 +133,9 @@ export function findPhrase(documents: readonly StoredDocument[], phrase: string,
       if (!options.partialLastWord && isWordChar(needle[needle.length - 1]) && isWordChar(key[after])) continue;
       const span = { start: starts[at] as number, end: ends[after - 1] as number };
       const { paragraph, context } = locate(document, span);
+      const quote = document.text.slice(span.start, span.end);
       matches.push({
+        ...(options.locate ?? locateQuote)(document, span.start, quote),
         sourceId: document.sourceId,
         title: document.meta.title,
         publisher: document.meta.publisher,

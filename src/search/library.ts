@@ -1,3 +1,5 @@
+import type { Citation } from './answer-types.js';
+import { fileUrl, locateQuote } from './source-link.js';
 import type { StoredDocument } from '../store/index-format.js';
 import type { StoredIndex, VectorIndex } from '../store/index-store.js';
 import type { QuantizedVectors } from '../store/quantized-vectors.js';
@@ -32,7 +34,11 @@ export class Library {
   /** Per document, the ids of its passages: [first, end). */
   private readonly passageRanges: [number, number][] = [];
 
-  constructor(stored: StoredIndex) {
+  /** Where the corpus folder is published, if it is (WITNESS_LIBRARY_URL). */
+  private readonly libraryUrl: string | null;
+
+  constructor(stored: StoredIndex, options: { libraryUrl?: string } = {}) {
+    this.libraryUrl = options.libraryUrl ?? null;
     this.documents = stored.documents;
     this.vectors = stored.vectors;
     this.lexical = loadLexicalIndex(stored.lexicalJson);
@@ -55,6 +61,15 @@ export class Library {
   document(sourceId: string): StoredDocument | undefined {
     return this.bySourceId.get(sourceId);
   }
+
+  /** Where a reader can open the document: its own address, else its file under WITNESS_LIBRARY_URL. */
+  documentUrl(document: StoredDocument): string | null {
+    return document.meta.url ?? (this.libraryUrl ? fileUrl(this.libraryUrl, document.sourceId) : null);
+  }
+
+  /** Page, heading and link of a quote of `document` starting at `start`. */
+  readonly locate = (document: StoredDocument, start: number, quote: string): Pick<Citation, 'format' | 'page' | 'section' | 'link'> =>
+    locateQuote(document, start, quote, this.documentUrl(document));
 
   /** The passages of the `documentIndex`-th document. */
   passagesOf(documentIndex: number): Passage[] {

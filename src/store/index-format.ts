@@ -37,6 +37,12 @@ export const StoredDocumentSchema = z.object({
     author: z.string().nullable(),
   }),
   chunks: z.array(StoredChunkSchema),
+  /** Absent: plain text (indexes made before other formats were read). */
+  format: z.enum(['text', 'markdown', 'pdf', 'html', 'docx']).optional(),
+  /** Offset of each page's first character in `text` (PDF). */
+  pages: z.array(z.number().int().nonnegative()).optional(),
+  /** Headings: [start offset, level, title]. */
+  sections: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().positive(), z.string()])).optional(),
 });
 
 export const DocumentsFileSchema = z.object({ documents: z.array(StoredDocumentSchema) });
@@ -53,6 +59,8 @@ export const ManifestSchema = z.object({
   hnsw: z.object({ m: z.number().int().positive(), efConstruction: z.number().int().positive() }),
   /** How sentence vectors were made: each sentence run on its own, or read from its passage's run (absent: on its own). */
   sentenceVectors: z.enum(['separate', 'in-context']).optional(),
+  /** Files that could not be read, by fingerprint and reason, so an unchanged bad file is not read again. */
+  failed: z.record(z.string(), z.object({ fingerprint: z.string(), reason: z.string() })).optional(),
   /** sha256 of every other file in the generation, checked before anything is loaded. */
   files: z.record(z.string(), z.string()),
 });
@@ -77,6 +85,9 @@ export function isStoredDocuments(value: unknown): value is StoredDocument[] {
     if (typeof meta !== 'object' || meta === null || typeof meta.title !== 'string') return false;
     if (!isNullableString(meta.publisher) || !isNullableString(meta.date) || !isNullableString(meta.url) || !isNullableString(meta.author)) return false;
     if (!Array.isArray(doc.chunks)) return false;
+    if (doc.format !== undefined && typeof doc.format !== 'string') return false;
+    if (doc.pages !== undefined && !(Array.isArray(doc.pages) && doc.pages.every(isInt))) return false;
+    if (doc.sections !== undefined && !(Array.isArray(doc.sections) && doc.sections.every((s) => Array.isArray(s) && isInt(s[0]) && isInt(s[1]) && typeof s[2] === 'string'))) return false;
     for (const chunk of doc.chunks) {
       if (typeof chunk !== 'object' || chunk === null) return false;
       if (!isInt(chunk.paragraph) || chunk.paragraph < 1 || !isInt(chunk.start) || !isInt(chunk.end) || !Array.isArray(chunk.sentences)) return false;

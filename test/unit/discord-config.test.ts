@@ -31,7 +31,7 @@ describe('loadBotConfig', () => {
 
   it('applies defaults and reads every setting', () => {
     const defaults = loadBotConfig({ DISCORD_TOKEN: TOKEN });
-    expect(defaults).toMatchObject({ apiBase: 'https://discord.com/api', guildId: null, cooldownSeconds: 10, contentWarnings: true, queueLimit: 16, uploadMaxBytes: 1048576 });
+    expect(defaults).toMatchObject({ apiBase: 'https://discord.com/api', guildId: null, cooldownSeconds: 10, contentWarnings: true, queueLimit: 16, uploadMaxBytes: 10485760, fetchAllowPrivate: false, fetchTimeoutSeconds: 20 });
     expect(defaults.graphicKeywords).toEqual(DEFAULT_GRAPHIC_KEYWORDS);
     expect(defaults.core.logLevel).toBe('info');
     const set = loadBotConfig({

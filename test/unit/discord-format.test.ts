@@ -125,7 +125,7 @@ describe('toPayload', () => {
 
 describe('answerReply', () => {
   function result(i: number, quote: string): AnswerResult {
-    return { sourceId: `doc${String(i)}.txt`, title: `Doc ${String(i)}`, publisher: null, date: null, url: null, paragraph: 1, start: 0, end: quote.length, quote, score: 1, similarity: 0.8, passage: { start: 0, end: quote.length }, corroboratedBy: [] };
+    return { sourceId: `doc${String(i)}.txt`, title: `Doc ${String(i)}`, publisher: null, date: null, url: null, paragraph: 1, start: 0, end: quote.length, quote, format: 'text', page: null, section: null, link: null, score: 1, similarity: 0.8, passage: { start: 0, end: quote.length }, corroboratedBy: [] };
   }
 
   it('fits five long quotes into one message, each a verbatim prefix ending in an ellipsis', () => {

@@ -34,6 +34,10 @@ const citation: fc.Arbitrary<Citation> = fc.record({
   start: fc.nat(),
   end: fc.nat(),
   quote: hostileText,
+  format: fc.constantFrom('text' as const, 'pdf' as const, 'html' as const, 'docx' as const),
+  page: fc.option(fc.integer({ min: 1, max: 100_000 }), { nil: null }),
+  section: fc.option(hostileText, { nil: null }),
+  link: url,
 });
 const result: fc.Arbitrary<AnswerResult> = fc
   .tuple(citation, fc.array(citation, { maxLength: 6 }), fc.double({ min: -1, max: 1, noNaN: true }))
@@ -136,6 +140,10 @@ describe('Discord messages (property)', () => {
         checkPayload(documentReply(first));
         checkPayload(paragraphReply(first, 1, first.text, quoteStyle));
         const matches: PhraseMatch[] = documents.map((doc) => ({
+          format: 'pdf' as const,
+          page: 3,
+          section: phrase,
+          link: doc.meta.url,
           sourceId: doc.sourceId,
           title: doc.meta.title,
           publisher: doc.meta.publisher,

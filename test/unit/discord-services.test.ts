@@ -8,10 +8,12 @@ import { scrubSecrets, UserError } from '../../src/discord/errors.js';
 import { WorkQueue } from '../../src/discord/work-queue.js';
 
 describe('safeFileName', () => {
-  it('accepts plain .txt/.md names and refuses folders, traversal, hidden files and other types', () => {
+  it('accepts plain document names and refuses folders, traversal, hidden files and other types', () => {
     expect(safeFileName('notes.txt')).toBe('notes.txt');
     expect(safeFileName('My Notes.MD')).toBe('My-Notes.MD');
-    for (const bad of ['../x.txt', 'a/b.txt', 'a\\b.txt', '.hidden.txt', 'x.pdf', 'x.txt.exe', 'ünïcode.txt', '', 'a\0.txt']) {
+    expect(safeFileName('Report 2016.pdf')).toBe('Report-2016.pdf');
+    expect(safeFileName('statement.docx')).toBe('statement.docx');
+    for (const bad of ['../x.txt', 'a/b.txt', 'a\\b.txt', '.hidden.txt', 'x.odt', 'x.exe', 'x.txt.exe', 'ünïcode.txt', '', 'a\0.txt']) {
       expect(() => safeFileName(bad), bad).toThrow(UserError);
     }
   });
@@ -24,7 +26,7 @@ describe('saveUpload', () => {
     expect(saved.sourceId).toBe('uploads/a.txt');
     expect(readFileSync(saved.file, 'utf8')).toBe('Hello there.');
     await expect(saveUpload(corpus, 'a.txt', Buffer.from('Other.'), 100)).rejects.toThrow('already has a document named a.txt');
-    await expect(saveUpload(corpus, 'b.txt', Buffer.from([0xff, 0xfe, 0x41]), 100)).rejects.toThrow('not valid UTF-8');
+    await expect(saveUpload(corpus, 'b.txt', Buffer.from([0x41, 0xff, 0xfe, 0x41]), 100)).rejects.toThrow('not valid UTF-8');
     await expect(saveUpload(corpus, 'c.txt', Buffer.from('x'.repeat(101)), 100)).rejects.toThrow('limit');
     expect(readFileSync(saved.file, 'utf8')).toBe('Hello there.');
   });

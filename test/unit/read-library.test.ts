@@ -14,7 +14,7 @@ function corpusWith(files: Record<string, string | Buffer>): string {
 }
 
 describe('readLibrary', () => {
-  it('reads .txt and .md files, recursively, and skips bad files with a reason naming each', async () => {
+  it('reads document files, recursively, and skips bad files with a reason naming each', async () => {
     const outside = corpusWith({ 'secret.txt': 'outside the corpus' });
     const dir = corpusWith({
       'good.txt': 'A fine document.',
@@ -36,6 +36,7 @@ describe('readLibrary', () => {
       'blank.txt': expect.stringMatching(/empty/u),
       'empty.txt': expect.stringMatching(/empty/u),
       'huge.txt': expect.stringMatching(/limit/u),
+      'ignored.pdf': expect.stringMatching(/named as a PDF but its content is plain text/u),
       'latin1.txt': expect.stringMatching(/UTF-8/u),
       'link.txt': expect.stringMatching(/outside/u),
     });

@@ -1,0 +1,57 @@
+import { htmlToText, type DomNode } from './html-blocks.js';
+import { checkZip } from './zip-guard.js';
+import { ExtractError, type ExtractedText, type ExtractLimits, type FormatMeta } from './types.js';
+
+type Mammoth = typeof import('mammoth');
+let mammoth: Promise<Mammoth> | null = null;
+function loadMammoth(): Promise<Mammoth> {
+  mammoth ??= import('mammoth').then((module) => ((module as unknown as { default?: Mammoth }).default ?? module));
+  return mammoth;
+}
+
+const CORE = 'docProps/core.xml';
+
+function xmlValue(xml: string | undefined, tag: string): string | undefined {
+  if (!xml) return undefined;
+  const match = new RegExp(`<${tag}(?:\\s[^>]*)?>([^<]*)</${tag}>`, 'u').exec(xml);
+  const value = match?.[1]
+    ?.replace(/&lt;/gu, '<')
+    .replace(/&gt;/gu, '>')
+    .replace(/&quot;/gu, '"')
+    .replace(/&apos;/gu, "'")
+    .replace(/&amp;/gu, '&')
+    .replace(/\s+/gu, ' ')
+    .trim();
+  return value || undefined;
+}
+
+/**
+ * A Word document's paragraphs and headings (mammoth), after the container has been checked
+ * against zip bombs, with the title, author and creation date of its core properties.
+ */
+export async function extractDocx(bytes: Uint8Array, limits: ExtractLimits): Promise<ExtractedText> {
+  const zip = await checkZip(bytes, limits.maxExpandedBytes, [CORE]);
+  const { convertToHtml } = await loadMammoth();
+  let html: string;
+  const warnings: string[] = [];
+  try {
+    const result = await convertToHtml({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }, { ignoreEmptyParagraphs: true });
+    html = result.value;
+  } catch (error) {
+    throw new ExtractError(`the Word document could not be read (${(error as Error).message.split('\n')[0] ?? 'unknown error'})`);
+  }
+  const { parseHTML } = await import('linkedom');
+  const body = parseHTML(`<!doctype html><html><body>${html}</body></html>`).document.body as unknown as DomNode;
+  const { text, sections } = htmlToText(body);
+  if (text.trim().length === 0) throw new ExtractError('the Word document has no text');
+  const core = zip.read.get(CORE);
+  const meta: FormatMeta = {};
+  const title = xmlValue(core, 'dc:title');
+  const author = xmlValue(core, 'dc:creator');
+  if (title) meta.title = title;
+  if (author) meta.author = author;
+  const fallbackMeta: FormatMeta = {};
+  const created = /^(\d{4}-\d{2}-\d{2})/u.exec(xmlValue(core, 'dcterms:created') ?? '')?.[1];
+  if (created) fallbackMeta.date = created;
+  return { format: 'docx', text, sections, meta, fallbackMeta, warnings };
+}

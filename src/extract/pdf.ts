@@ -1,0 +1,341 @@
+import { expandLigatures, TextBuilder } from './text-builder.js';
+import { ExtractError, type ExtractedText, type ExtractLimits, type FormatMeta } from './types.js';
+
+/** One run of text on a page, in PDF points (y grows upwards). */
+interface Run {
+  text: string;
+  x: number;
+  y: number;
+  width: number;
+  size: number;
+}
+
+/** Runs on one baseline, next to each other. */
+interface Line {
+  text: string;
+  x0: number;
+  x1: number;
+  y: number;
+  size: number;
+}
+
+interface PageLines {
+  lines: Line[];
+  height: number;
+  width: number;
+}
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let pdfjs: Promise<PdfJs> | null = null;
+/** pdf.js is loaded on the first PDF: most libraries have none, and it costs time at start-up. */
+function loadPdfJs(): Promise<PdfJs> {
+  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return pdfjs;
+}
+
+/** Groups a page's text runs (in content order) into lines. */
+function linesOf(runs: Run[]): Line[] {
+  const lines: Line[] = [];
+  let line: Line | null = null;
+  for (const run of runs) {
+    const blank = run.text.trim().length === 0;
+    if (line) {
+      const sameBaseline = Math.abs(run.y - line.y) <= 0.5 * Math.max(line.size, run.size);
+      const gap = run.x - line.x1;
+      // A gap wider than a few spaces is a column gutter or a table cell: another line.
+      if (sameBaseline && gap > -line.size && gap <= 1.5 * line.size) {
+        if (blank) {
+          if (!line.text.endsWith(' ')) line.text += ' ';
+        } else {
+          if (gap > 0.15 * run.size && !line.text.endsWith(' ') && !run.text.startsWith(' ')) line.text += ' ';
+          line.text += run.text;
+          line.size = Math.max(line.size, run.size);
+        }
+        line.x1 = Math.max(line.x1, run.x + run.width);
+        continue;
+      }
+    }
+    if (blank) continue;
+    line = { text: run.text, x0: run.x, x1: run.x + run.width, y: run.y, size: run.size };
+    lines.push(line);
+  }
+  for (const l of lines) l.text = l.text.replace(/\s+/gu, ' ').trim();
+  return lines.filter((l) => l.text.length > 0);
+}
+
+/** A line's text with its numbers blanked, to find running headers whose page number changes. */
+const furnitureKey = (text: string): string => text.toLowerCase().replace(/\d+/gu, '#').replace(/\s+/gu, ' ').trim();
+const PAGE_NUMBER = /^(?:page\s*)?#(?:\s*(?:of|\/)\s*#)?$|^[-–—]\s*#\s*[-–—]$|^[ivxlc]+$/iu;
+
+/** Lines in the top or bottom margin zone of their page. */
+function inMarginZone(line: Line, page: PageLines): boolean {
+  return line.y > page.height * 0.9 || line.y < page.height * 0.1;
+}
+
+/**
+ * Running headers, footers and page numbers: margin lines that repeat (numbers aside) on at
+ * least half the pages, or that are only a page number.
+ */
+function removeFurniture(pages: PageLines[]): void {
+  const seenOn = new Map<string, number>();
+  for (const page of pages) {
+    const keys = new Set(page.lines.filter((line) => inMarginZone(line, page)).map((line) => furnitureKey(line.text)));
+    for (const key of keys) seenOn.set(key, (seenOn.get(key) ?? 0) + 1);
+  }
+  const repeats = (key: string): boolean => pages.length >= 2 && (seenOn.get(key) ?? 0) >= Math.max(2, Math.ceil(pages.length / 2));
+  for (const page of pages) {
+    page.lines = page.lines.filter((line) => {
+      if (!inMarginZone(line, page)) return true;
+      const key = furnitureKey(line.text);
+      return !(PAGE_NUMBER.test(key) || repeats(key));
+    });
+  }
+}
+
+/**
+ * The page's lines in reading order. A vertical gutter that most lines keep clear of makes a
+ * two-column page: lines that cross it (a title over both columns) cut the page into bands, and
+ * each band is read left column first.
+ */
+function readingOrder(page: PageLines): Line[][] {
+  const lines = page.lines;
+  const byHeight = (a: Line, b: Line): number => b.y - a.y || a.x0 - b.x0;
+  if (lines.length < 6) return [lines.slice().sort(byHeight)];
+  const width = Math.ceil(page.width);
+  const crossing = new Int32Array(width + 1);
+  for (const line of lines) {
+    for (let x = Math.max(0, Math.floor(line.x0)); x <= Math.min(width, Math.ceil(line.x1)); x++) crossing[x] = (crossing[x] ?? 0) + 1;
+  }
+  // The widest run of x positions in the middle of the page that few lines cross.
+  const allowed = Math.floor(lines.length * 0.15);
+  let best: [number, number] | null = null;
+  let runStart = -1;
+  for (let x = Math.floor(width * 0.25); x <= Math.ceil(width * 0.75); x++) {
+    if ((crossing[x] ?? 0) <= allowed) {
+      if (runStart < 0) runStart = x;
+      if (!best || x - runStart > best[1] - best[0]) best = [runStart, x];
+    } else {
+      runStart = -1;
+    }
+  }
+  if (!best || best[1] - best[0] < 6) return [lines.slice().sort(byHeight)];
+  const [gutterStart, gutterEnd] = best;
+  const mid = (gutterStart + gutterEnd) / 2;
+  const left = lines.filter((line) => line.x1 <= mid);
+  const right = lines.filter((line) => line.x0 >= mid);
+  if (left.length < 3 || right.length < 3) return [lines.slice().sort(byHeight)];
+
+  const columns: Line[][] = [];
+  let band: Line[] = [];
+  const flush = (): void => {
+    const l = band.filter((line) => line.x1 <= mid).sort(byHeight);
+    const r = band.filter((line) => line.x0 >= mid).sort(byHeight);
+    if (l.length > 0) columns.push(l);
+    if (r.length > 0) columns.push(r);
+    band = [];
+  };
+  for (const line of lines.slice().sort(byHeight)) {
+    if (line.x0 < mid && line.x1 > mid) {
+      flush();
+      columns.push([line]);
+    } else {
+      band.push(line);
+    }
+  }
+  flush();
+  return columns;
+}
+
+const median = (values: number[]): number => {
+  if (values.length === 0) return 0;
+  const sorted = values.slice().sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+
+/** Whether a line-end hyphen splits one word ("tor-" + "tured") rather than ending a compound ("well-" + "known"). */
+function isHyphenation(before: string, after: string, words: Map<string, number>): boolean {
+  const head = /(\p{L}+)-$/u.exec(before)?.[1];
+  const tail = /^(\p{Ll}\p{L}*)/u.exec(after)?.[1];
+  if (!head || !tail) return false;
+  const joined = (head + tail).toLowerCase();
+  const compound = `${head}-${tail}`.toLowerCase();
+  // The document's own spelling decides; a line-end break in a lowercase word is usually hyphenation.
+  return (words.get(compound) ?? 0) <= (words.get(joined) ?? 0);
+}
+
+/** Writes the pages' lines as paragraphs: a larger gap than the usual line spacing, a change of size, or a heading starts one. */
+function assemble(pages: PageLines[], words: Map<string, number>): TextBuilder {
+  const builder = new TextBuilder();
+  const sizes = pages.flatMap((page) => page.lines.flatMap((line) => Array<number>(Math.min(line.text.length, 200)).fill(Math.round(line.size * 10) / 10)));
+  const bodySize = median(sizes) || 10;
+  const headingSizes = [...new Set(sizes.filter((size) => size > bodySize * 1.15))].sort((a, b) => b - a);
+  const isHeading = (line: Line): boolean => line.size > bodySize * 1.15 && line.text.split(' ').length <= 25;
+  let previous: Line | null = null;
+  let heading: { text: string; level: number; size: number } | null = null;
+  const flushHeading = (): void => {
+    if (heading) builder.heading(heading.text, heading.level);
+    heading = null;
+  };
+  for (const page of pages) {
+    builder.startPage();
+    const columns = readingOrder(page);
+    const spacings: number[] = [];
+    for (const column of columns) {
+      for (let i = 1; i < column.length; i++) {
+        const gap = (column[i - 1] as Line).y - (column[i] as Line).y;
+        if (gap > 0) spacings.push(gap);
+      }
+    }
+    const spacing = median(spacings) || bodySize * 1.2;
+    for (const column of columns) {
+      column.forEach((line, i) => {
+        const close = previous !== null && i > 0 && previous.y - line.y <= spacing * 1.3;
+        if (isHeading(line)) {
+          // A heading set on two lines is one heading.
+          if (heading && close && Math.abs(heading.size - line.size) < 0.5) heading.text += ` ${line.text}`;
+          else {
+            flushHeading();
+            heading = { text: line.text, level: Math.max(1, headingSizes.indexOf(Math.round(line.size * 10) / 10) + 1), size: line.size };
+          }
+          previous = line;
+          return;
+        }
+        let breakBefore = heading !== null || previous === null;
+        flushHeading();
+        if (previous && !breakBefore) {
+          if (i > 0) breakBefore = !close || Math.abs(line.size - previous.size) > bodySize * 0.15;
+          // A new column or page: the paragraph goes on unless the last line ended a sentence.
+          else breakBefore = /[.!?:;"”’)\]]$/u.test(previous.text) && !/^\p{Ll}/u.test(line.text);
+        }
+        if (breakBefore) builder.endParagraph();
+        appendLine(builder, line.text, words);
+        previous = line;
+      });
+    }
+  }
+  flushHeading();
+  return builder;
+}
+
+/** Joins a line to its paragraph, resolving a hyphen or soft hyphen at the end of the line before it. */
+function appendLine(builder: TextBuilder, text: string, words: Map<string, number>): void {
+  const clean = text.replace(/\u00AD(?!$)/gu, '');
+  if (builder.isParagraphOpen) {
+    const tail = builder.tail(60);
+    if (tail.endsWith('\u00AD') || (/\p{L}-$/u.test(tail) && isHyphenation(tail, clean, words))) {
+      builder.trimEnd(1);
+      builder.append(clean, '');
+      return;
+    }
+  }
+  builder.append(clean);
+}
+
+function pdfDate(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^D:(\d{4})(\d{2})?(\d{2})?/u.exec(value);
+  if (!match) return undefined;
+  return [match[1], match[2], match[3]].filter(Boolean).join('-');
+}
+
+function infoString(info: Record<string, unknown>, key: string): string | undefined {
+  const value = info[key];
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.replace(/\s+/gu, ' ').trim();
+  // Producers often leave a file name or a placeholder as the title.
+  if (trimmed.length === 0 || /^untitled$/iu.test(trimmed) || /\.(?:docx?|odt|pdf|txt|rtf|indd|tex)$/iu.test(trimmed)) return undefined;
+  return trimmed;
+}
+
+/** Rejects after `ms` so a pathological file cannot hold the library. */
+function deadline(ms: number, message: string): { promise: Promise<never>; clear: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ExtractError(message)), ms);
+  });
+  return { promise, clear: () => clearTimeout(timer) };
+}
+
+/**
+ * The text of a PDF in reading order, paragraph by paragraph, with where each page starts.
+ * Running headers, footers and page numbers are left out; ligatures are spelled out and words
+ * hyphenated at line ends are joined again.
+ */
+export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits): Promise<ExtractedText> {
+  const { getDocument } = await loadPdfJs();
+  const task = getDocument({
+    // pdf.js takes ownership of the buffer it is given.
+    data: new Uint8Array(bytes),
+    verbosity: 0,
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    stopAtErrors: false,
+  });
+  const limit = deadline(limits.maxSeconds * 1000, `reading the PDF took longer than ${String(limits.maxSeconds)} s`);
+  try {
+    const work = (async (): Promise<ExtractedText> => {
+      let pdf;
+      try {
+        pdf = await task.promise;
+      } catch (error) {
+        const name = (error as Error).name;
+        if (name === 'PasswordException') throw new ExtractError('the PDF is encrypted (password-protected); remove the password and add it again');
+        if (name === 'InvalidPDFException' || name === 'FormatError') throw new ExtractError('the PDF is damaged or truncated and could not be read');
+        throw new ExtractError(`the PDF could not be read (${(error as Error).message || 'unknown error'})`);
+      }
+      if (pdf.numPages > limits.maxPages) {
+        throw new ExtractError(`the PDF has ${String(pdf.numPages)} pages; the limit is ${String(limits.maxPages)} (WITNESS_MAX_PAGES)`);
+      }
+      const pages: PageLines[] = [];
+      const unreadable: number[] = [];
+      for (let n = 1; n <= pdf.numPages; n++) {
+        try {
+          const page = await pdf.getPage(n);
+          const [x0, y0, x1, y1] = page.view as [number, number, number, number];
+          const content = await page.getTextContent();
+          const runs: Run[] = [];
+          for (const item of content.items) {
+            if (!('str' in item)) continue;
+            const [a, b, , d, e, f] = item.transform as number[];
+            runs.push({ text: expandLigatures(item.str), x: (e ?? 0) - x0, y: (f ?? 0) - y0, width: item.width, size: Math.hypot(b ?? 0, d ?? 0) || Math.abs(a ?? 0) || item.height });
+          }
+          pages.push({ lines: linesOf(runs), width: x1 - x0, height: y1 - y0 });
+          page.cleanup();
+        } catch {
+          unreadable.push(n);
+          pages.push({ lines: [], width: 1, height: 1 });
+        }
+      }
+      const metadata = await pdf.getMetadata().catch(() => null);
+      const info = (metadata?.info ?? {}) as Record<string, unknown>;
+      await pdf.destroy();
+
+      const textChars = pages.reduce((sum, page) => sum + page.lines.reduce((s, line) => s + line.text.length, 0), 0);
+      if (unreadable.length === pages.length) throw new ExtractError('the PDF is damaged or truncated: none of its pages could be read');
+      if (textChars < 20) throw new ExtractError('the PDF has no text layer (a scanned document?); OCR is not supported');
+
+      removeFurniture(pages);
+      const words = new Map<string, number>();
+      for (const page of pages) {
+        for (const line of page.lines) for (const word of line.text.toLowerCase().match(/\p{L}+(?:-\p{L}+)*/gu) ?? []) words.set(word, (words.get(word) ?? 0) + 1);
+      }
+      const { text, pages: pageStarts, sections } = assemble(pages, words).finish();
+      const warnings: string[] = [];
+      if (unreadable.length > 0) warnings.push(`pages ${unreadable.join(', ')} of the PDF could not be read and were left out`);
+      const meta: FormatMeta = {};
+      const title = infoString(info, 'Title');
+      const author = infoString(info, 'Author');
+      if (title) meta.title = title;
+      if (author) meta.author = author;
+      const fallbackMeta: FormatMeta = {};
+      const date = pdfDate(info.CreationDate);
+      if (date) fallbackMeta.date = date;
+      return { format: 'pdf', text, pages: pageStarts, sections, meta, fallbackMeta, warnings };
+    })();
+    return await Promise.race([work, limit.promise]);
+  } finally {
+    limit.clear();
+    void task.destroy().catch(() => undefined);
+  }
+}

@@ -1,0 +1,56 @@
+/** The kinds of file Witness reads; the kind comes from the bytes, not only the name. */
+export type DocumentFormat = 'text' | 'markdown' | 'pdf' | 'html' | 'docx';
+
+/** A heading of the document and where it stands in the extracted text. */
+export interface Section {
+  start: number;
+  /** 1 for the largest headings. */
+  level: number;
+  title: string;
+}
+
+/** Citation metadata a file states about itself (PDF info, HTML meta tags, DOCX core properties). */
+export interface FormatMeta {
+  title?: string;
+  author?: string;
+  publisher?: string;
+  date?: string;
+  url?: string;
+}
+
+/**
+ * The text Witness stores and quotes from, with where its pages and headings begin. Quotes are
+ * exact slices of `text`; `pages[i]` is the offset of the first character of page i + 1.
+ */
+export interface ExtractedText {
+  format: DocumentFormat;
+  text: string;
+  pages?: number[];
+  sections?: Section[];
+  /** Metadata the file states, which wins over what is guessed from the text. */
+  meta: FormatMeta;
+  /** Metadata used only when nothing better is known (a PDF's creation date is the file's, not the article's). */
+  fallbackMeta: FormatMeta;
+  warnings: string[];
+}
+
+export interface ExtractLimits {
+  maxPages: number;
+  /** Wall-clock limit for one file's extraction. */
+  maxSeconds: number;
+  /** Largest total a compressed container (DOCX) may expand to. */
+  maxExpandedBytes: number;
+}
+
+export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = { maxPages: 2000, maxSeconds: 60, maxExpandedBytes: 100 * 1024 * 1024 };
+
+/** A file that cannot be read as a document; the message is shown to the person who added it. */
+export class ExtractError extends Error {
+  override readonly name = 'ExtractError';
+}
+
+/**
+ * Bumped whenever the same file would give different extracted text, pages or headings, so an
+ * index built by an older extractor is brought up to date.
+ */
+export const EXTRACTION_VERSION = 1;

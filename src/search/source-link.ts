@@ -1,0 +1,67 @@
+import type { StoredDocument } from '../store/index-format.js';
+import { pageAt, sectionAt } from '../extract/text-builder.js';
+import type { Citation } from './answer-types.js';
+
+/** A link a reader can follow to the quoted words: built by the core so the CLI, JSON and Discord agree. */
+
+function encodeFragmentPart(text: string): string {
+  // encodeURIComponent throws on a lone surrogate; a link must never take the reply down with it.
+  const wellFormed = text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu, '\uFFFD');
+  // Text fragments reserve "-", "," and "&" besides what encodeURIComponent encodes.
+  return encodeURIComponent(wellFormed).replace(/[-!'()*]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * The source's address with a text fragment (`#:~:text=start,end`) that makes browsers
+ * scroll to and highlight the quoted words. Null when the source has no http(s) address.
+ */
+export function fragmentLink(url: string | null, quote: string): string | null {
+  if (!url) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+  parsed.hash = '';
+  // Parentheses would end a markdown link early.
+  const base = parsed.toString().replace(/[()]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const words = quote.split(/\s+/u).filter(Boolean);
+  if (words.length === 0) return base;
+  const fragment =
+    words.length <= 8 ? encodeFragmentPart(words.join(' ')) : `${encodeFragmentPart(words.slice(0, 4).join(' '))},${encodeFragmentPart(words.slice(-4).join(' '))}`;
+  return `${base}#:~:text=${fragment}`;
+}
+
+/** The address of a PDF page (`#page=N`, which PDF viewers open at). Null without an http(s) address. */
+export function pageLink(url: string | null, page: number): string | null {
+  if (!url) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+  parsed.hash = '';
+  return `${parsed.toString().replace(/[()]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}#page=${String(page)}`;
+}
+
+/** Where a file of the corpus is published, given the folder's public address. */
+export function fileUrl(libraryUrl: string, sourceId: string): string {
+  const base = libraryUrl.endsWith('/') ? libraryUrl : `${libraryUrl}/`;
+  return new URL(sourceId.split('/').map(encodeURIComponent).join('/'), base).toString();
+}
+
+/** The link for a quote: a PDF opens at its page, a web page scrolls to and highlights the words. */
+export function quoteLink(url: string | null, quote: string, page: number | null): string | null {
+  return page !== null ? pageLink(url, page) : fragmentLink(url, quote);
+}
+
+/** Page, heading and link of a quote of `document` starting at `start`, with the document's address `url`. */
+export function locateQuote(document: StoredDocument, start: number, quote: string, url: string | null = document.meta.url): Pick<Citation, 'format' | 'page' | 'section' | 'link'> {
+  const page = document.pages ? pageAt(document.pages, start) : null;
+  const section = document.sections ? (sectionAt(document.sections.map(([at, level, title]) => ({ start: at, level, title })), start)?.title ?? null) : null;
+  return { format: document.format ?? 'text', page, section, link: quoteLink(url, quote, page) };
+}
