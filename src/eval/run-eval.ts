@@ -4,6 +4,9 @@ import type { Answer, Citation } from '../search/answer-types.js';
 import type { Answerer } from '../search/ask.js';
 import type { RetrievalMode } from '../search/retrieve.js';
 import type { EvalQuestion } from './eval-set.js';
+import { extractDocument } from '../extract/extract-document.js';
+import { DEFAULT_EXTRACT_LIMITS } from '../extract/types.js';
+import { foldPhrase, foldText } from '../search/find-phrase.js';
 
 export interface GoldSpan {
   sourceId: string;
@@ -47,16 +50,37 @@ export interface EvalMetrics {
 }
 
 /**
- * Locates each gold quote in its file: the eval set names quotes, the metrics compare spans. A
- * quote the file holds more than once (a lead repeated in the body) is gold wherever it stands.
+ * The document a gold answer names: the same file, or the same file in another format
+ * (`000_x.txt` in the eval set, `000_x.pdf` in a library of PDFs).
  */
-export async function resolveGold(corpusDir: string, question: EvalQuestion, readText: (file: string) => Promise<string>): Promise<GoldSpan[]> {
+function goldDocument(sourceIds: readonly string[], doc: string): string | null {
+  if (sourceIds.includes(doc)) return doc;
+  const stem = doc.replace(/\.[^./]+$/u, '');
+  return sourceIds.find((id) => id.replace(/\.[^./]+$/u, '') === stem) ?? null;
+}
+
+/**
+ * Locates each gold quote in its document: the eval set names quotes, the metrics compare
+ * spans. A quote the document holds more than once (a lead repeated in the body) is gold
+ * wherever it stands. In text extracted from a PDF or web page the same words may be spaced
+ * or punctuated differently, so a quote not found as is is looked for with those folded away.
+ */
+export async function resolveGold(sourceIds: readonly string[], question: EvalQuestion, readText: (sourceId: string) => Promise<string>): Promise<GoldSpan[]> {
   const spans: GoldSpan[] = [];
   for (const answer of question.answers) {
-    const text = await readText(path.join(corpusDir, answer.doc));
+    const sourceId = goldDocument(sourceIds, answer.doc);
+    if (!sourceId) throw new Error(`${question.id}: the library has no document ${answer.doc}`);
+    const text = await readText(sourceId);
     let start = text.indexOf(answer.quote);
-    if (start < 0) throw new Error(`${question.id}: gold quote not found in ${answer.doc}`);
-    for (; start >= 0; start = text.indexOf(answer.quote, start + 1)) spans.push({ sourceId: answer.doc, start, end: start + answer.quote.length });
+    if (start >= 0) {
+      for (; start >= 0; start = text.indexOf(answer.quote, start + 1)) spans.push({ sourceId, start, end: start + answer.quote.length });
+      continue;
+    }
+    const folded = foldText(text);
+    const needle = foldPhrase(answer.quote);
+    let at = folded.key.indexOf(needle);
+    if (at < 0) throw new Error(`${question.id}: gold quote not found in ${sourceId}`);
+    for (; at >= 0; at = folded.key.indexOf(needle, at + 1)) spans.push({ sourceId, start: folded.starts[at] as number, end: folded.ends[at + needle.length - 1] as number });
   }
   return spans;
 }
@@ -68,11 +92,20 @@ function hits(citation: Citation, gold: GoldSpan[]): boolean {
 /** Runs every question through one retrieval mode and scores it as the eval README defines. */
 export async function runEval(answerer: Answerer, corpusDir: string, questions: EvalQuestion[], mode: RetrievalMode, k = 10): Promise<EvalMetrics> {
   const cache = new Map<string, string>();
-  const readText = async (file: string): Promise<string> => {
-    let text = cache.get(file);
+  const sourceIds = answerer.library.documents.map((doc) => doc.sourceId);
+  // Quotes are checked against the source itself: a text file's own text, or the text read
+  // again from a PDF, web page or Word file (so extraction must give the same text each time).
+  const readText = async (sourceId: string): Promise<string> => {
+    let text = cache.get(sourceId);
     if (text === undefined) {
-      text = new TextDecoder('utf-8').decode(await readFile(file));
-      cache.set(file, text);
+      const bytes = await readFile(path.join(corpusDir, sourceId));
+      const stored = answerer.library.document(sourceId);
+      if (!stored?.format || stored.format === 'text' || stored.format === 'markdown') text = new TextDecoder('utf-8').decode(bytes);
+      else {
+        const again = await extractDocument(bytes, sourceId, { ...DEFAULT_EXTRACT_LIMITS, maxFileBytes: Infinity });
+        text = again.ok ? again.extracted.text : '';
+      }
+      cache.set(sourceId, text);
     }
     return text;
   };
@@ -81,13 +114,13 @@ export async function runEval(answerer: Answerer, corpusDir: string, questions: 
   let verbatim = 0;
   let reciprocalRanks = 0;
   for (const question of questions) {
-    const gold = await resolveGold(corpusDir, question, readText);
+    const gold = await resolveGold(sourceIds, question, readText);
     const answer: Answer = await answerer.ask(question.question, { k, mode });
     let hitRank: number | null = null;
     for (const [i, result] of answer.results.entries()) {
       for (const shown of [result, ...result.corroboratedBy]) {
         quotesChecked++;
-        if ((await readText(path.join(corpusDir, shown.sourceId))).slice(shown.start, shown.end) === shown.quote) verbatim++;
+        if ((await readText(shown.sourceId)).slice(shown.start, shown.end) === shown.quote) verbatim++;
       }
       // A corroborating citation is shown with its result, so it counts at that result's rank.
       if (hitRank === null && [result, ...result.corroboratedBy].some((c) => hits(c, gold))) hitRank = i + 1;

@@ -134,10 +134,16 @@ function readingOrder(page: PageLines): Line[][] {
     if (r.length > 0) columns.push(r);
     band = [];
   };
+  let spanning: Line[] | null = null;
   for (const line of lines.slice().sort(byHeight)) {
     if (line.x0 < mid && line.x1 > mid) {
       flush();
-      columns.push([line]);
+      // Consecutive lines across both columns (a title on two lines) are read together.
+      if (spanning && columns[columns.length - 1] === spanning) spanning.push(line);
+      else {
+        spanning = [line];
+        columns.push(spanning);
+      }
     } else {
       band.push(line);
     }
@@ -192,7 +198,9 @@ function assemble(pages: PageLines[], words: Map<string, number>): TextBuilder {
         const close = previous !== null && i > 0 && previous.y - line.y <= spacing * 1.3;
         if (isHeading(line)) {
           // A heading set on two lines is one heading.
-          if (heading && close && Math.abs(heading.size - line.size) < 0.5) heading.text += ` ${line.text}`;
+          const drop = previous === null ? -1 : previous.y - line.y;
+          const nextLine = drop > 0 && drop <= line.size * 1.8;
+          if (heading && nextLine && Math.abs(heading.size - line.size) < 0.5) heading.text += ` ${line.text}`;
           else {
             flushHeading();
             heading = { text: line.text, level: Math.max(1, headingSizes.indexOf(Math.round(line.size * 10) / 10) + 1), size: line.size };
