@@ -77,7 +77,7 @@ export async function extractHtml(bytes: Uint8Array, pageUrl?: string): Promise<
   const siteName = metaContent(doc, ['meta[property="og:site_name"]', 'meta[name="application-name"]']);
   let article;
   try {
-    article = new Readability(document as unknown as Document, { charThreshold: 200 }).parse();
+    article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], { charThreshold: 200 }).parse();
   } catch (error) {
     throw new ExtractError(`the web page could not be read (${(error as Error).message})`);
   }

@@ -38,6 +38,10 @@ interface HeuristicMeta {
   url: string | null;
 }
 
+/** A byline or source longer than this is a paragraph that happens to start like one, not a name. */
+const MAX_NAME_WORDS = 12;
+const asName = (value: string): string | null => (value && wordCount(value) <= MAX_NAME_WORDS ? value : null);
+
 function readHeuristicMeta(text: string, blocks: Span[][]): HeuristicMeta {
   const meta: HeuristicMeta = { title: null, titleSpan: null, publisher: null, date: null, author: null, url: null };
   const lines = blocks.flat();
@@ -46,14 +50,14 @@ function readHeuristicMeta(text: string, blocks: Span[][]): HeuristicMeta {
     const source = METADATA_PATTERNS.source.exec(value);
     if (source) {
       const stated = (source[1] ?? '').trim() || (lines[i + 1] ? sliceOf(text, lines[i + 1] as Span).trim() : '');
-      if (stated && !meta.publisher) meta.publisher = stated;
+      if (stated && !meta.publisher) meta.publisher = asName(stated);
     }
     const date = METADATA_PATTERNS.date.exec(value);
     if (date && !meta.date) meta.date = parseStatedDate(date[1] ?? '') ?? (date[1] ?? '').trim();
     const syndication = METADATA_PATTERNS.syndication.exec(value);
-    if (syndication && !meta.publisher) meta.publisher = (syndication[1] ?? '').trim();
+    if (syndication && !meta.publisher) meta.publisher = asName((syndication[1] ?? '').trim());
     const author = METADATA_PATTERNS.author.exec(value);
-    if (author && !meta.author) meta.author = (author[1] ?? '').trim();
+    if (author && !meta.author) meta.author = asName((author[1] ?? '').trim());
     const url = METADATA_PATTERNS.url.exec(value);
     if (url && !meta.url) meta.url = (url[1] ?? '').trim();
   });
