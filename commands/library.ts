@@ -91,7 +91,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       const detected = await detectFormat(page.bytes, new URL(page.url).pathname);
       if ('error' in detected) throw new UserError(`The page cannot be added: ${detected.error}. Nothing was saved.`);
       const extension = detected.format === 'pdf' ? '.pdf' : detected.format === 'docx' ? '.docx' : detected.format === 'html' ? '.html' : '.txt';
-      ({ sourceId } = await saveUpload(ctx.config.core.corpusDir, nameForUrl(page.url, extension), page.bytes, { maxBytes, ...limits, pageUrl: page.url, sidecar: { url: page.url } }));
+      ({ sourceId } = await saveUpload(ctx.config.core.corpusDir, nameForUrl(page.url, extension), page.bytes, { maxBytes, ...limits, pageUrl: page.url }));
       ctx.logger.info({ sourceId, bytes: page.bytes.length }, 'web page added');
     }
     report = await ctx.queue.run(() => ctx.library.reindex());

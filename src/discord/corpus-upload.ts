@@ -37,8 +37,13 @@ export function nameForUrl(url: string, extension: string): string {
 
 export interface UploadOptions extends Partial<ExtractOptions> {
   maxBytes: number;
-  /** Metadata to keep beside the document (the address a page was fetched from). */
-  sidecar?: Record<string, string>;
+}
+
+/** Whether two hosts are one site: the same host, or one a subdomain of the other. */
+function sameSite(a: string, b: string): boolean {
+  const x = new URL(a).hostname;
+  const y = new URL(b).hostname;
+  return x === y || x.endsWith(`.${y}`) || y.endsWith(`.${x}`);
 }
 
 /**
@@ -64,9 +69,13 @@ export async function saveUpload(corpusDir: string, name: string, bytes: Uint8Ar
     }
     throw error;
   }
-  if (settings.sidecar) {
+  // A fetched page is cited at its own canonical address when it states one on the same site;
+  // otherwise (none, or a claim to be another site's page) at the address it was fetched from.
+  const stated = checked.extracted.meta.url;
+  const sidecar = settings.pageUrl && !(stated && sameSite(stated, settings.pageUrl)) ? { url: settings.pageUrl } : null;
+  if (sidecar) {
     try {
-      await writeFile(`${file}.meta.json`, `${JSON.stringify(settings.sidecar, null, 2)}\n`, { flag: 'wx' });
+      await writeFile(`${file}.meta.json`, `${JSON.stringify(sidecar, null, 2)}\n`, { flag: 'wx' });
     } catch (error) {
       await rm(file, { force: true });
       throw error;

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { expandLigatures, TextBuilder } from './text-builder.js';
 import { ExtractError, type ExtractedText, type ExtractLimits, type FormatMeta } from './types.js';
 
@@ -158,19 +159,33 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] as number;
 };
 
-/** Whether a line-end hyphen splits one word ("tor-" + "tured") rather than ending a compound ("well-" + "known"). */
-function isHyphenation(before: string, after: string, words: Map<string, number>): boolean {
+let dictionary: Promise<Set<string>> | null = null;
+/** English words (the word-list package), loaded the first time a PDF has a hyphen at a line end. */
+function loadDictionary(): Promise<Set<string>> {
+  dictionary ??= import('word-list').then(async ({ default: file }) => new Set((await readFile(file, 'utf8')).split('\n')));
+  return dictionary;
+}
+
+/**
+ * Whether a line-end hyphen splits one word ("deci-" + "sive") rather than ending a compound
+ * ("face-" + "down"). The document's own spelling elsewhere decides first; then a dictionary:
+ * two real words (the first at least three letters) make a compound, anything else one word.
+ */
+function isHyphenation(before: string, after: string, words: Map<string, number>, english: Set<string>): boolean {
   const head = /(\p{L}+)-$/u.exec(before)?.[1];
   const tail = /^(\p{Ll}\p{L}*)/u.exec(after)?.[1];
   if (!head || !tail) return false;
   const joined = (head + tail).toLowerCase();
   const compound = `${head}-${tail}`.toLowerCase();
-  // The document's own spelling decides; a line-end break in a lowercase word is usually hyphenation.
-  return (words.get(compound) ?? 0) <= (words.get(joined) ?? 0);
+  const asCompound = words.get(compound) ?? 0;
+  const asWord = words.get(joined) ?? 0;
+  if (asCompound !== asWord) return asWord > asCompound;
+  const bothWords = head.length >= 3 && english.has(head.toLowerCase()) && english.has(tail);
+  return !bothWords;
 }
 
 /** Writes the pages' lines as paragraphs: a larger gap than the usual line spacing, a change of size, or a heading starts one. */
-function assemble(pages: PageLines[], words: Map<string, number>): TextBuilder {
+function assemble(pages: PageLines[], words: Map<string, number>, english: Set<string>): TextBuilder {
   const builder = new TextBuilder();
   const sizes = pages.flatMap((page) => page.lines.flatMap((line) => Array<number>(Math.min(line.text.length, 200)).fill(Math.round(line.size * 10) / 10)));
   const bodySize = median(sizes) || 10;
@@ -216,7 +231,7 @@ function assemble(pages: PageLines[], words: Map<string, number>): TextBuilder {
           else breakBefore = /[.!?:;"”’)\]]$/u.test(previous.text) && !/^\p{Ll}/u.test(line.text);
         }
         if (breakBefore) builder.endParagraph();
-        appendLine(builder, line.text, words);
+        appendLine(builder, line.text, words, english);
         previous = line;
       });
     }
@@ -226,17 +241,30 @@ function assemble(pages: PageLines[], words: Map<string, number>): TextBuilder {
 }
 
 /** Joins a line to its paragraph, resolving a hyphen or soft hyphen at the end of the line before it. */
-function appendLine(builder: TextBuilder, text: string, words: Map<string, number>): void {
+function appendLine(builder: TextBuilder, text: string, words: Map<string, number>, english: Set<string>): void {
   const clean = text.replace(/\u00AD(?!$)/gu, '');
   if (builder.isParagraphOpen) {
     const tail = builder.tail(60);
-    if (tail.endsWith('\u00AD') || (/\p{L}-$/u.test(tail) && isHyphenation(tail, clean, words))) {
+    if (tail.endsWith('\u00AD') || (/\p{L}-$/u.test(tail) && isHyphenation(tail, clean, words, english))) {
       builder.trimEnd(1);
+      builder.append(clean, '');
+      return;
+    }
+    // A compound broken at its own hyphen ("face-" + "down") is one word again.
+    if (/\p{L}-$/u.test(tail) && /^\p{L}/u.test(clean)) {
       builder.append(clean, '');
       return;
     }
   }
   builder.append(clean);
+}
+
+/** The largest page count a PDF's page tree states (`/Count N`), read from the bytes before any page is. */
+function claimedPageCount(bytes: Uint8Array): number {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  let most = 0;
+  for (const match of text.matchAll(/\/Count\s+(\d{1,12})/gu)) most = Math.max(most, Number(match[1]));
+  return most;
 }
 
 function pdfDate(value: unknown): string | undefined {
@@ -295,6 +323,8 @@ export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits): Prom
       if (pdf.numPages > limits.maxPages) {
         throw new ExtractError(`the PDF has ${String(pdf.numPages)} pages; the limit is ${String(limits.maxPages)} (WITNESS_MAX_PAGES)`);
       }
+      // pdf.js counts the pages that are really there; a page tree claiming far more is noted.
+      const claimed = claimedPageCount(bytes);
       const pages: PageLines[] = [];
       const unreadable: number[] = [];
       for (let n = 1; n <= pdf.numPages; n++) {
@@ -328,8 +358,13 @@ export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits): Prom
       for (const page of pages) {
         for (const line of page.lines) for (const word of line.text.toLowerCase().match(/\p{L}+(?:-\p{L}+)*/gu) ?? []) words.set(word, (words.get(word) ?? 0) + 1);
       }
-      const { text, pages: pageStarts, sections } = assemble(pages, words).finish();
+      const hyphenatedLines = pages.some((page) => page.lines.some((line) => /\p{L}-$/u.test(line.text)));
+      const english = hyphenatedLines ? await loadDictionary() : new Set<string>();
+      const { text, pages: pageStarts, sections } = assemble(pages, words, english).finish();
       const warnings: string[] = [];
+      if (claimed > pdf.numPages && claimed > limits.maxPages) {
+        warnings.push(`the PDF claims ${String(claimed)} pages but has ${String(pdf.numPages)}; the ${String(pdf.numPages)} it has were read`);
+      }
       if (unreadable.length > 0) warnings.push(`pages ${unreadable.join(', ')} of the PDF could not be read and were left out`);
       const meta: FormatMeta = {};
       const title = infoString(info, 'Title');
