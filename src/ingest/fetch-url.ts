@@ -15,6 +15,8 @@ export interface FetchOptions {
   maxRedirects: number;
   /** Allow loopback, private and link-local addresses (tests against a local server only). */
   allowPrivate: boolean;
+  /** Hosts fetched even though they are private (an intranet site the operator trusts), by name or address. */
+  allowHosts?: string[];
 }
 
 export interface FetchedPage {
@@ -79,7 +81,7 @@ function guardedLookup(allowPrivate: boolean): net.LookupFunction {
   };
 }
 
-function checkUrl(raw: string, allowPrivate: boolean): URL {
+function checkUrl(raw: string, options: FetchOptions): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -89,6 +91,7 @@ function checkUrl(raw: string, allowPrivate: boolean): URL {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new FetchError('only http and https addresses can be fetched');
   if (url.username || url.password) throw new FetchError('addresses with a user name or password are not fetched');
   const host = url.hostname.replace(/^\[|\]$/gu, '');
+  const allowPrivate = options.allowPrivate || (options.allowHosts ?? []).includes(host);
   if (net.isIP(host) !== 0 && !allowPrivate && isBlockedAddress(host)) throw new FetchError('that address is private or local, which Witness does not fetch');
   if (!allowPrivate && (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host.endsWith('.local'))) {
     throw new FetchError('that address is private or local, which Witness does not fetch');
@@ -102,7 +105,7 @@ function getOnce(url: URL, options: FetchOptions, signal: AbortSignal): Promise<
     const request = client.get(
       url,
       {
-        lookup: guardedLookup(options.allowPrivate),
+        lookup: guardedLookup(options.allowPrivate || (options.allowHosts ?? []).includes(url.hostname)),
         signal,
         headers: { 'user-agent': 'WitnessBot/0.1 (+document library)', accept: 'text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.5' },
       },
@@ -146,7 +149,7 @@ function getOnce(url: URL, options: FetchOptions, signal: AbortSignal): Promise<
  * swap them in), a limit on redirects, on bytes and on time.
  */
 export async function fetchUrl(raw: string, options: FetchOptions): Promise<FetchedPage> {
-  let url = checkUrl(raw, options.allowPrivate);
+  let url = checkUrl(raw, options);
   const signal = AbortSignal.timeout(options.timeoutMs);
   try {
     for (let redirects = 0; ; redirects++) {
@@ -154,7 +157,7 @@ export async function fetchUrl(raw: string, options: FetchOptions): Promise<Fetc
       if (response.status >= 300 && response.status < 400) {
         if (!response.location) throw new FetchError(`the site answered ${String(response.status)} without saying where to go`);
         if (redirects >= options.maxRedirects) throw new FetchError(`the page redirected more than ${String(options.maxRedirects)} times`);
-        url = checkUrl(new URL(response.location, url).toString(), options.allowPrivate);
+        url = checkUrl(new URL(response.location, url).toString(), options);
         continue;
       }
       if (response.status !== 200) throw new FetchError(`the site answered ${String(response.status)}`);
