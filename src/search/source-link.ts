@@ -1,6 +1,7 @@
 import type { StoredDocument } from '../store/index-format.js';
 import { pageAt, sectionAt } from '../extract/text-builder.js';
 import type { Citation } from './answer-types.js';
+import type { DocumentFormat } from '../extract/types.js';
 
 /** A link a reader can follow to the quoted words: built by the core so the CLI, JSON and Discord agree. */
 
@@ -54,14 +55,19 @@ export function fileUrl(libraryUrl: string, sourceId: string): string {
   return new URL(sourceId.split('/').map(encodeURIComponent).join('/'), base).toString();
 }
 
-/** The link for a quote: a PDF opens at its page, a web page scrolls to and highlights the words. */
-export function quoteLink(url: string | null, quote: string, page: number | null): string | null {
-  return page !== null ? pageLink(url, page) : fragmentLink(url, quote);
+/**
+ * The link for a quote: a PDF opens at its page, a web page or text file scrolls to and
+ * highlights the words; a Word file has no way to point inside it, so it is linked as a whole.
+ */
+export function quoteLink(url: string | null, quote: string, page: number | null, format: DocumentFormat = 'text'): string | null {
+  if (page !== null) return pageLink(url, page);
+  if (format === 'docx') return pageLink(url, 1)?.replace(/#page=1$/u, '') ?? null;
+  return fragmentLink(url, quote);
 }
 
 /** Page, heading and link of a quote of `document` starting at `start`, with the document's address `url`. */
 export function locateQuote(document: StoredDocument, start: number, quote: string, url: string | null = document.meta.url): Pick<Citation, 'format' | 'page' | 'section' | 'link'> {
   const page = document.pages ? pageAt(document.pages, start) : null;
   const section = document.sections ? (sectionAt(document.sections.map(([at, level, title]) => ({ start: at, level, title })), start)?.title ?? null) : null;
-  return { format: document.format ?? 'text', page, section, link: quoteLink(url, quote, page) };
+  return { format: document.format ?? 'text', page, section, link: quoteLink(url, quote, page, document.format ?? 'text') };
 }

@@ -88,10 +88,11 @@ describe('/library (moderators only)', () => {
     expect(found.message?.content).toContain('1 occurrence in 1 document');
   });
 
-  it('refuses unsafe names, other file types, non-UTF-8 bytes and overwriting', async () => {
+  it('refuses unsafe names, other file types, mislabelled files, non-UTF-8 bytes and overwriting', async () => {
     const moderator = await newUser(harness, 'mod');
     expect((await addFile(moderator, '../escape.txt', Buffer.from('text'))).message?.content).toContain('plain name');
-    expect((await addFile(moderator, 'report.pdf', Buffer.from('text'))).message?.content).toContain('Only .txt and .md');
+    expect((await addFile(moderator, 'report.pdf', Buffer.from('text'))).message?.content).toContain('named as a PDF but its content is plain text');
+    expect((await addFile(moderator, 'slides.odt', Buffer.from('text'))).message?.content).toContain('Only .txt, .md, .pdf, .html or .docx');
     expect((await addFile(moderator, '.hidden.txt', Buffer.from('text'))).message?.content).toContain('must not start with a dot');
     expect((await addFile(moderator, 'latin1.txt', Buffer.from([0x63, 0x61, 0x66, 0xe9]))).message?.content).toContain('not valid UTF-8');
     const again = await addFile(moderator, 'moon-notes.txt', Buffer.from('Different words entirely, replacing the garden notes.'));

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../src/config.js';
+import { newUser, outcome, runScript, slash, startBot, startHarness, stopHarness, type Harness, type InteractionOutcome } from './harness.js';
+
+/**
+ * Moderators add a PDF, a Word file and a web page from Discord; /ask and /quote then cite them
+ * with page, heading and a link that works. The web page is served by the harness on 127.0.0.1,
+ * so this bot may fetch private addresses (WITNESS_FETCH_ALLOW_PRIVATE; off by default).
+ */
+let harness: Harness;
+const FORMATS = path.join(PROJECT_ROOT, 'test', 'fixtures', 'formats');
+const LIBRARY_URL = 'https://library.example.org/witness/';
+const STRING = 3;
+const SUBCOMMAND = 1;
+const ATTACHMENT = 11;
+
+beforeAll(async () => {
+  harness = await startHarness({ env: { WITNESS_FETCH_ALLOW_PRIVATE: 'true', WITNESS_LIBRARY_URL: LIBRARY_URL } });
+  const registered = await runScript(harness, 'scripts/register-commands.ts');
+  expect(registered.code, registered.stderr).toBe(0);
+  await startBot(harness);
+});
+
+afterAll(async () => {
+  if (harness) await stopHarness(harness);
+});
+
+let attachmentId = 5000;
+
+async function addFile(userId: string, name: string, bytes: Buffer, contentType: string): Promise<InteractionOutcome> {
+  attachmentId++;
+  const id = String(attachmentId);
+  harness.files.set(name, bytes);
+  const url = harness.filesBase + encodeURIComponent(name);
+  const interaction = await slash(harness, userId, 'library', [{ name: 'add', type: SUBCOMMAND, options: [{ name: 'file', type: ATTACHMENT, value: id }] }], {
+    attachments: { [id]: { id, filename: name, size: bytes.length, url, proxy_url: url, content_type: contentType } },
+  });
+  return outcome(harness, interaction, 120_000);
+}
+
+async function addUrl(userId: string, url: string): Promise<InteractionOutcome> {
+  return outcome(harness, await slash(harness, userId, 'library', [{ name: 'add', type: SUBCOMMAND, options: [{ name: 'url', type: STRING, value: url }] }]), 120_000);
+}
+
+const fixture = (relative: string): Buffer => readFileSync(path.join(FORMATS, relative));
+const uploaded = (name: string): boolean => existsSync(path.join(harness.corpusDir, 'uploads', name));
+const everything = (result: InteractionOutcome): string => JSON.stringify(result.message?.embeds ?? []);
+
+describe('/library add with PDFs, Word files and web pages', () => {
+  it('adds a PDF, and /quote and /ask cite its page with a link that opens the PDF there', async () => {
+    const moderator = await newUser(harness, 'mod');
+    const added = await addFile(moderator, 'trt-mosul.pdf', fixture('pdf/000_93204e62e34d1ad1.pdf'), 'application/pdf');
+    expect(added.message?.content).toMatch(/^Added “Residents of Mosul may face a horrific future[^”]*” as uploads\/trt-mosul\.pdf \(2 pages, \d+ paragraphs\)\./u);
+    const found = await outcome(harness, await slash(harness, moderator, 'quote', [{ name: 'text', type: STRING, value: 'around 1 million civilians are trapped' }]));
+    const fields = everything(found);
+    expect(fields).toContain('p. 2');
+    expect(fields).toContain(`(${LIBRARY_URL}uploads/trt-mosul.pdf#page=2)`);
+    const asked = await outcome(harness, await slash(harness, moderator, 'ask', [{ name: 'question', type: STRING, value: 'How many civilians are trapped in Mosul?' }]), 120_000);
+    expect(everything(asked)).toContain(`${LIBRARY_URL}uploads/trt-mosul.pdf#page=2`);
+  });
+
+  it('adds a Word file, cited under its heading', async () => {
+    const moderator = await newUser(harness, 'mod');
+    const added = await addFile(moderator, 'daily-caller.docx', fixture('docx/001_f9e13c605d763562.docx'), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    expect(added.message?.content).toMatch(/^Added “Iranian-Backed Militias Engage In Revenge Killings Against Civilians Fleeing ISIS” as uploads\/daily-caller\.docx/u);
+    const found = await outcome(harness, await slash(harness, moderator, 'quote', [{ name: 'text', type: STRING, value: 'revenge killings' }]));
+    const fields = everything(found);
+    expect(fields).toContain('under “Iranian-Backed Militias Engage In Revenge Killings Against Civilians Fleeing');
+    // A Word file cannot be opened at a place: it is linked as a whole.
+    expect(fields).toContain(`(${LIBRARY_URL}uploads/daily-caller.docx)`);
+  });
+
+  it('adds a web page by url:, cited at the address it was fetched from with the words highlighted, and the link works', async () => {
+    const moderator = await newUser(harness, 'mod');
+    harness.files.set('news/iraq-photos.html', fixture('html/004_2fa897a6bb32e4bf.html'));
+    const pageUrl = `${harness.filesBase}news/iraq-photos.html`;
+    const added = await addUrl(moderator, pageUrl);
+    expect(added.message?.content, JSON.stringify(added.message)).toMatch(/^Added “Photos released of Iraq 'mass execution'” as uploads\/127-0-0-1-files-news-iraq-photos\.html/u);
+    const found = await outcome(harness, await slash(harness, moderator, 'quote', [{ name: 'text', type: STRING, value: 'suspended hours later' }]));
+    const link = /\((http:\/\/127\.0\.0\.1:\d+\/files\/news\/iraq-photos\.html#:~:text=[^)]+)\)/u.exec(everything(found))?.[1];
+    expect(link).toBeDefined();
+    const response = await fetch((link as string).split('#')[0] as string);
+    expect(response.status).toBe(200);
+  });
+
+  it('refuses bad files and bad addresses with the reason, and saves nothing', async () => {
+    const moderator = await newUser(harness, 'mod');
+    const encrypted = await addFile(moderator, 'locked.pdf', fixture('bad/encrypted.pdf'), 'application/pdf');
+    expect(encrypted.message?.content).toBe('The file cannot be added: the PDF is encrypted (password-protected); remove the password and add it again. Nothing was saved.');
+    expect(uploaded('locked.pdf')).toBe(false);
+    const scanned = await addFile(moderator, 'scan.pdf', fixture('bad/scanned.pdf'), 'application/pdf');
+    expect(scanned.message?.content).toContain('no text layer (a scanned document?); OCR is not supported');
+    const bomb = await addFile(moderator, 'bomb.docx', fixture('bad/zip-bomb.docx'), 'application/octet-stream');
+    expect(bomb.message?.content).toContain('zip bomb');
+    const lying = await addFile(moderator, 'photo.pdf', fixture('bad/lying.pdf'), 'application/pdf');
+    expect(lying.message?.content).toContain('named as a PDF but its content is PNG');
+    expect((await addUrl(moderator, 'file:///etc/passwd')).message?.content).toBe('The page cannot be added: only http and https addresses can be fetched. Nothing was saved.');
+    harness.files.set('news/login.html', fixture('bad/no-article.html'));
+    expect((await addUrl(moderator, `${harness.filesBase}news/login.html`)).message?.content).toContain('no article found on the web page');
+    const neither = await outcome(harness, await slash(harness, moderator, 'library', [{ name: 'add', type: SUBCOMMAND, options: [] }]));
+    expect(neither.message?.content).toContain('Give either a file or a url');
+    // The library still answers.
+    const asked = await outcome(harness, await slash(harness, moderator, 'ask', [{ name: 'question', type: STRING, value: 'Which town did the rebels capture near the Syrian border?' }]), 120_000);
+    expect(everything(asked)).toContain('Tal Afar');
+  });
+});
