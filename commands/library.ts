@@ -1,5 +1,5 @@
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import type { IngestReport } from '../src/ingest/update-index.js';
+import type { ExtractProgress, IngestProgress, IngestReport } from '../src/ingest/update-index.js';
 import type { BotContext } from '../src/discord/command.js';
 import { nameForUrl, saveUpload, safeFileName } from '../src/discord/corpus-upload.js';
 import { detectFormat } from '../src/extract/detect-format.js';
@@ -42,6 +42,28 @@ async function download(url: string, maxBytes: number): Promise<Uint8Array> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/** Documents with at least this many pages show their reading progress in the moderator's reply. */
+const LONG_DOCUMENT_PAGES = 20;
+const PROGRESS_EVERY_MS = 3000;
+
+/** Edits the moderator's "thinking…" reply every few seconds while a long PDF's pages are read. */
+function pageProgress(interaction: ChatInputCommandInteraction): IngestProgress & ExtractProgress & { settled: () => Promise<unknown> } {
+  let last = Date.now();
+  // The last edit is awaited before the final answer, so it can never land on top of it.
+  let pending: Promise<unknown> = Promise.resolve();
+  return {
+    settled: () => pending,
+    start: () => undefined,
+    update: () => undefined,
+    stop: () => undefined,
+    reading: (sourceId, done, total) => {
+      if (total < LONG_DOCUMENT_PAGES || done === total || Date.now() - last < PROGRESS_EVERY_MS) return;
+      last = Date.now();
+      pending = interaction.editReply({ content: `Reading ${safeText(sourceId, 200)}: page ${String(done)} of ${String(total)}…` }).catch(() => undefined);
+    },
+  };
 }
 
 async function fetchPage(address: string, maxBytes: number, ctx: BotContext): Promise<FetchedPage> {
@@ -94,7 +116,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       ({ sourceId } = await saveUpload(ctx.config.core.corpusDir, nameForUrl(page.url, extension), page.bytes, { maxBytes, ...limits, pageUrl: page.url }));
       ctx.logger.info({ sourceId, bytes: page.bytes.length }, 'web page added');
     }
-    report = await ctx.queue.run(() => ctx.library.reindex());
+    const progress = pageProgress(interaction);
+    report = await ctx.queue.run(() => ctx.library.reindex(progress));
+    await progress.settled();
   } finally {
     release();
   }

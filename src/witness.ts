@@ -55,6 +55,6 @@ export async function openWitness(config: CoreConfig, logger: Logger, options: O
 }
 
 /** A fresh Witness after the corpus changed: only new or changed text is embedded, the model is reused. */
-export function refreshWitness(witness: Witness, config: CoreConfig, logger: Logger): Promise<Witness> {
-  return buildWitness(witness.embedder, config, logger, {});
+export function refreshWitness(witness: Witness, config: CoreConfig, logger: Logger, progress?: IngestProgress): Promise<Witness> {
+  return buildWitness(witness.embedder, config, logger, progress ? { progress } : {});
 }

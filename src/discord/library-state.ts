@@ -1,5 +1,5 @@
 import type { CoreConfig } from '../config.js';
-import type { IngestReport } from '../ingest/update-index.js';
+import type { IngestProgress, IngestReport } from '../ingest/update-index.js';
 import type { Logger } from '../log.js';
 import { refreshWitness, type Witness } from '../witness.js';
 import { UserError } from './errors.js';
@@ -45,8 +45,8 @@ export class LibraryState {
   }
 
   /** Brings the index in line with the corpus folder, embedding only what changed, then swaps it in. */
-  async reindex(): Promise<IngestReport> {
-    this.witness = await refreshWitness(this.witness, this.config, this.logger);
+  async reindex(progress?: IngestProgress): Promise<IngestReport> {
+    this.witness = await refreshWitness(this.witness, this.config, this.logger, progress);
     return this.witness.report;
   }
 }

@@ -11,6 +11,8 @@ export interface ExtractOptions extends ExtractLimits {
   maxFileBytes: number;
   /** Where a web page was fetched from, when it was. */
   pageUrl?: string;
+  /** Called as the pages of a PDF are read, for a progress display. */
+  onPage?: (done: number, total: number) => void;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function extractDocument(bytes: Uint8Array, name: string, options: 
     let extracted: ExtractedText;
     switch (detected.format) {
       case 'pdf':
-        extracted = await extractPdf(bytes, options);
+        extracted = await extractPdf(bytes, options, options.onPage);
         break;
       case 'docx':
         extracted = await extractDocx(bytes, options);

@@ -297,7 +297,7 @@ function deadline(ms: number, message: string): { promise: Promise<never>; clear
  * Running headers, footers and page numbers are left out; ligatures are spelled out and words
  * hyphenated at line ends are joined again.
  */
-export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits): Promise<ExtractedText> {
+export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits, onPage?: (done: number, total: number) => void): Promise<ExtractedText> {
   const { getDocument } = await loadPdfJs();
   const task = getDocument({
     // pdf.js takes ownership of the buffer it is given.
@@ -340,6 +340,7 @@ export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits): Prom
           }
           pages.push({ lines: linesOf(runs), width: x1 - x0, height: y1 - y0 });
           page.cleanup();
+          onPage?.(n, pdf.numPages);
         } catch {
           unreadable.push(n);
           pages.push({ lines: [], width: 1, height: 1 });

@@ -75,9 +75,9 @@ function fingerprint(sourceId: string, hash: string, sidecar: string | undefined
   return `${content}/c${String(CHUNKING_VERSION)}${extracted}`;
 }
 
-/** Extracting documents: shown on the progress bar for libraries with PDFs and the like. */
+/** Reading documents: the pages of a long PDF as they are read. */
 export interface ExtractProgress {
-  extracting(done: number, total: number): void;
+  reading(sourceId: string, done: number, total: number): void;
 }
 
 function sameCorpus(a: Record<string, string>, b: Record<string, string>): boolean {
@@ -186,8 +186,6 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
       if (previous.index.manifest.corpus[doc.sourceId] === listed[doc.sourceId]) unchanged.set(doc.sourceId, doc);
     }
   }
-  const toRead = library.files.filter((file) => !unchanged.has(file.sourceId) && (options.rebuild || previousFailed[file.sourceId]?.fingerprint !== listed[file.sourceId]));
-  let read = 0;
   for (const file of library.files) {
     const sourceId = file.sourceId;
     // The fingerprint covers the content hash, so an unchanged fingerprint is the same bytes.
@@ -203,8 +201,8 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
       failed[sourceId] = knownFailure;
       continue;
     }
-    const result = await readDocument(file, readOptions);
-    options.progress?.extracting?.(++read, toRead.length);
+    const reading = options.progress?.reading;
+    const result = await readDocument(file, reading ? { ...readOptions, onPage: reading } : readOptions);
     if ('skipped' in result) {
       skipped.push(result.skipped);
       failed[sourceId] = { fingerprint: listed[sourceId] as string, reason: result.skipped.reason };

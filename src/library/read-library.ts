@@ -10,6 +10,8 @@ export { DOCUMENT_EXTENSIONS };
 
 export interface ReadLibraryOptions extends Partial<ExtractLimits> {
   maxFileBytes: number;
+  /** Called as the pages of a long PDF are read. */
+  onPage?: (sourceId: string, done: number, total: number) => void;
 }
 
 /** A document file found in the corpus folder, not yet read for its text. */
@@ -136,7 +138,8 @@ export async function readDocument(entry: LibraryFile, options: ReadLibraryOptio
   } catch (error) {
     return { skipped: { sourceId: entry.sourceId, reason: `unreadable (${(error as NodeJS.ErrnoException).code ?? 'error'})` } };
   }
-  const result = await extractDocument(bytes, entry.sourceId, { ...DEFAULT_EXTRACT_LIMITS, ...options });
+  const { onPage, ...limits } = options;
+  const result = await extractDocument(bytes, entry.sourceId, { ...DEFAULT_EXTRACT_LIMITS, ...limits, ...(onPage ? { onPage: (done: number, total: number) => onPage(entry.sourceId, done, total) } : {}) });
   if (!result.ok) return { skipped: { sourceId: entry.sourceId, reason: result.reason } };
   const { extracted } = result;
   const document: SourceDocument = { sourceId: entry.sourceId, hash: hashBytes(bytes), text: extracted.text };
