@@ -85,9 +85,12 @@ describe('a library of PDFs, web pages and Word files', () => {
     expect(page?.format).toBe('html');
     expect(page?.link).toMatch(/^https:\/\/example\.org\/news\/004_2fa897a6bb32e4bf#:~:text=/u);
 
-    // A Word file: the heading the quote stands under.
+    // A Word file: no heading but its headline (the title, already cited), so no section.
     const docx = findPhrase(index.documents, 'revenge killings', { locate: library.locate }).find((m) => m.sourceId === 'daily-caller.docx');
-    expect(docx?.section).toBe('Iranian-Backed Militias Engage In Revenge Killings Against Civilians Fleeing ISIS');
+    expect(docx).toMatchObject({ format: 'docx', section: null, page: null, link: 'https://library.example.org/witness/daily-caller.docx' });
+    // A web page's sub-heading.
+    const under = findPhrase(index.documents, 'military spokesman', { locate: library.locate }).find((m) => m.sourceId === 'aljazeera.html');
+    expect(under?.section).toBe('Photo authenticity');
 
     // Every quote is an exact slice of the stored text, and the JSON contract carries page, section and link.
     for (const result of [pdf, page]) {
