@@ -15,6 +15,20 @@ export interface ExtractOptions extends ExtractLimits {
   onPage?: (done: number, total: number) => void;
 }
 
+/** The work's result, or an ExtractError once `seconds` have passed (the PDF reader keeps its own limit, checked between pages). */
+async function withinTime<T>(work: Promise<T>, seconds: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ExtractError(`reading ${what} took longer than ${String(seconds)} s`)), seconds * 1000);
+  });
+  try {
+    return await Promise.race([work, limit]);
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => undefined);
+  }
+}
+
 /**
  * A file's text, whatever its kind: the kind is read from the bytes, the text extracted by the
  * library for that kind, within the limits on size, pages and time. Never throws for a bad
@@ -33,10 +47,10 @@ export async function extractDocument(bytes: Uint8Array, name: string, options: 
         extracted = await extractPdf(bytes, options, options.onPage);
         break;
       case 'docx':
-        extracted = await extractDocx(bytes, options);
+        extracted = await withinTime(extractDocx(bytes, options), options.maxSeconds, 'the Word document');
         break;
       case 'html':
-        extracted = await extractHtml(bytes, options.pageUrl);
+        extracted = await withinTime(extractHtml(bytes, options.pageUrl), options.maxSeconds, 'the web page');
         break;
       default: {
         const rejected = rejectBytes(bytes, options.maxFileBytes);

@@ -167,3 +167,9 @@ describe('bad files get a clear reason, never an exception', () => {
     expect(await detectFormat(Buffer.from('just some words'), 'report.docx')).toEqual({ error: 'the file is named as a Word document (DOCX) but its content is plain text, not a Word document (DOCX)' });
   });
 });
+
+describe('time limits for every kind', () => {
+  it('a web page or Word file that takes too long to read is stopped with a reason', async () => {
+    expect(await refusal('docx/004_2fa897a6bb32e4bf.docx', { maxSeconds: 0.001 })).toBe('reading the Word document took longer than 0.001 s');
+  });
+});
