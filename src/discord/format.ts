@@ -131,7 +131,7 @@ export function quoteBlock(quote: string, max: number, style: QuoteStyle): Fitte
   return { ...fitText(quote, max, render), warning };
 }
 
-import { fragmentLink } from '../search/source-link.js';
+import { fragmentLink, httpLink } from '../search/source-link.js';
 
 export { fragmentLink };
 
@@ -151,16 +151,7 @@ export interface CitedSource {
 const MIN_TITLE = 20;
 
 /** A link fit for markdown: http(s) only, with parentheses escaped; anything else is dropped. */
-export function safeLink(link: string | null | undefined): string | null {
-  if (!link) return null;
-  try {
-    const parsed = new URL(link);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-    return parsed.toString().replace(/[()]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  } catch {
-    return null;
-  }
-}
+export const safeLink = (link: string | null | undefined): string | null => httpLink(link, true);
 
 /** "p. 12", "under “Heading”", "paragraph 4": where in the document the quote stands. */
 function placeParts(source: CitedSource): string[] {

@@ -13,10 +13,10 @@ function encodeFragmentPart(text: string): string {
 }
 
 /**
- * The source's address with a text fragment (`#:~:text=start,end`) that makes browsers
- * scroll to and highlight the quoted words. Null when the source has no http(s) address.
+ * An http(s) address, normalised, with parentheses escaped (they would end a markdown link
+ * early), and without its fragment unless `keepFragment`. Null for anything else.
  */
-export function fragmentLink(url: string | null, quote: string): string | null {
+export function httpLink(url: string | null | undefined, keepFragment = false): string | null {
   if (!url) return null;
   let parsed: URL;
   try {
@@ -25,9 +25,20 @@ export function fragmentLink(url: string | null, quote: string): string | null {
     return null;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  parsed.hash = '';
-  // Parentheses would end a markdown link early.
-  const base = parsed.toString().replace(/[()]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  if (!keepFragment) parsed.hash = '';
+  return parsed.toString().replace(/[()]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** A document's address without its fragment (see httpLink). */
+export const baseLink = (url: string | null): string | null => httpLink(url);
+
+/**
+ * The source's address with a text fragment (`#:~:text=start,end`) that makes browsers
+ * scroll to and highlight the quoted words. Null when the source has no http(s) address.
+ */
+export function fragmentLink(url: string | null, quote: string): string | null {
+  const base = baseLink(url);
+  if (!base) return null;
   const words = quote.split(/\s+/u).filter(Boolean);
   if (words.length === 0) return base;
   const fragment =
@@ -37,16 +48,8 @@ export function fragmentLink(url: string | null, quote: string): string | null {
 
 /** The address of a PDF page (`#page=N`, which PDF viewers open at). Null without an http(s) address. */
 export function pageLink(url: string | null, page: number): string | null {
-  if (!url) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  parsed.hash = '';
-  return `${parsed.toString().replace(/[()]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}#page=${String(page)}`;
+  const base = baseLink(url);
+  return base ? `${base}#page=${String(page)}` : null;
 }
 
 /** Where a file of the corpus is published, given the folder's public address. */
@@ -61,7 +64,7 @@ export function fileUrl(libraryUrl: string, sourceId: string): string {
  */
 export function quoteLink(url: string | null, quote: string, page: number | null, format: DocumentFormat = 'text'): string | null {
   if (page !== null) return pageLink(url, page);
-  if (format === 'docx') return pageLink(url, 1)?.replace(/#page=1$/u, '') ?? null;
+  if (format === 'docx') return baseLink(url);
   return fragmentLink(url, quote);
 }
 
