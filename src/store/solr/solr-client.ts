@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/** Solr could not be reached or refused a request; the message names what failed, never a secret. */
+export class SolrError extends Error {
+  override readonly name = 'SolrError';
+}
+
+/** One passage or sentence as Solr holds it (see solr/configset/witness/conf/schema.xml). */
+export interface SolrPassageDoc {
+  id: string;
+  type: 'passage' | 'sentence';
+  doc_id: string;
+  parent_id?: string;
+  chunk: number;
+  sentence?: number;
+  paragraph: number;
+  start: number;
+  end: number;
+  text: string;
+  fingerprint: string;
+  guild?: string;
+  vector: number[];
+}
+
+const SelectResponse = z.object({
+  response: z.object({
+    numFound: z.number(),
+    docs: z.array(z.record(z.string(), z.unknown())),
+  }),
+});
+
+export interface SolrHit {
+  id: string;
+  score: number;
+  fields: Record<string, unknown>;
+}
+
+export interface SolrClientOptions {
+  /** A node's base address, e.g. http://127.0.0.1:8983/solr. */
+  baseUrl: string;
+  collection: string;
+  timeoutMs?: number;
+}
+
+/** The few calls Witness makes to Solr's JSON API: add, delete, commit and select. */
+export class SolrClient {
+  private readonly base: string;
+  private readonly timeoutMs: number;
+
+  constructor(options: SolrClientOptions) {
+    this.base = `${options.baseUrl.replace(/\/+$/u, '')}/${encodeURIComponent(options.collection)}`;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+  }
+
+  private async post(path: string, body: unknown): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      throw new SolrError(`Solr is unreachable at ${this.base} (${cause})`);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      const message = (/"msg"\s*:\s*"([^"]*)/u.exec(text)?.[1] ?? `HTTP ${String(response.status)}`).replace(/\[[-\d.,\sE]{200,}\]/gu, '[…]').slice(0, 500);
+      throw new SolrError(`Solr refused ${path.split('?')[0] ?? path}: ${message}`);
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new SolrError(`Solr answered ${path} with something that is not JSON`);
+    }
+  }
+
+  /** Adds or replaces documents (by id); visible to readers only after `commit`. */
+  async add(docs: SolrPassageDoc[]): Promise<void> {
+    if (docs.length > 0) await this.post('/update?wt=json', docs);
+  }
+
+  /** Deletes every passage and sentence of the given documents. */
+  async deleteDocuments(docIds: string[]): Promise<void> {
+    if (docIds.length === 0) return;
+    const query = `doc_id:(${docIds.map((id) => `"${id.replace(/(["\\])/gu, '\\$1')}"`).join(' OR ')})`;
+    await this.post('/update?wt=json', { delete: { query } });
+  }
+
+  /** Makes everything added so far visible at once (a hard commit opening a new searcher). */
+  async commit(): Promise<void> {
+    await this.post('/update?wt=json&commit=true&waitSearcher=true', {});
+  }
+
+  private async select(query: string, limit: number, fields: string, filters: string[] = [], params: Record<string, string> = {}): Promise<SolrHit[]> {
+    const raw = await this.post('/select?wt=json', { query, limit, fields, filter: filters, params });
+    const parsed = SelectResponse.safeParse(raw);
+    if (!parsed.success) throw new SolrError('Solr answered a search in an unexpected shape');
+    return parsed.data.response.docs.map((doc) => ({ id: String(doc.id), score: Number(doc.score ?? 0), fields: doc }));
+  }
+
+  /** The `k` passages whose vectors are nearest the query (Lucene HNSW), best first. */
+  nearest(vector: Float32Array, k: number, filters: string[] = [], fields = 'id,score'): Promise<SolrHit[]> {
+    const literal = `[${Array.from(vector, (x) => x.toFixed(6)).join(',')}]`;
+    return this.select(`{!knn f=vector topK=${String(k)}}${literal}`, k, fields, ['type:passage', ...filters]);
+  }
+
+  /** The `k` passages that best match the words (BM25), best first. */
+  matching(words: string, k: number, filters: string[] = [], fields = 'id,score'): Promise<SolrHit[]> {
+    return this.select(words, k, fields, ['type:passage', ...filters], { defType: 'edismax', qf: 'text', 'q.op': 'OR' });
+  }
+
+  /** Stored fields of the given ids. */
+  async byIds(ids: string[], fields: string): Promise<SolrHit[]> {
+    if (ids.length === 0) return [];
+    const query = `id:(${ids.map((id) => `"${id.replace(/(["\\])/gu, '\\$1')}"`).join(' OR ')})`;
+    return this.select(query, ids.length, fields);
+  }
+
+  /** Each document's fingerprint as the committed index holds it. */
+  async fingerprints(): Promise<Map<string, string>> {
+    const raw = await this.post('/select?wt=json', { query: 'type:passage AND chunk:0', limit: 1_000_000, fields: 'doc_id,fingerprint' });
+    const parsed = SelectResponse.safeParse(raw);
+    if (!parsed.success) throw new SolrError('Solr answered a search in an unexpected shape');
+    return new Map(parsed.data.response.docs.map((doc) => [String(doc.doc_id), String(doc.fingerprint)]));
+  }
+}

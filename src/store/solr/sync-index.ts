@@ -1,0 +1,77 @@
+import type { StoredIndex } from '../index-store.js';
+import type { SolrClient, SolrPassageDoc } from './solr-client.js';
+
+/** Documents sent to Solr in one update request. */
+const BATCH = 500;
+
+export interface SyncReport {
+  /** Documents whose passages were sent (new or changed). */
+  sent: number;
+  /** Documents left as they were (same fingerprint in the committed Solr index). */
+  unchanged: number;
+  removed: number;
+  passages: number;
+  sentences: number;
+}
+
+// `!` is Solr's compositeId separator: a document's passages and sentences land on one shard.
+/** Six decimals, written without exponents (Solr's vector parser takes plain decimals). */
+const plain = (vector: ArrayLike<number>): number[] => Array.from(vector, (x) => Number(x.toFixed(6)));
+
+const passageId = (sourceId: string, chunk: number): string => `${sourceId}!p${String(chunk)}`;
+
+/**
+ * Brings a Solr collection in line with an embedded index, reusing its vectors (nothing is
+ * embedded again): new and changed documents are replaced whole, removed ones deleted, and one
+ * commit at the end makes the change visible at once — a reader sees the previous committed
+ * state until then, and a run that fails before it can simply be run again (ids are stable, so
+ * resending replaces rather than duplicates).
+ */
+export async function syncIndexToSolr(index: StoredIndex, client: SolrClient, options: { guild?: string } = {}): Promise<SyncReport> {
+  const remote = await client.fingerprints();
+  const local = index.manifest.corpus;
+  const changed = index.documents.filter((doc) => remote.get(doc.sourceId) !== local[doc.sourceId]);
+  const removed = [...remote.keys()].filter((sourceId) => !(sourceId in local));
+  await client.deleteDocuments([...removed, ...changed.map((doc) => doc.sourceId).filter((id) => remote.has(id))]);
+
+  // Passage labels and sentence rows follow the order of documents and chunks in the index.
+  const firstLabel = new Map<string, number>();
+  const firstSentence = new Map<string, number>();
+  let label = 0;
+  let sentence = 0;
+  for (const doc of index.documents) {
+    firstLabel.set(doc.sourceId, label);
+    firstSentence.set(doc.sourceId, sentence);
+    label += doc.chunks.length;
+    sentence += doc.chunks.reduce((sum, chunk) => sum + chunk.sentences.length, 0);
+  }
+
+  let batch: SolrPassageDoc[] = [];
+  const flush = async (): Promise<void> => {
+    await client.add(batch);
+    batch = [];
+  };
+  let passages = 0;
+  let sentences = 0;
+  for (const doc of changed) {
+    const fingerprint = local[doc.sourceId] as string;
+    let p = firstLabel.get(doc.sourceId) as number;
+    let s = firstSentence.get(doc.sourceId) as number;
+    for (const [chunkIndex, chunk] of doc.chunks.entries()) {
+      const id = passageId(doc.sourceId, chunkIndex);
+      const common = { doc_id: doc.sourceId, chunk: chunkIndex, paragraph: chunk.paragraph, fingerprint, ...(options.guild ? { guild: options.guild } : {}) };
+      batch.push({ id, type: 'passage', ...common, start: chunk.start, end: chunk.end, text: doc.text.slice(chunk.start, chunk.end), vector: plain(index.vectors.getPoint(p)) });
+      passages++;
+      p++;
+      for (const [i, [start, end]] of chunk.sentences.entries()) {
+        batch.push({ id: `${id}s${String(i)}`, type: 'sentence', parent_id: id, sentence: i, ...common, start, end, text: doc.text.slice(start, end), vector: plain(index.table.row(index.manifest.chunkCount + s)) });
+        sentences++;
+        s++;
+      }
+      if (batch.length >= BATCH) await flush();
+    }
+  }
+  await flush();
+  await client.commit();
+  return { sent: changed.length, unchanged: index.documents.length - changed.length, removed: removed.length, passages, sentences };
+}
