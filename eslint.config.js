@@ -13,7 +13,7 @@ export default tseslint.config(
   },
   {
     // Core code must not know about Discord: dependencies point one way.
-    files: ['src/library/**', 'src/embed/**', 'src/store/**', 'src/search/**', 'src/ingest/**', 'src/eval/**'],
+    files: ['src/library/**', 'src/extract/**', 'src/embed/**', 'src/store/**', 'src/search/**', 'src/ingest/**', 'src/eval/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['discord.js', '*/discord/*', '../discord/*'] }],
     },
