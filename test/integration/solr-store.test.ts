@@ -1,11 +1,12 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { loadEmbedder, type Embedder } from '../../src/embed/embedder.js';
 import { updateIndex } from '../../src/ingest/update-index.js';
 import { Library } from '../../src/search/library.js';
-import { SolrClient, SolrError } from '../../src/store/solr/solr-client.js';
+import { libraryScope, SolrClient, SolrError } from '../../src/store/solr/solr-client.js';
 import { syncIndexToSolr } from '../../src/store/solr/sync-index.js';
 import type { StoredIndex } from '../../src/store/index-store.js';
 import { sampleWorkspace } from '../helpers/fixtures.js';
@@ -62,6 +63,31 @@ describe.skipIf(!solrAvailable)(`the Solr store (needs ${path.relative(PROJECT_R
       for (const hit of hits) {
         const doc = library.document(String(hit.fields.doc_id));
         expect(doc?.text.slice(Number(hit.fields.start), Number(hit.fields.end))).toBe(hit.fields.text);
+      }
+    }
+  });
+
+  it('keeps each guild’s library apart: a search scoped to one guild never returns another’s passage, and syncing one leaves the others', async () => {
+    const other = sampleWorkspace();
+    rmSync(other.corpusDir, { recursive: true });
+    mkdirSync(other.corpusDir);
+    writeFileSync(path.join(other.corpusDir, 'harbour.txt'), 'Harbour Report\n\nThe lighthouse keeper counted forty-two fishing boats returning to the harbour before the storm.\n\nSoldiers in Mosul were accused of torture, the harbour gazette reprinted.\n');
+    const { index: harbour } = await updateIndex({ ...other, maxFileBytes: 10_000_000, embedder, logger });
+    expect(await syncIndexToSolr(index, client(), { guild: 'guild-a' })).toMatchObject({ sent: 5 });
+    expect(await syncIndexToSolr(harbour, client(), { guild: 'guild-b' })).toMatchObject({ sent: 1, removed: 0 });
+    // Syncing guild B removed nothing of guild A, nor of the library of no guild synced above.
+    expect(await syncIndexToSolr(index, client(), { guild: 'guild-a' })).toMatchObject({ sent: 0, unchanged: 5, removed: 0 });
+    expect(await syncIndexToSolr(index, client())).toMatchObject({ sent: 0, unchanged: 5, removed: 0 });
+    for (const question of ['Were soldiers in Mosul accused of torture?', 'How many fishing boats returned?']) {
+      const [vector] = await embedder.embedQueries([question]);
+      for (const [guild, allowed] of [['guild-a', /^0\d\d_/u], ['guild-b', /^harbour\.txt$/u]] as const) {
+        const scope = [libraryScope(guild)];
+        const hits = [...(await client().nearest(vector as Float32Array, 50, scope, 'id,doc_id,guild')), ...(await client().matching(question, 50, scope, 'id,doc_id,guild'))];
+        expect(hits.length).toBeGreaterThan(0);
+        for (const hit of hits) {
+          expect(hit.fields.guild).toBe(guild);
+          expect(String(hit.fields.doc_id)).toMatch(allowed);
+        }
       }
     }
   });

@@ -29,6 +29,14 @@ const SelectResponse = z.object({
   }),
 });
 
+/** A value as a quoted Solr term. */
+const quoteTerm = (value: string): string => `"${value.replace(/(["\\])/gu, '\\$1')}"`;
+
+/** The filter that keeps one guild's library (or the library of no guild) and nothing else. */
+export function libraryScope(guild: string | undefined): string {
+  return guild === undefined ? '(*:* -guild:[* TO *])' : `guild:${quoteTerm(guild)}`;
+}
+
 export interface SolrHit {
   id: string;
   score: number;
@@ -82,10 +90,10 @@ export class SolrClient {
     if (docs.length > 0) await this.post('/update?wt=json', docs);
   }
 
-  /** Deletes every passage and sentence of the given documents. */
-  async deleteDocuments(docIds: string[]): Promise<void> {
+  /** Deletes every passage and sentence of the given documents (of one library: `scope`). */
+  async deleteDocuments(docIds: string[], scope: string): Promise<void> {
     if (docIds.length === 0) return;
-    const query = `doc_id:(${docIds.map((id) => `"${id.replace(/(["\\])/gu, '\\$1')}"`).join(' OR ')})`;
+    const query = `${scope} AND doc_id:(${docIds.map(quoteTerm).join(' OR ')})`;
     await this.post('/update?wt=json', { delete: { query } });
   }
 
@@ -115,13 +123,13 @@ export class SolrClient {
   /** Stored fields of the given ids. */
   async byIds(ids: string[], fields: string): Promise<SolrHit[]> {
     if (ids.length === 0) return [];
-    const query = `id:(${ids.map((id) => `"${id.replace(/(["\\])/gu, '\\$1')}"`).join(' OR ')})`;
+    const query = `id:(${ids.map(quoteTerm).join(' OR ')})`;
     return this.select(query, ids.length, fields);
   }
 
-  /** Each document's fingerprint as the committed index holds it. */
-  async fingerprints(): Promise<Map<string, string>> {
-    const raw = await this.post('/select?wt=json', { query: 'type:passage AND chunk:0', limit: 1_000_000, fields: 'doc_id,fingerprint' });
+  /** Each document's fingerprint as the committed index holds it, for one library (`scope`). */
+  async fingerprints(scope: string): Promise<Map<string, string>> {
+    const raw = await this.post('/select?wt=json', { query: 'type:passage AND chunk:0', filter: [scope], limit: 1_000_000, fields: 'doc_id,fingerprint' });
     const parsed = SelectResponse.safeParse(raw);
     if (!parsed.success) throw new SolrError('Solr answered a search in an unexpected shape');
     return new Map(parsed.data.response.docs.map((doc) => [String(doc.doc_id), String(doc.fingerprint)]));

@@ -1,5 +1,5 @@
 import type { StoredIndex } from '../index-store.js';
-import type { SolrClient, SolrPassageDoc } from './solr-client.js';
+import { libraryScope, type SolrClient, type SolrPassageDoc } from './solr-client.js';
 
 /** Documents sent to Solr in one update request. */
 const BATCH = 500;
@@ -18,7 +18,7 @@ export interface SyncReport {
 /** Six decimals, written without exponents (Solr's vector parser takes plain decimals). */
 const plain = (vector: ArrayLike<number>): number[] => Array.from(vector, (x) => Number(x.toFixed(6)));
 
-const passageId = (sourceId: string, chunk: number): string => `${sourceId}!p${String(chunk)}`;
+const passageId = (sourceId: string, chunk: number, guild?: string): string => `${guild === undefined ? '' : `${guild}/`}${sourceId}!p${String(chunk)}`;
 
 /**
  * Brings a Solr collection in line with an embedded index, reusing its vectors (nothing is
@@ -28,11 +28,13 @@ const passageId = (sourceId: string, chunk: number): string => `${sourceId}!p${S
  * resending replaces rather than duplicates).
  */
 export async function syncIndexToSolr(index: StoredIndex, client: SolrClient, options: { guild?: string } = {}): Promise<SyncReport> {
-  const remote = await client.fingerprints();
+  // One guild's library is synced apart from every other library in the collection.
+  const scope = libraryScope(options.guild);
+  const remote = await client.fingerprints(scope);
   const local = index.manifest.corpus;
   const changed = index.documents.filter((doc) => remote.get(doc.sourceId) !== local[doc.sourceId]);
   const removed = [...remote.keys()].filter((sourceId) => !(sourceId in local));
-  await client.deleteDocuments([...removed, ...changed.map((doc) => doc.sourceId).filter((id) => remote.has(id))]);
+  await client.deleteDocuments([...removed, ...changed.map((doc) => doc.sourceId).filter((id) => remote.has(id))], scope);
 
   // Passage labels and sentence rows follow the order of documents and chunks in the index.
   const firstLabel = new Map<string, number>();
@@ -58,7 +60,7 @@ export async function syncIndexToSolr(index: StoredIndex, client: SolrClient, op
     let p = firstLabel.get(doc.sourceId) as number;
     let s = firstSentence.get(doc.sourceId) as number;
     for (const [chunkIndex, chunk] of doc.chunks.entries()) {
-      const id = passageId(doc.sourceId, chunkIndex);
+      const id = passageId(doc.sourceId, chunkIndex, options.guild);
       const common = { doc_id: doc.sourceId, chunk: chunkIndex, paragraph: chunk.paragraph, fingerprint, ...(options.guild ? { guild: options.guild } : {}) };
       batch.push({ id, type: 'passage', ...common, start: chunk.start, end: chunk.end, text: doc.text.slice(chunk.start, chunk.end), vector: plain(index.vectors.getPoint(p)) });
       passages++;
