@@ -41,6 +41,11 @@ export const CoreConfigSchema = z.object({
   extractSeconds: positiveInt.max(3600).default(60),
   /** Where the corpus folder is published, if it is: PDF citations then link to `<url>/<file>#page=N`. */
   libraryUrl: z.url({ protocol: /^https?$/u }).optional(),
+  /** Where candidates come from: the embedded index, or a Solr collection kept in step with it (docs/solr.md). */
+  store: z.enum(['embedded', 'solr']).default('embedded'),
+  /** A Solr node, e.g. http://127.0.0.1:8983/solr (with store=solr). */
+  solrUrl: z.url({ protocol: /^https?$/u }).optional(),
+  solrCollection: z.string().min(1).default('witness'),
 });
 
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
@@ -60,6 +65,9 @@ export const CORE_ENV: Record<keyof z.input<typeof CoreConfigSchema>, string> = 
   maxPages: 'WITNESS_MAX_PAGES',
   extractSeconds: 'WITNESS_EXTRACT_SECONDS',
   libraryUrl: 'WITNESS_LIBRARY_URL',
+  store: 'WITNESS_STORE',
+  solrUrl: 'WITNESS_SOLR_URL',
+  solrCollection: 'WITNESS_SOLR_COLLECTION',
 };
 
 export class ConfigError extends Error {

@@ -1,4 +1,7 @@
-import type { CoreConfig } from './config.js';
+import { ConfigError, type CoreConfig } from './config.js';
+import type { StoredIndex } from './store/index-store.js';
+import type { CandidateSource } from './search/candidate-source.js';
+import { RANK_WEIGHTS } from './search/rerank.js';
 import { embedderOptions, loadEmbedder, type Embedder } from './embed/embedder.js';
 import { updateIndex, type IngestProgress, type IngestReport } from './ingest/update-index.js';
 import type { Logger } from './log.js';
@@ -40,9 +43,22 @@ async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreCon
   const library = new Library(index, config.libraryUrl ? { libraryUrl: config.libraryUrl } : {});
   const embedder = await model;
   const minSimilarity = config.minScore ?? embedder.profile.minSimilarity;
-  const answerer = new Answerer(library, embedder, { minSimilarity });
+  const source = config.store === 'solr' ? await solrSource(config, index, library, logger) : undefined;
+  const answerer = new Answerer(library, embedder, { minSimilarity }, RANK_WEIGHTS, source);
   logger.debug({ documents: report.documents, passages: report.passages, embedded: report.embedded, seconds: report.seconds }, 'library ready');
   return { answerer, library, embedder, report };
+}
+
+/** Keeps the Solr collection in step with the index (only changed documents are sent) and takes candidates from it. */
+async function solrSource(config: CoreConfig, index: StoredIndex, library: Library, logger: Logger): Promise<CandidateSource> {
+  if (!config.solrUrl) throw new ConfigError('WITNESS_STORE=solr needs WITNESS_SOLR_URL (a Solr node, e.g. http://127.0.0.1:8983/solr)');
+  const { SolrClient } = await import('./store/solr/solr-client.js');
+  const { syncIndexToSolr } = await import('./store/solr/sync-index.js');
+  const { SolrCandidates } = await import('./store/solr/solr-candidates.js');
+  const client = new SolrClient({ baseUrl: config.solrUrl, collection: config.solrCollection });
+  const sync = await syncIndexToSolr(index, client);
+  logger.info({ store: 'solr', collection: config.solrCollection, ...sync }, 'solr collection in step with the index');
+  return new SolrCandidates(client, library);
 }
 
 /** Loads the model, brings the index up to date with the corpus, and returns a ready answerer. */

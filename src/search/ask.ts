@@ -2,6 +2,7 @@ import type { Embedder } from '../embed/embedder.js';
 import { answerEvidence, SIGNAL } from '../library/answer-signals.js';
 import type { Span } from '../library/types.js';
 import type { Answer, AnswerResult, Citation } from './answer-types.js';
+import type { CandidateSource, FoundPassage } from './candidate-source.js';
 import { matchingWindow, overlap, SAME_PASSAGE_OVERLAP, shingles } from './corroborate.js';
 import { metadataWords } from './document-metadata.js';
 import { coverageOf } from './lexical-index.js';
@@ -214,6 +215,8 @@ export class Answerer {
     private readonly embedder: Embedder,
     readonly settings: AnswererSettings,
     private readonly weights: RankWeights = RANK_WEIGHTS,
+    /** Another store to take candidates from (Solr); by default the embedded index's own. */
+    private readonly source?: CandidateSource,
   ) {}
 
   /**
@@ -232,7 +235,14 @@ export class Answerer {
     const named = mode === 'hybrid' ? this.library.names.match(question) : new Map<number, number>();
     const [queryVector] = await embedding;
     const vector = queryVector as Float32Array;
-    const candidates = retrieve(this.library, analysis?.hits ?? [], vector, mode);
+    let lexicalHits = analysis?.hits ?? [];
+    let nearest: FoundPassage[] | undefined;
+    if (this.source && this.library.passages.length > 0) {
+      // The store finds the candidates; the words' statistics for ranking stay Witness's own.
+      const depth = Math.min(CANDIDATE_DEPTH, this.library.passages.length);
+      [nearest, lexicalHits] = await Promise.all([mode === 'lexical' ? [] : this.source.nearest(vector, depth), mode === 'dense' ? [] : this.source.matching(question, depth)]);
+    }
+    const candidates = retrieve(this.library, lexicalHits, vector, mode, CANDIDATE_DEPTH, nearest);
     if (mode !== 'hybrid') return { candidates, intent, queryVector: vector, unknownWords: analysis?.unknownWords ?? [] };
 
     // A question naming a few documents ("in his 1962 address") searches all of their passages too.

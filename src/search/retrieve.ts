@@ -1,6 +1,7 @@
 import type { RankFeatures } from './rerank.js';
 import type { Library, Passage } from './library.js';
 import type { LexicalHit } from './lexical-index.js';
+import type { FoundPassage } from './candidate-source.js';
 
 export type RetrievalMode = 'hybrid' | 'dense' | 'lexical';
 
@@ -25,6 +26,8 @@ export function retrieve(
   queryVector: Float32Array,
   mode: RetrievalMode,
   depth = CANDIDATE_DEPTH,
+  /** The nearest passages found by another store (CandidateSource), instead of the HNSW graph. */
+  nearest?: FoundPassage[],
 ): Candidate[] {
   const total = library.passages.length;
   if (total === 0) return [];
@@ -39,7 +42,9 @@ export function retrieve(
     return found;
   };
 
-  if (mode !== 'lexical') {
+  if (mode !== 'lexical' && nearest) {
+    for (const { id, score } of nearest.slice(0, limit)) if (id >= 0 && id < total) candidate(id).dense = score;
+  } else if (mode !== 'lexical') {
     // On State of the Union vectors with question-like probes (BENCHMARKS.md), ef 256 finds 0.984 of
     // the exact 50 nearest (0.947 at ef 128) for about 0.25 ms more per question.
     library.vectors.setEf(Math.max(256, limit));
@@ -49,7 +54,7 @@ export function retrieve(
     });
   }
   if (mode !== 'dense') {
-    for (const { id, score } of lexicalHits.slice(0, limit)) candidate(id).lexical = score;
+    for (const { id, score } of lexicalHits.slice(0, limit)) if (id >= 0 && id < total) candidate(id).lexical = score;
   }
   const pool = [...byId.values()];
   for (const found of pool) {

@@ -10,6 +10,7 @@ import { libraryScope, SolrClient, SolrError } from '../../src/store/solr/solr-c
 import { syncIndexToSolr } from '../../src/store/solr/sync-index.js';
 import type { StoredIndex } from '../../src/store/index-store.js';
 import { sampleWorkspace } from '../helpers/fixtures.js';
+import { runCli } from '../helpers/run-cli.js';
 import { solrAvailable, SOLR_JAR, startSolrCluster, type SolrCluster } from '../helpers/solr-cluster.js';
 
 /**
@@ -91,6 +92,21 @@ describe.skipIf(!solrAvailable)(`the Solr store (needs ${path.relative(PROJECT_R
       }
     }
   });
+
+  it('answers through the CLI with WITNESS_STORE=solr exactly as the embedded store does, and says plainly when Solr is down', () => {
+    const workspace = sampleWorkspace();
+    const question = 'Which strategic town near the Syrian border did the rebels capture?';
+    const embedded = runCli(['ask', '--corpus', workspace.corpusDir, '--index', workspace.indexDir, '--json', question]);
+    const solr = runCli(['ask', '--corpus', workspace.corpusDir, '--index', workspace.indexDir, '--json', question], { env: { WITNESS_STORE: 'solr', WITNESS_SOLR_URL: cluster.nodes[0] as string } });
+    expect(solr.status, solr.stderr).toBe(0);
+    const first = (run: { stdout: string }): unknown => (JSON.parse(run.stdout) as { results: { sourceId: string; start: number; quote: string }[] }).results.map((r) => [r.sourceId, r.start, r.quote]);
+    expect(first(solr)).toEqual(first(embedded));
+    expect(JSON.stringify(first(solr))).toContain('Tal Afar');
+    const down = runCli(['ask', '--corpus', workspace.corpusDir, '--index', workspace.indexDir, question], { env: { WITNESS_STORE: 'solr', WITNESS_SOLR_URL: 'http://127.0.0.1:59999/solr' } });
+    expect(down.status).toBe(1);
+    expect(down.stderr.trim()).toMatch(/^error: Solr is unreachable at http:\/\/127\.0\.0\.1:59999\/solr\/witness \(ECONNREFUSED\)$/mu);
+    expect(down.stderr).not.toMatch(/\bat .*\.ts:\d+/u);
+  }, 180_000);
 
   it('keeps answering from the replicas when a node dies, and says plainly when Solr is unreachable', async () => {
     const [vector] = await embedder.embedQueries(['Who published the photos of torture in Mosul?']);

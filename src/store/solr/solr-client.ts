@@ -29,6 +29,18 @@ const SelectResponse = z.object({
   }),
 });
 
+/** The system error code behind a failed fetch (ECONNREFUSED, ETIMEDOUT…), looked for down its causes. */
+function networkCode(error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const found = current as { code?: unknown; cause?: unknown; errors?: unknown[]; name?: string };
+    if (typeof found.code === 'string') return found.code;
+    if (found.name === 'TimeoutError') return 'timed out';
+    current = found.cause ?? found.errors?.[0];
+  }
+  return (error as Error).name;
+}
+
 /** A value as a quoted Solr term. */
 const quoteTerm = (value: string): string => `"${value.replace(/(["\\])/gu, '\\$1')}"`;
 
@@ -70,8 +82,7 @@ export class SolrClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-      throw new SolrError(`Solr is unreachable at ${this.base} (${cause})`);
+      throw new SolrError(`Solr is unreachable at ${this.base} (${networkCode(error)})`);
     }
     const text = await response.text();
     if (!response.ok) {

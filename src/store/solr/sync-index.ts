@@ -18,7 +18,8 @@ export interface SyncReport {
 /** Six decimals, written without exponents (Solr's vector parser takes plain decimals). */
 const plain = (vector: ArrayLike<number>): number[] => Array.from(vector, (x) => Number(x.toFixed(6)));
 
-const passageId = (sourceId: string, chunk: number, guild?: string): string => `${guild === undefined ? '' : `${guild}/`}${sourceId}!p${String(chunk)}`;
+/** A passage's id in Solr: its guild, its document and its place among the document's passages. */
+export const solrPassageId = (sourceId: string, chunk: number, guild?: string): string => `${guild === undefined ? '' : `${guild}/`}${sourceId}!p${String(chunk)}`;
 
 /**
  * Brings a Solr collection in line with an embedded index, reusing its vectors (nothing is
@@ -60,7 +61,7 @@ export async function syncIndexToSolr(index: StoredIndex, client: SolrClient, op
     let p = firstLabel.get(doc.sourceId) as number;
     let s = firstSentence.get(doc.sourceId) as number;
     for (const [chunkIndex, chunk] of doc.chunks.entries()) {
-      const id = passageId(doc.sourceId, chunkIndex, options.guild);
+      const id = solrPassageId(doc.sourceId, chunkIndex, options.guild);
       const common = { doc_id: doc.sourceId, chunk: chunkIndex, paragraph: chunk.paragraph, fingerprint, ...(options.guild ? { guild: options.guild } : {}) };
       batch.push({ id, type: 'passage', ...common, start: chunk.start, end: chunk.end, text: doc.text.slice(chunk.start, chunk.end), vector: plain(index.vectors.getPoint(p)) });
       passages++;

@@ -1,0 +1,51 @@
+import type { CandidateSource, FoundPassage } from '../../search/candidate-source.js';
+import type { LexicalHit } from '../../search/lexical-index.js';
+import type { Library } from '../../search/library.js';
+import { libraryScope, type SolrClient } from './solr-client.js';
+import { solrPassageId } from './sync-index.js';
+
+/**
+ * Candidates from a Solr collection holding the library (synced by syncIndexToSolr): Lucene's
+ * HNSW for the nearest passages, Solr's BM25 for the words, both scoped to one guild's library.
+ */
+export class SolrCandidates implements CandidateSource {
+  readonly name = 'solr';
+  private readonly idOf = new Map<string, number>();
+  private readonly scope: string[];
+
+  constructor(
+    private readonly client: SolrClient,
+    library: Library,
+    guild?: string,
+  ) {
+    this.scope = [libraryScope(guild)];
+    let chunk = 0;
+    let document: unknown = null;
+    for (const passage of library.passages) {
+      if (passage.document !== document) {
+        document = passage.document;
+        chunk = 0;
+      }
+      this.idOf.set(solrPassageId(passage.document.sourceId, chunk, guild), passage.id);
+      chunk++;
+    }
+  }
+
+  private toLibrary<T extends { id: string; score: number }>(hits: T[], score: (value: number) => number): FoundPassage[] {
+    return hits.flatMap((hit) => {
+      const id = this.idOf.get(hit.id);
+      return id === undefined ? [] : [{ id, score: score(hit.score) }];
+    });
+  }
+
+  async nearest(vector: Float32Array, k: number): Promise<FoundPassage[]> {
+    // Solr scores cosine as (1 + cos) / 2.
+    return this.toLibrary(await this.client.nearest(vector, k, this.scope), (score) => 2 * score - 1);
+  }
+
+  async matching(question: string, k: number): Promise<LexicalHit[]> {
+    const words = question.replace(/[^\p{L}\p{N}\s'-]/gu, ' ').trim();
+    if (words.length === 0) return [];
+    return this.toLibrary(await this.client.matching(words, k, this.scope), (score) => score);
+  }
+}
