@@ -93,6 +93,18 @@ describe.skipIf(!solrAvailable)(`the Solr store (needs ${path.relative(PROJECT_R
     }
   });
 
+  it('shows readers the last committed state while an ingest is under way', async () => {
+    const [vector] = await embedder.embedQueries(['A lighthouse keeper counting boats before the storm']);
+    const scope = [libraryScope('guild-during-ingest')];
+    const doc = { id: 'guild-during-ingest/new.txt!p0', type: 'passage' as const, doc_id: 'new.txt', chunk: 0, paragraph: 1, start: 0, end: 20, text: 'A lighthouse keeper counted boats.', fingerprint: 'x', guild: 'guild-during-ingest', vector: Array.from(vector as Float32Array, (x) => Number(x.toFixed(6))) };
+    await client().add([doc]);
+    // Added but not committed: no reader on any node sees it.
+    expect(await client(0).nearest(vector as Float32Array, 5, scope)).toEqual([]);
+    expect(await client(1).matching('lighthouse keeper', 5, scope)).toEqual([]);
+    await client().commit();
+    expect((await client(1).nearest(vector as Float32Array, 5, scope)).map((hit) => hit.id)).toEqual([doc.id]);
+  });
+
   it('answers through the CLI with WITNESS_STORE=solr exactly as the embedded store does, and says plainly when Solr is down', () => {
     const workspace = sampleWorkspace();
     const question = 'Which strategic town near the Syrian border did the rebels capture?';
