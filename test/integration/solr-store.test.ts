@@ -105,6 +105,31 @@ describe.skipIf(!solrAvailable)(`the Solr store (needs ${path.relative(PROJECT_R
     expect((await client(1).nearest(vector as Float32Array, 5, scope)).map((hit) => hit.id)).toEqual([doc.id]);
   });
 
+  it('an ingest cut off half way shows nothing of it, and running it again finishes it; a node down during ingest loses nothing', async () => {
+    const scope = libraryScope('guild-resume');
+    const passages = (node: number): Promise<number> => client(node).count([scope]);
+    // The process dies after its first batch: nothing was committed, so nothing is visible.
+    class DiesAfterOneBatch extends SolrClient {
+      private batches = 0;
+      override async add(docs: Parameters<SolrClient['add']>[0]): Promise<void> {
+        if (++this.batches > 1) throw new Error('killed');
+        await super.add(docs);
+      }
+    }
+    const dying = new DiesAfterOneBatch({ baseUrl: cluster.nodes[0] as string, collection: cluster.collection });
+    await expect(syncIndexToSolr(index, dying, { guild: 'guild-resume', batchSize: 50 })).rejects.toThrow('killed');
+    expect(await passages(0)).toBe(0);
+    // With a node stopped, the run again completes on the replicas that are up.
+    expect(await cluster.command('stop-node 1')).toMatchObject({ ok: true });
+    expect(await syncIndexToSolr(index, client(0), { guild: 'guild-resume', batchSize: 50 })).toMatchObject({ sent: 5, passages: library.passages.length });
+    const visible = await passages(0);
+    expect(visible).toBe(library.passages.length);
+    // The node comes back, recovers, and serves everything that was committed while it was down.
+    expect(await cluster.command('start-node 1')).toMatchObject({ ok: true });
+    expect(await passages(1)).toBe(visible);
+    expect(await syncIndexToSolr(index, client(1), { guild: 'guild-resume' })).toMatchObject({ sent: 0, unchanged: 5 });
+  }, 180_000);
+
   it('answers through the CLI with WITNESS_STORE=solr exactly as the embedded store does, and says plainly when Solr is down', () => {
     const workspace = sampleWorkspace();
     const question = 'Which strategic town near the Syrian border did the rebels capture?';

@@ -138,6 +138,14 @@ export class SolrClient {
     return this.select(query, ids.length, fields);
   }
 
+  /** How many passages the committed index holds within the filters. */
+  async count(filters: string[]): Promise<number> {
+    const raw = await this.post('/select?wt=json', { query: 'type:passage', filter: filters, limit: 0 });
+    const parsed = SelectResponse.safeParse(raw);
+    if (!parsed.success) throw new SolrError('Solr answered a search in an unexpected shape');
+    return parsed.data.response.numFound;
+  }
+
   /** Each document's fingerprint as the committed index holds it, for one library (`scope`). */
   async fingerprints(scope: string): Promise<Map<string, string>> {
     const raw = await this.post('/select?wt=json', { query: 'type:passage AND chunk:0', filter: [scope], limit: 1_000_000, fields: 'doc_id,fingerprint' });

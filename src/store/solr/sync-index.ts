@@ -28,7 +28,8 @@ export const solrPassageId = (sourceId: string, chunk: number, guild?: string): 
  * state until then, and a run that fails before it can simply be run again (ids are stable, so
  * resending replaces rather than duplicates).
  */
-export async function syncIndexToSolr(index: StoredIndex, client: SolrClient, options: { guild?: string } = {}): Promise<SyncReport> {
+export async function syncIndexToSolr(index: StoredIndex, client: SolrClient, options: { guild?: string; batchSize?: number } = {}): Promise<SyncReport> {
+  const batchSize = options.batchSize ?? BATCH;
   // One guild's library is synced apart from every other library in the collection.
   const scope = libraryScope(options.guild);
   const remote = await client.fingerprints(scope);
@@ -71,7 +72,7 @@ export async function syncIndexToSolr(index: StoredIndex, client: SolrClient, op
         sentences++;
         s++;
       }
-      if (batch.length >= BATCH) await flush();
+      if (batch.length >= batchSize) await flush();
     }
   }
   await flush();
