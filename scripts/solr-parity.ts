@@ -11,6 +11,7 @@ import { loadCoreConfig } from '../src/config.js';
 import { readEvalSet } from '../src/eval/eval-set.js';
 import { createLogger } from '../src/log.js';
 import { CANDIDATE_DEPTH } from '../src/search/retrieve.js';
+import { solrIdsOf } from '../src/store/solr/solr-candidates.js';
 import { SolrClient } from '../src/store/solr/solr-client.js';
 import { syncIndexToSolr } from '../src/store/solr/sync-index.js';
 import { loadIndex } from '../src/store/index-store.js';
@@ -35,8 +36,7 @@ const sync = await syncIndexToSolr(loaded.index, client);
 const syncSeconds = (performance.now() - started) / 1000;
 
 const { library } = witness;
-const idOf = new Map<string, number>();
-for (const passage of library.passages) idOf.set(`${passage.document.sourceId}!p${String(passage.document.chunks.indexOf(passage.chunk))}`, passage.id);
+const idOf = solrIdsOf(library);
 const overlap = (a: number[], b: number[], k: number): number => {
   const top = new Set(a.slice(0, k));
   return b.slice(0, k).filter((id) => top.has(id)).length / Math.max(1, Math.min(k, a.length));

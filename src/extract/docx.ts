@@ -1,4 +1,4 @@
-import { htmlToText, type DomNode } from './html-blocks.js';
+import { htmlFragmentToText } from './html-blocks.js';
 import { checkZip } from './zip-guard.js';
 import { ExtractError, type ExtractedText, type ExtractLimits, type FormatMeta } from './types.js';
 
@@ -40,9 +40,7 @@ export async function extractDocx(bytes: Uint8Array, limits: ExtractLimits): Pro
   } catch (error) {
     throw new ExtractError(`the Word document could not be read (${(error as Error).message.split('\n')[0] ?? 'unknown error'})`);
   }
-  const { parseHTML } = await import('linkedom');
-  const body = parseHTML(`<!doctype html><html><body>${html}</body></html>`).document.body as unknown as DomNode;
-  const { text, sections } = htmlToText(body);
+  const { text, sections } = await htmlFragmentToText(html);
   if (text.trim().length === 0) throw new ExtractError('the Word document has no text');
   const core = zip.read.get(CORE);
   const meta: FormatMeta = {};

@@ -3,6 +3,7 @@ import { detectFormat } from './detect-format.js';
 import { extractDocx } from './docx.js';
 import { extractHtml } from './html.js';
 import { extractPdf } from './pdf.js';
+import { withinTime } from './time-limit.js';
 import { ExtractError, type ExtractedText, type ExtractLimits } from './types.js';
 
 export type ExtractResult = { ok: true; extracted: ExtractedText } | { ok: false; reason: string };
@@ -13,20 +14,6 @@ export interface ExtractOptions extends ExtractLimits {
   pageUrl?: string;
   /** Called as the pages of a PDF are read, for a progress display. */
   onPage?: (done: number, total: number) => void;
-}
-
-/** The work's result, or an ExtractError once `seconds` have passed (the PDF reader keeps its own limit, checked between pages). */
-async function withinTime<T>(work: Promise<T>, seconds: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ExtractError(`reading ${what} took longer than ${String(seconds)} s`)), seconds * 1000);
-  });
-  try {
-    return await Promise.race([work, limit]);
-  } finally {
-    clearTimeout(timer);
-    work.catch(() => undefined);
-  }
 }
 
 /**

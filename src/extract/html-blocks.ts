@@ -71,3 +71,9 @@ export function htmlToText(root: DomNode): ReturnType<TextBuilder['finish']> {
   flushInline();
   return builder.finish();
 }
+
+/** An HTML fragment (an article's or a Word file's body) written as paragraphs (see htmlToText). */
+export async function htmlFragmentToText(html: string): Promise<ReturnType<TextBuilder['finish']>> {
+  const { parseHTML } = await import('linkedom');
+  return htmlToText(parseHTML(`<!doctype html><html><body>${html}</body></html>`).document.body as unknown as DomNode);
+}

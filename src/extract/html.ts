@@ -1,4 +1,4 @@
-import { htmlToText, type DomNode } from './html-blocks.js';
+import { htmlFragmentToText } from './html-blocks.js';
 import { ExtractError, type ExtractedText, type FormatMeta } from './types.js';
 
 type Linkedom = typeof import('linkedom');
@@ -82,8 +82,7 @@ export async function extractHtml(bytes: Uint8Array, pageUrl?: string): Promise<
     throw new ExtractError(`the web page could not be read (${(error as Error).message})`);
   }
   if (!article?.content) throw new ExtractError('no article found on the web page (it may be a list of links, a login page or need JavaScript)');
-  const body = parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body as unknown as DomNode;
-  const { text, sections } = htmlToText(body);
+  const { text, sections } = await htmlFragmentToText(article.content);
   const words = text.split(/\s+/u).filter(Boolean).length;
   if (words < MIN_ARTICLE_WORDS) throw new ExtractError(`no article found on the web page (only ${String(words)} words of text outside menus and links)`);
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expandLigatures, TextBuilder } from './text-builder.js';
+import { withinTime } from './time-limit.js';
 import { ExtractError, type ExtractedText, type ExtractLimits, type FormatMeta } from './types.js';
 
 /** One run of text on a page, in PDF points (y grows upwards). */
@@ -283,15 +284,6 @@ function infoString(info: Record<string, unknown>, key: string): string | undefi
   return trimmed;
 }
 
-/** Rejects after `ms` so a pathological file cannot hold the library. */
-function deadline(ms: number, message: string): { promise: Promise<never>; clear: () => void } {
-  let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ExtractError(message)), ms);
-  });
-  return { promise, clear: () => clearTimeout(timer) };
-}
-
 /**
  * The text of a PDF in reading order, paragraph by paragraph, with where each page starts.
  * Running headers, footers and page numbers are left out; ligatures are spelled out and words
@@ -308,7 +300,6 @@ export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits, onPag
     useSystemFonts: false,
     stopAtErrors: false,
   });
-  const limit = deadline(limits.maxSeconds * 1000, `reading the PDF took longer than ${String(limits.maxSeconds)} s`);
   try {
     const work = (async (): Promise<ExtractedText> => {
       let pdf;
@@ -377,9 +368,8 @@ export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits, onPag
       if (date) fallbackMeta.date = date;
       return { format: 'pdf', text, pages: pageStarts, sections, meta, fallbackMeta, warnings };
     })();
-    return await Promise.race([work, limit.promise]);
+    return await withinTime(work, limits.maxSeconds, 'the PDF');
   } finally {
-    limit.clear();
     void task.destroy().catch(() => undefined);
   }
 }

@@ -107,11 +107,11 @@ export function pageAt(pages: readonly number[], offset: number): number | null 
   return Math.max(1, lo);
 }
 
-/** The heading under which `offset` stands, if any. */
-export function sectionAt<T extends { start: number }>(sections: readonly T[], offset: number): T | null {
+/** The heading under which `offset` stands, if any: the last whose start (first element) is at or before it. */
+export function sectionAt<T extends readonly [number, ...unknown[]]>(sections: readonly T[], offset: number): T | null {
   let found: T | null = null;
   for (const section of sections) {
-    if (section.start > offset) break;
+    if (section[0] > offset) break;
     found = section;
   }
   return found;

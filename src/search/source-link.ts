@@ -71,7 +71,7 @@ export function quoteLink(url: string | null, quote: string, page: number | null
 /** Page, heading and link of a quote of `document` starting at `start`, with the document's address `url`. */
 export function locateQuote(document: StoredDocument, start: number, quote: string, url: string | null = document.meta.url): Pick<Citation, 'format' | 'page' | 'section' | 'link'> {
   const page = document.pages ? pageAt(document.pages, start) : null;
-  const heading = document.sections ? (sectionAt(document.sections.map(([at, level, title]) => ({ start: at, level, title })), start)?.title ?? null) : null;
+  const heading = document.sections ? (sectionAt(document.sections, start)?.[2] ?? null) : null;
   // The headline of an article is its title, already in the citation.
   const section = heading !== null && heading !== document.meta.title ? heading : null;
   return { format: document.format ?? 'text', page, section, link: quoteLink(url, quote, page, document.format ?? 'text') };

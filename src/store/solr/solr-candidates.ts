@@ -4,13 +4,22 @@ import type { Library } from '../../search/library.js';
 import { libraryScope, type SolrClient } from './solr-client.js';
 import { solrPassageId } from './sync-index.js';
 
+/** Each passage's Solr id, to its id in the library (passages are in document and chunk order). */
+export function solrIdsOf(library: Library, guild?: string): Map<string, number> {
+  const ids = new Map<string, number>();
+  library.documents.forEach((document, documentIndex) => {
+    library.passagesOf(documentIndex).forEach((passage, chunk) => ids.set(solrPassageId(document.sourceId, chunk, guild), passage.id));
+  });
+  return ids;
+}
+
 /**
  * Candidates from a Solr collection holding the library (synced by syncIndexToSolr): Lucene's
  * HNSW for the nearest passages, Solr's BM25 for the words, both scoped to one guild's library.
  */
 export class SolrCandidates implements CandidateSource {
   readonly name = 'solr';
-  private readonly idOf = new Map<string, number>();
+  private readonly idOf: Map<string, number>;
   private readonly scope: string[];
 
   constructor(
@@ -19,16 +28,7 @@ export class SolrCandidates implements CandidateSource {
     guild?: string,
   ) {
     this.scope = [libraryScope(guild)];
-    let chunk = 0;
-    let document: unknown = null;
-    for (const passage of library.passages) {
-      if (passage.document !== document) {
-        document = passage.document;
-        chunk = 0;
-      }
-      this.idOf.set(solrPassageId(passage.document.sourceId, chunk, guild), passage.id);
-      chunk++;
-    }
+    this.idOf = solrIdsOf(library, guild);
   }
 
   private toLibrary<T extends { id: string; score: number }>(hits: T[], score: (value: number) => number): FoundPassage[] {
