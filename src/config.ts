@@ -43,8 +43,12 @@ export const CoreConfigSchema = z.object({
   libraryUrl: z.url({ protocol: /^https?$/u }).optional(),
   /** Where candidates come from: the embedded index, or a Solr collection kept in step with it (docs/solr.md). */
   store: z.enum(['embedded', 'solr']).default('embedded'),
-  /** A Solr node, e.g. http://127.0.0.1:8983/solr (with store=solr). */
-  solrUrl: z.url({ protocol: /^https?$/u }).optional(),
+  /** Solr nodes, comma-separated, e.g. http://10.0.0.1:8983/solr,http://10.0.0.2:8983/solr (with store=solr): when one stops answering, the next is asked. */
+  solrUrl: z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((url) => url.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/u })).min(1))
+    .optional(),
   solrCollection: z.string().min(1).default('witness'),
 });
 

@@ -1,6 +1,6 @@
 import { ConfigError, type CoreConfig } from './config.js';
 import type { StoredIndex } from './store/index-store.js';
-import type { CandidateSource } from './search/candidate-source.js';
+import { StoreUnavailableError, type CandidateSource } from './search/candidate-source.js';
 import { RANK_WEIGHTS } from './search/rerank.js';
 import { embedderOptions, loadEmbedder, type Embedder } from './embed/embedder.js';
 import { updateIndex, type IngestProgress, type IngestReport } from './ingest/update-index.js';
@@ -49,16 +49,36 @@ async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreCon
   return { answerer, library, embedder, report };
 }
 
-/** Keeps the Solr collection in step with the index (only changed documents are sent) and takes candidates from it. */
+/**
+ * Keeps the Solr collection in step with the index (only changed documents are sent) and takes
+ * candidates from it. Solr being unreachable does not stop Witness from starting: it is logged,
+ * and each question tries again (syncing first), so the bot answers once Solr is back and says
+ * plainly that it cannot search until then.
+ */
 async function solrSource(config: CoreConfig, index: StoredIndex, library: Library, logger: Logger): Promise<CandidateSource> {
-  if (!config.solrUrl) throw new ConfigError('WITNESS_STORE=solr needs WITNESS_SOLR_URL (a Solr node, e.g. http://127.0.0.1:8983/solr)');
+  if (!config.solrUrl) throw new ConfigError('WITNESS_STORE=solr needs WITNESS_SOLR_URL (Solr nodes, comma-separated, e.g. http://127.0.0.1:8983/solr)');
   const { SolrClient } = await import('./store/solr/solr-client.js');
   const { syncIndexToSolr } = await import('./store/solr/sync-index.js');
   const { SolrCandidates } = await import('./store/solr/solr-candidates.js');
   const client = new SolrClient({ baseUrl: config.solrUrl, collection: config.solrCollection });
-  const sync = await syncIndexToSolr(index, client);
-  logger.info({ store: 'solr', collection: config.solrCollection, ...sync }, 'solr collection in step with the index');
-  return new SolrCandidates(client, library);
+  let inStep: Promise<void> | null = null;
+  const sync = (): Promise<void> => {
+    inStep ??= syncIndexToSolr(index, client).then(
+      (report) => logger.info({ store: 'solr', collection: config.solrCollection, ...report }, 'solr collection in step with the index'),
+      (error: unknown) => {
+        inStep = null;
+        throw error;
+      },
+    );
+    return inStep;
+  };
+  try {
+    await sync();
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    logger.error({ store: 'solr', problem: error.message }, 'solr is not answering: questions cannot be searched until it does');
+  }
+  return new SolrCandidates(client, library, { beforeSearch: sync });
 }
 
 /** Loads the model, brings the index up to date with the corpus, and returns a ready answerer. */

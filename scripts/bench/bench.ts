@@ -15,6 +15,7 @@ import { probeQuestions } from './questions.js';
 import { compareColdStarts, variantsFor, type VariantSummary } from './startup.js';
 import { exportPeerInputs, runPeers, type PeerFigures } from './peers.js';
 import { benchHnsw, clusteredVectors, type VectorSet } from './vector-bench.js';
+import { benchStoreScale } from './store-scale.js';
 
 interface Flags {
   library: string;
@@ -27,6 +28,9 @@ interface Flags {
   embeddingLimit: number;
   workdir?: string;
   coldRuns: number;
+  store?: 'embedded' | 'solr';
+  solrHeap: string;
+  recallQueries: number;
 }
 
 const quiet = pino({ level: 'silent' });
@@ -186,10 +190,26 @@ const program = new Command('bench')
   .option('--embedding-limit <n>', 'passages embedded by both sides in the peer comparison', count, 2000)
   .option('--cold-runs <n>', 'cold starts per variant (compiled and tsx; serving and CLI)', count, 3)
   .option('--workdir <dir>', 'keep corpus and index here (reused by later runs) instead of a temp folder')
+  .option('--store <store>', 'with synthetic:N, the scale table of the stores (scripts/bench/store-scale.ts): embedded, or solr (Solr and the embedded store side by side)')
+  .option('--solr-heap <size>', 'JVM heap of the Solr cluster (--store solr)', '6g')
+  .option('--recall-queries <n>', 'questions whose exact nearest 10 are computed (--store)', count, 100)
   .option('--json', 'print one JSON object')
   .option('--out <file>', 'also write the JSON result to this file')
   .action(async (flags: Flags) => {
-    const result = flags.library.startsWith('synthetic:') ? benchSynthetic(flags) : await benchLibrary(flags);
+    if (flags.store && !flags.library.startsWith('synthetic:')) throw new InvalidArgumentError('--store needs --library synthetic:N');
+    if (flags.store && flags.store !== 'embedded' && flags.store !== 'solr') throw new InvalidArgumentError('--store is embedded or solr');
+    const result = flags.store
+      ? await benchStoreScale({
+          passages: Number(flags.library.split(':')[1]),
+          queries: flags.queries,
+          recallQueries: flags.recallQueries,
+          workdir: flags.workdir ?? mkdtempSync(path.join(tmpdir(), 'witness-store-scale-')),
+          solrHeap: flags.solrHeap,
+          solr: flags.store === 'solr',
+        })
+      : flags.library.startsWith('synthetic:')
+        ? benchSynthetic(flags)
+        : await benchLibrary(flags);
     const json = JSON.stringify(result, null, 2);
     if (flags.out) writeFileSync(flags.out, `${json}\n`);
     process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : `${json}\n`);

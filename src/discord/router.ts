@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { BotContext, CommandModule } from './command.js';
 import type { Cooldowns } from './cooldowns.js';
 import { describeError, UserError } from './errors.js';
+import { StoreUnavailableError } from '../search/candidate-source.js';
 import { QuestionError } from '../search/question.js';
 import { DISCORD_ACK_DEADLINE_MS, type HealthMonitor } from './health.js';
 import { noticeReply } from './messages.js';
@@ -93,15 +94,21 @@ export class Router {
   private async fail(interaction: Interaction, error: unknown, ctx: BotContext): Promise<void> {
     // QuestionError comes from the core: the question itself cannot be searched.
     const isUserError = error instanceof UserError || error instanceof QuestionError;
+    // StoreUnavailableError: the passage store (Solr) is not answering; the log names the nodes, the user gets a sentence.
+    const storeDown = error instanceof StoreUnavailableError;
     if (isUserError) ctx.logger.info({ reason: (error as Error).message }, 'user error');
-    else ctx.logger.error({ err: describeError(error, [ctx.config.token]) }, 'interaction failed');
+    else ctx.logger.error({ err: describeError(error, [ctx.config.token]) }, storeDown ? 'the passage store is not answering' : 'interaction failed');
     try {
       if (interaction.isAutocomplete()) {
         await finishAutocomplete(interaction);
         return;
       }
       if (!interaction.isRepliable()) return;
-      const text = isUserError ? (error as Error).message : `Sorry — something went wrong on our side. If it keeps happening, give a moderator this request id: ${ctx.requestId}.`;
+      const text = isUserError
+        ? (error as Error).message
+        : storeDown
+          ? `The library cannot be searched right now: its search engine is not answering. Nothing is wrong with your question; please ask again in a minute. If it keeps happening, give a moderator this request id: ${ctx.requestId}.`
+          : `Sorry — something went wrong on our side. If it keeps happening, give a moderator this request id: ${ctx.requestId}.`;
       await send(interaction, noticeReply(text));
     } catch (replyError) {
       ctx.logger.warn({ err: describeError(replyError, [ctx.config.token]) }, 'could not tell the user about an error');

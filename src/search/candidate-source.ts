@@ -1,5 +1,14 @@
 import type { LexicalHit } from './lexical-index.js';
 
+/**
+ * The store holding the passages could not be asked (every node down, a timeout, a refusal): the
+ * question cannot be searched now, though nothing about it is wrong. The message names the store
+ * and what failed, for the log; users get a plain sentence instead.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
+
 /** A passage a store found for a question: its id in the library, and the store's own score. */
 export interface FoundPassage {
   id: number;

@@ -11,17 +11,27 @@ export const solrAvailable = existsSync(SOLR_JAR);
 /** A real local SolrCloud (embedded ZooKeeper, Jetty nodes on loopback) driven over its stdin protocol. */
 export interface SolrCluster {
   nodes: string[];
+  /** The JVM's process id (for its memory). */
+  pid: number;
   collection: string;
   command(line: string): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
-export async function startSolrCluster(options: { nodes?: number; shards?: number; replicas?: number } = {}): Promise<SolrCluster> {
-  const child: ChildProcessWithoutNullStreams = spawn(
-    'java',
-    ['-Xmx512m', '-jar', SOLR_JAR, '--nodes', String(options.nodes ?? 2), '--shards', String(options.shards ?? 2), '--replicas', String(options.replicas ?? 2)],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
-  );
+export interface SolrClusterOptions {
+  nodes?: number;
+  shards?: number;
+  replicas?: number;
+  /** JVM heap limit (the one JVM holds ZooKeeper and every node); 512m for tests. */
+  heap?: string;
+  /** Keep the nodes' data here (for measuring it); a fresh temporary folder by default. */
+  dir?: string;
+}
+
+export async function startSolrCluster(options: SolrClusterOptions = {}): Promise<SolrCluster> {
+  const args = [`-Xmx${options.heap ?? '512m'}`, '-jar', SOLR_JAR, '--nodes', String(options.nodes ?? 2), '--shards', String(options.shards ?? 2), '--replicas', String(options.replicas ?? 2)];
+  if (options.dir) args.push('--dir', options.dir, '--clean');
+  const child: ChildProcessWithoutNullStreams = spawn('java', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const lines = createInterface({ input: child.stdout });
   const waiting: ((line: string) => void)[] = [];
   const early: string[] = [];
@@ -42,11 +52,12 @@ export async function startSolrCluster(options: { nodes?: number; shards?: numbe
         resolve(line);
       });
     });
-  const ready = JSON.parse(await nextLine(120_000)) as { ready: boolean; nodes: string[]; collection: string; error?: string };
+  const ready = JSON.parse(await nextLine(120_000)) as { ready: boolean; nodes: string[]; collection: string; pid: number; error?: string };
   if (!ready.ready) throw new Error(`Solr did not start: ${ready.error ?? 'unknown'}`);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     nodes: ready.nodes,
+    pid: ready.pid,
     collection: ready.collection,
     async command(line) {
       child.stdin.write(`${line}\n`);

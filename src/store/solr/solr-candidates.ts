@@ -21,14 +21,17 @@ export class SolrCandidates implements CandidateSource {
   readonly name = 'solr';
   private readonly idOf: Map<string, number>;
   private readonly scope: string[];
+  private readonly beforeSearch: () => Promise<void>;
 
   constructor(
     private readonly client: SolrClient,
     library: Library,
-    guild?: string,
+    /** `guild`: whose library to search; `beforeSearch`: awaited before each search (the collection brought in step with the library, once). */
+    options: { guild?: string; beforeSearch?: () => Promise<void> } = {},
   ) {
-    this.scope = [libraryScope(guild)];
-    this.idOf = solrIdsOf(library, guild);
+    this.scope = [libraryScope(options.guild)];
+    this.idOf = solrIdsOf(library, options.guild);
+    this.beforeSearch = options.beforeSearch ?? (() => Promise.resolve());
   }
 
   private toLibrary<T extends { id: string; score: number }>(hits: T[], score: (value: number) => number): FoundPassage[] {
@@ -39,6 +42,7 @@ export class SolrCandidates implements CandidateSource {
   }
 
   async nearest(vector: Float32Array, k: number): Promise<FoundPassage[]> {
+    await this.beforeSearch();
     // Solr scores cosine as (1 + cos) / 2.
     return this.toLibrary(await this.client.nearest(vector, k, this.scope), (score) => 2 * score - 1);
   }
@@ -46,6 +50,7 @@ export class SolrCandidates implements CandidateSource {
   async matching(question: string, k: number): Promise<LexicalHit[]> {
     const words = question.replace(/[^\p{L}\p{N}\s'-]/gu, ' ').trim();
     if (words.length === 0) return [];
+    await this.beforeSearch();
     return this.toLibrary(await this.client.matching(words, k, this.scope), (score) => score);
   }
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { StoreUnavailableError } from '../../search/candidate-source.js';
 
 /** Solr could not be reached or refused a request; the message names what failed, never a secret. */
-export class SolrError extends Error {
+export class SolrError extends StoreUnavailableError {
   override readonly name = 'SolrError';
 }
 
@@ -56,34 +57,57 @@ export interface SolrHit {
 }
 
 export interface SolrClientOptions {
-  /** A node's base address, e.g. http://127.0.0.1:8983/solr. */
-  baseUrl: string;
+  /** A node's base address, e.g. http://127.0.0.1:8983/solr, or several nodes of one cluster. */
+  baseUrl: string | string[];
   collection: string;
   timeoutMs?: number;
 }
 
-/** The few calls Witness makes to Solr's JSON API: add, delete, commit and select. */
+/**
+ * The few calls Witness makes to Solr's JSON API: add, delete, commit and select. Any node of a
+ * SolrCloud cluster routes a request to the shards' live replicas, so when the node in use stops
+ * answering the next one given is asked, and kept while it answers. Every call Witness makes is
+ * safe to repeat (adds replace by id, deletes and commits are idempotent).
+ */
 export class SolrClient {
-  private readonly base: string;
+  private readonly bases: string[];
+  /** The node asked first: the last one that answered. */
+  private preferred = 0;
   private readonly timeoutMs: number;
 
   constructor(options: SolrClientOptions) {
-    this.base = `${options.baseUrl.replace(/\/+$/u, '')}/${encodeURIComponent(options.collection)}`;
+    const urls = Array.isArray(options.baseUrl) ? options.baseUrl : [options.baseUrl];
+    if (urls.length === 0) throw new SolrError('no Solr node was given');
+    this.bases = urls.map((url) => `${url.replace(/\/+$/u, '')}/${encodeURIComponent(options.collection)}`);
     this.timeoutMs = options.timeoutMs ?? 15_000;
   }
 
   private async post(path: string, body: unknown): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.base}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      throw new SolrError(`Solr is unreachable at ${this.base} (${networkCode(error)})`);
+    const failures: string[] = [];
+    const payload = JSON.stringify(body);
+    for (let attempt = 0; attempt < this.bases.length; attempt++) {
+      const at = (this.preferred + attempt) % this.bases.length;
+      const base = this.bases[at] as string;
+      let response: Response;
+      try {
+        response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
+      } catch (error) {
+        failures.push(`${base} (${networkCode(error)})`);
+        continue;
+      }
+      // A node that is up but cannot reach a shard's replicas (503) may be cut off: try another.
+      if (response.status === 503 && attempt < this.bases.length - 1) {
+        failures.push(`${base} (HTTP 503)`);
+        await response.body?.cancel();
+        continue;
+      }
+      this.preferred = at;
+      return this.read(path, response);
     }
+    throw new SolrError(`Solr is unreachable at ${failures.join(', ')}`);
+  }
+
+  private async read(path: string, response: Response): Promise<unknown> {
     const text = await response.text();
     if (!response.ok) {
       const message = (/"msg"\s*:\s*"([^"]*)/u.exec(text)?.[1] ?? `HTTP ${String(response.status)}`).replace(/\[[-\d.,\sE]{200,}\]/gu, '[…]').slice(0, 500);
