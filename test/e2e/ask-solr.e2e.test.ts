@@ -10,7 +10,9 @@ import { newUser, outcome, slash, startBot, waitForExit, type InteractionOutcome
  * mid-run and at start-up. Needs the Solr launcher (`mvn -q -f solr/cluster/pom.xml package`,
  * which .ci/run does); without it the file is skipped and says why.
  */
+const SUBCOMMAND = 1;
 const STRING = 3;
+const ATTACHMENT = 11;
 const EPHEMERAL = 64;
 const QUESTION = 'Who published the photos of torture in Mosul?';
 
@@ -98,5 +100,26 @@ if (!solrAvailable) {
       expect(firstQuote(await ask(QUESTION))).toBe(answered);
       expect(harness.logs.slice(logsBefore).some((line) => line.includes('solr collection in step with the index'))).toBe(true);
     }, 240_000);
+
+    it('sends only a document a moderator adds, and answers from it through Solr', async () => {
+      const { harness } = suite;
+      const text = 'Moon Garden Notes\n\nThe gardeners planted silver thyme beneath the old observatory wall in early spring.\n';
+      const name = 'moon-garden.txt';
+      harness.files.set(name, Buffer.from(text));
+      const url = harness.filesBase + name;
+      const logsBefore = harness.logs.length;
+      const added = await outcome(
+        harness,
+        await slash(harness, await newUser(harness, 'mod'), 'library', [{ name: 'add', type: SUBCOMMAND, options: [{ name: 'file', type: ATTACHMENT, value: '991' }] }], {
+          attachments: { '991': { id: '991', filename: name, size: text.length, url, proxy_url: url, content_type: 'text/plain' } },
+        }),
+      );
+      expect(JSON.stringify(added.message)).toContain('Moon Garden Notes');
+      const synced = harness.logs.slice(logsBefore).find((line) => line.includes('solr collection in step with the index'));
+      expect(JSON.parse(synced as string)).toMatchObject({ sent: 1, unchanged: 5, removed: 0 });
+      const result = await ask('What did the gardeners plant beneath the observatory wall?');
+      expect(result.message?.embeds[0]?.description).toContain('silver thyme');
+      expect(result.message?.embeds[0]?.footer?.text).toMatch(/^uploads\/moon-garden\.txt · /u);
+    });
   });
 }
