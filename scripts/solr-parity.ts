@@ -45,6 +45,11 @@ const overlap = (a: number[], b: number[], k: number): number => {
 const questions = await readEvalSet(flags.set);
 const sums = { dense10: 0, dense50: 0, lexical10: 0, lexical50: 0, reachable: 0, answered: 0 };
 const solrMs: number[] = [];
+// What a ranking that reads passages from the store instead of the embedded index would pay per
+// question: the candidates' texts and offsets, and each of their sentences' similarity to the
+// question, computed by Solr (compared with the embedded int8 table's).
+const hydrateMs: number[] = [];
+const hydrated = { passages: 0, sentences: 0, maxSentenceDiff: 0, sumSentenceDiff: 0 };
 for (const question of questions) {
   const [vector] = await witness.embedder.embedQueries([question.question]);
   const query = vector as Float32Array;
@@ -56,6 +61,20 @@ for (const question of questions) {
   solrMs.push(performance.now() - t0);
   const solrDense = nearest.map((hit) => idOf.get(hit.id) ?? -1);
   const solrLexical = matching.map((hit) => idOf.get(hit.id) ?? -1);
+  const poolIds = [...new Set([...nearest, ...matching].map((hit) => hit.id))];
+  const t1 = performance.now();
+  const [texts, sentences] = await Promise.all([client.byIds(poolIds, 'id,doc_id,chunk,start,end,paragraph,text'), client.sentencesOf(poolIds, query)]);
+  hydrateMs.push(performance.now() - t1);
+  hydrated.passages += texts.length;
+  hydrated.sentences += sentences.length;
+  for (const hit of sentences) {
+    const passage = library.passages[idOf.get(String(hit.fields.parent_id)) ?? -1];
+    if (!passage) continue;
+    const local = library.sentenceSimilarity(library.sentenceRow(passage, Number(hit.fields.sentence)), query);
+    const diff = Math.abs(2 * hit.score - 1 - local);
+    hydrated.maxSentenceDiff = Math.max(hydrated.maxSentenceDiff, diff);
+    hydrated.sumSentenceDiff += diff;
+  }
   sums.dense10 += overlap(local, solrDense, 10);
   sums.dense50 += overlap(local, solrDense, 50);
   sums.lexical10 += overlap(lexical, solrLexical, 10);
@@ -85,6 +104,14 @@ console.log(
       bm25OverlapAt50: +(sums.lexical50 / n).toFixed(3),
       firstAnswerAmongSolrCandidates: `${String(sums.reachable)}/${String(sums.answered)}`,
       solrCandidateMsP50: +(solrMs[Math.floor(n / 2)] ?? 0).toFixed(1),
+      hydration: {
+        note: 'per question: the candidates (dense ∪ BM25) fetched with their texts and offsets, and their sentences scored against the question by Solr',
+        passagesPerQuestion: +(hydrated.passages / n).toFixed(1),
+        sentencesPerQuestion: +(hydrated.sentences / n).toFixed(1),
+        msP50: +(hydrateMs.sort((a, b) => a - b)[Math.floor(n / 2)] ?? 0).toFixed(1),
+        msP95: +(hydrateMs[Math.floor(n * 0.95)] ?? 0).toFixed(1),
+        sentenceSimilarityVsInt8Table: { mean: +(hydrated.sumSentenceDiff / Math.max(1, hydrated.sentences)).toFixed(4), max: +hydrated.maxSentenceDiff.toFixed(4) },
+      },
     },
     null,
     2,

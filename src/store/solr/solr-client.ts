@@ -155,6 +155,18 @@ export class SolrClient {
     return this.select(words, k, fields, ['type:passage', ...filters], { defType: 'edismax', qf: 'text', 'q.op': 'OR' });
   }
 
+  /**
+   * The sentences of the given passages (Solr ids), each scored by its similarity to `vector`:
+   * a kNN search filtered to those passages, which Lucene answers exactly (it scans a filter
+   * this small instead of walking the graph). Score is (1 + cos) / 2.
+   */
+  sentencesOf(passageIds: string[], vector: Float32Array, fields = 'id,parent_id,sentence,start,end,score'): Promise<SolrHit[]> {
+    if (passageIds.length === 0) return Promise.resolve([]);
+    const literal = `[${Array.from(vector, (x) => x.toFixed(6)).join(',')}]`;
+    const most = Math.min(10_000, passageIds.length * 64);
+    return this.select(`{!knn f=vector topK=${String(most)}}${literal}`, most, fields, ['type:sentence', `parent_id:(${passageIds.map(quoteTerm).join(' OR ')})`]);
+  }
+
   /** Stored fields of the given ids. */
   async byIds(ids: string[], fields: string): Promise<SolrHit[]> {
     if (ids.length === 0) return [];
