@@ -284,9 +284,22 @@ async function benchSolr(options: ScaleOptions, set: VectorSet, queries: VectorS
       fetchMs.push(performance.now() - begin);
       if (q < truth.length) found50.push(nearest.map(idOf));
     }
-    // Lucene explores topK per shard: asking for 10 is the smallest search.
-    const found10: number[][] = [];
-    for (let q = 0; q < truth.length; q++) found10.push((await client.nearest(row(queries, q), 10)).map(idOf));
+    // Solr 9 has no search beam of its own: topK is the beam, per segment and shard. Recall@10
+    // and latency for other topK values (the first 10 of each kept), to size that beam.
+    const topKSweep: { topK: number; recallAt10: number; msP50: number; msP95: number }[] = [];
+    let found10: number[][] = [];
+    for (const topK of [10, 50, 100, 200, 400]) {
+      const found: number[][] = [];
+      const ms: number[] = [];
+      for (let q = 0; q < truth.length; q++) {
+        const begin = performance.now();
+        found.push((await client.nearest(row(queries, q), topK)).map(idOf).slice(0, 10));
+        ms.push(performance.now() - begin);
+      }
+      if (topK === 10) found10 = found;
+      const timing = summarize(ms);
+      topKSweep.push({ topK, recallAt10: recallAt10(found, truth), msP50: timing.p50, msP95: timing.p95 });
+    }
     const served = rssMB(cluster.pid);
     const indexBytes = fileBytes(dir, (file) => file.includes(`${path.sep}data${path.sep}index`));
     const tlogBytes = fileBytes(dir, (file) => file.includes(`${path.sep}tlog${path.sep}`));
@@ -301,6 +314,7 @@ async function benchSolr(options: ScaleOptions, set: VectorSet, queries: VectorS
       recallAt10: recallAt10(found50, truth),
       recallNote: `first 10 of topK ${String(HNSW.candidates)}`,
       recallAt10TopK10: recallAt10(found10, truth),
+      topKSweep,
       memory: { idleRssMB: idle, ingestedRssMB: ingested.rss, servingRssMB: served.rss, peakRssMB: served.peak },
       disk: { indexBytes, tlogBytes, bytesPerPassage: indexBytes / options.passages },
     };
