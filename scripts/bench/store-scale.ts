@@ -260,8 +260,9 @@ async function benchSolr(options: ScaleOptions, set: VectorSet, queries: VectorS
     const truth = await afterIngest();
     const ingested = rssMB(cluster.pid);
     const idOf = (hit: { id: string }): number => Number(/^synthetic-(\d+)!/u.exec(hit.id)?.[1] ?? -1);
+    // Warm up on passages' own vectors and other words: Solr's query cache would answer a repeat of a timed question.
     for (let q = 0; q < Math.min(20, queries.count); q++) {
-      await Promise.all([client.nearest(row(queries, q), HNSW.candidates), client.matching(texts.question(questionPassage(q, options.passages)), HNSW.candidates)]);
+      await Promise.all([client.nearest(row(set, q), HNSW.candidates), client.matching(texts.question(q), HNSW.candidates)]);
     }
     const fetchMs: number[] = [];
     const denseMs: number[] = [];
@@ -288,6 +289,7 @@ async function benchSolr(options: ScaleOptions, set: VectorSet, queries: VectorS
     // and latency for other topK values (the first 10 of each kept), to size that beam.
     const topKSweep: { topK: number; recallAt10: number; msP50: number; msP95: number }[] = [];
     let found10: number[][] = [];
+    // topK 50 repeats the timed questions, so Solr's query cache answers it: its time is not a search.
     for (const topK of [10, 50, 100, 200, 400]) {
       const found: number[][] = [];
       const ms: number[] = [];
