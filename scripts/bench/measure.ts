@@ -19,11 +19,13 @@ export function summarize(samples: number[]): { p50: number; p95: number; p99: n
   };
 }
 
-export function directoryBytes(dir: string): number {
+/** Bytes of the files under `dir` (only those `keep` accepts, by full path). */
+export function directoryBytes(dir: string, keep: (file: string) => boolean = () => true): number {
   let total = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    total += entry.isDirectory() ? directoryBytes(full) : statSync(full).size;
+    if (entry.isDirectory()) total += directoryBytes(full, keep);
+    else if (keep(full)) total += statSync(full).size;
   }
   return total;
 }

@@ -19,10 +19,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import hnswlib from 'hnswlib-node';
 import { buildLexicalIndex } from '../../src/search/lexical-index.js';
-import { SolrClient, type SolrPassageDoc } from '../../src/store/solr/solr-client.js';
+import { SolrClient, solrVector, type SolrPassageDoc } from '../../src/store/solr/solr-client.js';
 import { startSolrCluster, solrAvailable, SOLR_JAR } from '../../test/helpers/solr-cluster.js';
 import { processMemoryMB } from '../load/rss.js';
-import { seededRandom, summarize } from './measure.js';
+import { directoryBytes, seededRandom, summarize } from './measure.js';
 import { clusteredVectors, exactTopK, row, type VectorSet } from './vector-bench.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -96,16 +96,6 @@ function recallAt10(found: number[][], truth: number[][]): number {
     hits += ids.slice(0, 10).filter((id) => expected.has(id)).length;
   });
   return hits / (truth.length * 10);
-}
-
-function fileBytes(dir: string, keep: (file: string) => boolean = () => true): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) total += fileBytes(full, keep);
-    else if (keep(full)) total += statSync(full).size;
-  }
-  return total;
 }
 
 const rssMB = (pid: number): { rss: number; peak: number } => processMemoryMB(pid) ?? { rss: 0, peak: 0 };
@@ -225,8 +215,6 @@ function startEmbeddedChild(options: ScaleOptions): ChildHandle {
 // Solr: two nodes, two shards, one replica each (the replicas of the fault tests would double
 // every figure but the query time).
 
-const plainVector = (vector: Float32Array): number[] => Array.from(vector, (x) => Number(x.toFixed(6)));
-
 async function ingestSolr(client: SolrClient, options: ScaleOptions, set: VectorSet, texts: SyntheticTexts): Promise<number> {
   const batchSize = 1000;
   const inFlight = new Set<Promise<void>>();
@@ -235,7 +223,7 @@ async function ingestSolr(client: SolrClient, options: ScaleOptions, set: Vector
     const docs: SolrPassageDoc[] = [];
     for (let id = first; id < Math.min(options.passages, first + batchSize); id++) {
       const text = texts.passage(id);
-      docs.push({ id: `synthetic-${String(id)}!p0`, type: 'passage', doc_id: `synthetic-${String(id)}`, chunk: 0, paragraph: 1, start: 0, end: text.length, text, fingerprint: 'synthetic', vector: plainVector(row(set, id)) });
+      docs.push({ id: `synthetic-${String(id)}!p0`, type: 'passage', doc_id: `synthetic-${String(id)}`, chunk: 0, paragraph: 1, start: 0, end: text.length, text, fingerprint: 'synthetic', vector: solrVector(row(set, id)) });
     }
     const sent = client.add(docs).finally(() => inFlight.delete(sent));
     inFlight.add(sent);
@@ -303,8 +291,8 @@ async function benchSolr(options: ScaleOptions, set: VectorSet, queries: VectorS
       topKSweep.push({ topK, recallAt10: recallAt10(found, truth), msP50: timing.p50, msP95: timing.p95 });
     }
     const served = rssMB(cluster.pid);
-    const indexBytes = fileBytes(dir, (file) => file.includes(`${path.sep}data${path.sep}index`));
-    const tlogBytes = fileBytes(dir, (file) => file.includes(`${path.sep}tlog${path.sep}`));
+    const indexBytes = directoryBytes(dir, (file) => file.includes(`${path.sep}data${path.sep}index`));
+    const tlogBytes = directoryBytes(dir, (file) => file.includes(`${path.sep}tlog${path.sep}`));
     return {
       store: 'solr',
       passages: options.passages,

@@ -42,6 +42,12 @@ function networkCode(error: unknown): string {
   return (error as Error).name;
 }
 
+/** A vector as Solr's parser takes it: plain decimals, six places, no exponents. */
+export const solrVector = (vector: ArrayLike<number>): number[] => Array.from(vector, (x) => Number(x.toFixed(6)));
+
+/** A kNN query for the `topK` passages or sentences nearest `vector`. */
+const knnQuery = (vector: Float32Array, topK: number): string => `{!knn f=vector topK=${String(topK)}}${JSON.stringify(solrVector(vector))}`;
+
 /** A value as a quoted Solr term. */
 const quoteTerm = (value: string): string => `"${value.replace(/(["\\])/gu, '\\$1')}"`;
 
@@ -146,8 +152,7 @@ export class SolrClient {
 
   /** The `k` passages whose vectors are nearest the query (Lucene HNSW), best first. */
   nearest(vector: Float32Array, k: number, filters: string[] = [], fields = 'id,score'): Promise<SolrHit[]> {
-    const literal = `[${Array.from(vector, (x) => x.toFixed(6)).join(',')}]`;
-    return this.select(`{!knn f=vector topK=${String(k)}}${literal}`, k, fields, ['type:passage', ...filters]);
+    return this.select(knnQuery(vector, k), k, fields, ['type:passage', ...filters]);
   }
 
   /** The `k` passages that best match the words (BM25), best first. */
@@ -162,9 +167,8 @@ export class SolrClient {
    */
   sentencesOf(passageIds: string[], vector: Float32Array, fields = 'id,parent_id,sentence,start,end,score'): Promise<SolrHit[]> {
     if (passageIds.length === 0) return Promise.resolve([]);
-    const literal = `[${Array.from(vector, (x) => x.toFixed(6)).join(',')}]`;
     const most = Math.min(10_000, passageIds.length * 64);
-    return this.select(`{!knn f=vector topK=${String(most)}}${literal}`, most, fields, ['type:sentence', `parent_id:(${passageIds.map(quoteTerm).join(' OR ')})`]);
+    return this.select(knnQuery(vector, most), most, fields, ['type:sentence', `parent_id:(${passageIds.map(quoteTerm).join(' OR ')})`]);
   }
 
   /** Stored fields of the given ids. */

@@ -1,5 +1,5 @@
 import type { StoredIndex } from '../index-store.js';
-import { libraryScope, type SolrClient, type SolrPassageDoc } from './solr-client.js';
+import { libraryScope, solrVector, type SolrClient, type SolrPassageDoc } from './solr-client.js';
 
 /** Documents sent to Solr in one update request. */
 const BATCH = 500;
@@ -15,8 +15,6 @@ export interface SyncReport {
 }
 
 // `!` is Solr's compositeId separator: a document's passages and sentences land on one shard.
-/** Six decimals, written without exponents (Solr's vector parser takes plain decimals). */
-const plain = (vector: ArrayLike<number>): number[] => Array.from(vector, (x) => Number(x.toFixed(6)));
 
 /** A passage's id in Solr: its guild, its document and its place among the document's passages. */
 export const solrPassageId = (sourceId: string, chunk: number, guild?: string): string => `${guild === undefined ? '' : `${guild}/`}${sourceId}!p${String(chunk)}`;
@@ -64,11 +62,11 @@ export async function syncIndexToSolr(index: StoredIndex, client: SolrClient, op
     for (const [chunkIndex, chunk] of doc.chunks.entries()) {
       const id = solrPassageId(doc.sourceId, chunkIndex, options.guild);
       const common = { doc_id: doc.sourceId, chunk: chunkIndex, paragraph: chunk.paragraph, fingerprint, ...(options.guild ? { guild: options.guild } : {}) };
-      batch.push({ id, type: 'passage', ...common, start: chunk.start, end: chunk.end, text: doc.text.slice(chunk.start, chunk.end), vector: plain(index.vectors.getPoint(p)) });
+      batch.push({ id, type: 'passage', ...common, start: chunk.start, end: chunk.end, text: doc.text.slice(chunk.start, chunk.end), vector: solrVector(index.vectors.getPoint(p)) });
       passages++;
       p++;
       for (const [i, [start, end]] of chunk.sentences.entries()) {
-        batch.push({ id: `${id}s${String(i)}`, type: 'sentence', parent_id: id, sentence: i, ...common, start, end, text: doc.text.slice(start, end), vector: plain(index.table.row(index.manifest.chunkCount + s)) });
+        batch.push({ id: `${id}s${String(i)}`, type: 'sentence', parent_id: id, sentence: i, ...common, start, end, text: doc.text.slice(start, end), vector: solrVector(index.table.row(index.manifest.chunkCount + s)) });
         sentences++;
         s++;
       }
