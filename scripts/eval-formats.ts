@@ -15,7 +15,7 @@ import { runEval } from '../src/eval/run-eval.js';
 import { updateIndex } from '../src/ingest/update-index.js';
 import { createLogger } from '../src/log.js';
 import { Answerer } from '../src/search/ask.js';
-import { Library } from '../src/search/library.js';
+import { openEmbedded } from '../src/search/embedded-store.js';
 
 const program = new Command()
   .option('--set <file>', 'question set', path.join(CHECKOUT_ROOT, 'eval', 'qa-dev.jsonl'))
@@ -41,7 +41,8 @@ for (const [label, corpusDir] of libraries) {
   const started = performance.now();
   const { index, report } = await updateIndex({ corpusDir, indexDir, maxFileBytes: config.maxFileBytes, embedder, logger });
   const ingestSeconds = (performance.now() - started) / 1000;
-  const answerer = new Answerer(new Library(index), embedder, { minSimilarity: config.minScore ?? embedder.profile.minSimilarity });
+  const { library, store } = openEmbedded(index);
+  const answerer = new Answerer(library, store, embedder, { minSimilarity: config.minScore ?? embedder.profile.minSimilarity });
   const m = await runEval(answerer, corpusDir, questions, 'hybrid', 10);
   const count = (k: number): number => m.outcomes.filter((o) => o.kind !== 'unanswerable' && o.hitRank !== null && o.hitRank <= k).length;
   rows.push(

@@ -2,7 +2,10 @@
 // (vectors reused, nothing embedded again), then for each question of a set compares the 50
 // nearest passages (HNSW in hnswlib against Lucene's HNSW in Solr) and the 50 best BM25 matches
 // (Witness's BM25 against Solr's), and checks whether the embedded answer's first passage is
-// among Solr's candidates — the passages a Solr-backed ranking would have to choose from.
+// among Solr's candidates — the passages a Solr-backed ranking would have to choose from. It also
+// times what a Solr-backed ranking reads per question besides (SolrStore.similarities: every
+// candidate's and each of its sentences' similarity, computed by Solr) and compares those
+// similarities with the embedded int8 table's.
 //
 //   java -jar solr/cluster/target/witness-solr-cluster.jar …   (solr/README.md; prints the node URLs)
 //   npx tsx scripts/solr-parity.ts --set eval/qa-dev.jsonl --solr http://127.0.0.1:PORT/solr [--corpus DIR --index DIR]
@@ -10,9 +13,11 @@ import { Command } from 'commander';
 import { loadCoreConfig } from '../src/config.js';
 import { readEvalSet } from '../src/eval/eval-set.js';
 import { createLogger } from '../src/log.js';
+import { openEmbedded } from '../src/search/embedded-store.js';
+import type { Passage } from '../src/search/library.js';
 import { CANDIDATE_DEPTH } from '../src/search/retrieve.js';
-import { solrIdsOf } from '../src/store/solr/solr-candidates.js';
 import { SolrClient } from '../src/store/solr/solr-client.js';
+import { SolrStore } from '../src/store/solr/solr-store.js';
 import { syncIndexToSolr } from '../src/store/solr/sync-index.js';
 import { loadIndex } from '../src/store/index-store.js';
 import { openWitness } from '../src/witness.js';
@@ -35,8 +40,8 @@ const started = performance.now();
 const sync = await syncIndexToSolr(loaded.index, client);
 const syncSeconds = (performance.now() - started) / 1000;
 
-const { library } = witness;
-const idOf = solrIdsOf(library);
+const { library, store: embedded } = openEmbedded(loaded.index);
+const solr = new SolrStore(client, library);
 const overlap = (a: number[], b: number[], k: number): number => {
   const top = new Set(a.slice(0, k));
   return b.slice(0, k).filter((id) => top.has(id)).length / Math.max(1, Math.min(k, a.length));
@@ -45,35 +50,32 @@ const overlap = (a: number[], b: number[], k: number): number => {
 const questions = await readEvalSet(flags.set);
 const sums = { dense10: 0, dense50: 0, lexical10: 0, lexical50: 0, reachable: 0, answered: 0 };
 const solrMs: number[] = [];
-// What a ranking that reads passages from the store instead of the embedded index would pay per
-// question: the candidates' texts and offsets, and each of their sentences' similarity to the
-// question, computed by Solr (compared with the embedded int8 table's).
 const hydrateMs: number[] = [];
 const hydrated = { passages: 0, sentences: 0, maxSentenceDiff: 0, sumSentenceDiff: 0 };
+const ids = (hits: { id: number }[]): number[] => hits.map((hit) => hit.id);
 for (const question of questions) {
   const [vector] = await witness.embedder.embedQueries([question.question]);
   const query = vector as Float32Array;
-  library.vectors.setEf(256);
-  const local = library.vectors.searchKnn(Array.from(query), CANDIDATE_DEPTH).neighbors;
-  const lexical = library.lexical.analyze(question.question, CANDIDATE_DEPTH).hits.map((hit) => hit.id);
+  const local = ids(await embedded.nearest(query, CANDIDATE_DEPTH));
+  const lexical = ids(await embedded.matching(question.question, CANDIDATE_DEPTH));
   const t0 = performance.now();
-  const [nearest, matching] = await Promise.all([client.nearest(query, CANDIDATE_DEPTH), client.matching(question.question, CANDIDATE_DEPTH)]);
+  const [nearest, matching] = await Promise.all([solr.nearest(query, CANDIDATE_DEPTH), solr.matching(question.question, CANDIDATE_DEPTH)]);
   solrMs.push(performance.now() - t0);
-  const solrDense = nearest.map((hit) => idOf.get(hit.id) ?? -1);
-  const solrLexical = matching.map((hit) => idOf.get(hit.id) ?? -1);
-  const poolIds = [...new Set([...nearest, ...matching].map((hit) => hit.id))];
+  const solrDense = ids(nearest);
+  const solrLexical = ids(matching);
+  const pool = [...new Set([...solrDense, ...solrLexical])].map((id) => library.passages[id]).filter((p): p is Passage => p !== undefined);
   const t1 = performance.now();
-  const [texts, sentences] = await Promise.all([client.byIds(poolIds, 'id,doc_id,chunk,start,end,paragraph,text'), client.sentencesOf(poolIds, query)]);
+  const fromSolr = await solr.similarities(pool, query);
   hydrateMs.push(performance.now() - t1);
-  hydrated.passages += texts.length;
-  hydrated.sentences += sentences.length;
-  for (const hit of sentences) {
-    const passage = library.passages[idOf.get(String(hit.fields.parent_id)) ?? -1];
-    if (!passage) continue;
-    const local = library.sentenceSimilarity(library.sentenceRow(passage, Number(hit.fields.sentence)), query);
-    const diff = Math.abs(2 * hit.score - 1 - local);
-    hydrated.maxSentenceDiff = Math.max(hydrated.maxSentenceDiff, diff);
-    hydrated.sumSentenceDiff += diff;
+  const fromTable = await embedded.similarities(pool, query);
+  hydrated.passages += pool.length;
+  for (const passage of pool) {
+    passage.chunk.sentences.forEach((_, i) => {
+      const diff = Math.abs(fromSolr.sentence(passage.id, i) - fromTable.sentence(passage.id, i));
+      hydrated.maxSentenceDiff = Math.max(hydrated.maxSentenceDiff, diff);
+      hydrated.sumSentenceDiff += diff;
+      hydrated.sentences++;
+    });
   }
   sums.dense10 += overlap(local, solrDense, 10);
   sums.dense50 += overlap(local, solrDense, 50);
@@ -105,7 +107,7 @@ console.log(
       firstAnswerAmongSolrCandidates: `${String(sums.reachable)}/${String(sums.answered)}`,
       solrCandidateMsP50: +(solrMs[Math.floor(n / 2)] ?? 0).toFixed(1),
       hydration: {
-        note: 'per question: the candidates (dense ∪ BM25) fetched with their texts and offsets, and their sentences scored against the question by Solr',
+        note: 'per question: every candidate (dense ∪ BM25) and each of its sentences scored against the question by Solr (SolrStore.similarities)',
         passagesPerQuestion: +(hydrated.passages / n).toFixed(1),
         sentencesPerQuestion: +(hydrated.sentences / n).toFixed(1),
         msP50: +(hydrateMs.sort((a, b) => a - b)[Math.floor(n / 2)] ?? 0).toFixed(1),

@@ -28,7 +28,7 @@ for (const spec of options.set) {
   const questions = await readEvalSet(file);
   for (const combo of combos) {
     const settings: AnswererSettings = { ...witness.answerer.settings, ...combo };
-    const answerer = new Answerer(witness.library, witness.embedder, settings);
+    const answerer = new Answerer(witness.library, witness.answerer.store, witness.embedder, settings);
     const m = await runEval(answerer, config.corpusDir, questions, 'hybrid', 10);
     const hits = (k: number): number => m.outcomes.filter((o) => o.kind !== 'unanswerable' && o.hitRank !== null && o.hitRank <= k).length;
     rows.push(

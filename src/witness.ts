@@ -1,6 +1,9 @@
 import { ConfigError, type CoreConfig } from './config.js';
 import type { StoredIndex } from './store/index-store.js';
-import { StoreUnavailableError, type CandidateSource } from './search/candidate-source.js';
+import { StoreUnavailableError, type SearchStore } from './search/search-store.js';
+import { openEmbedded } from './search/embedded-store.js';
+import { loadLexicalIndex } from './search/lexical-index.js';
+import { Vocabulary } from './search/vocabulary.js';
 import { RANK_WEIGHTS } from './search/rerank.js';
 import { embedderOptions, loadEmbedder, type Embedder } from './embed/embedder.js';
 import { updateIndex, type IngestProgress, type IngestReport } from './ingest/update-index.js';
@@ -40,31 +43,44 @@ async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreCon
     sentenceVectors: config.sentenceVectors,
     ...(options.progress ? { progress: options.progress } : {}),
   });
-  const library = new Library(index, config.libraryUrl ? { libraryUrl: config.libraryUrl } : {});
+  const libraryOptions = config.libraryUrl ? { libraryUrl: config.libraryUrl } : {};
+  let library: Library;
+  let store: SearchStore;
+  if (config.store === 'solr') {
+    // Only the texts and the word statistics stay here; the vectors and postings are left to Solr.
+    library = new Library(index.documents, Vocabulary.of(loadLexicalIndex(index.lexicalJson)), libraryOptions);
+    store = await solrStore(config, index, library, logger);
+  } else {
+    ({ library, store } = openEmbedded(index, libraryOptions));
+  }
   const embedder = await model;
   const minSimilarity = config.minScore ?? embedder.profile.minSimilarity;
-  const source = config.store === 'solr' ? await solrSource(config, index, library, logger) : undefined;
-  const answerer = new Answerer(library, embedder, { minSimilarity }, RANK_WEIGHTS, source);
+  const answerer = new Answerer(library, store, embedder, { minSimilarity }, RANK_WEIGHTS);
   logger.debug({ documents: report.documents, passages: report.passages, embedded: report.embedded, seconds: report.seconds }, 'library ready');
   return { answerer, library, embedder, report };
 }
 
 /**
- * Keeps the Solr collection in step with the index (only changed documents are sent) and takes
- * candidates from it. Solr being unreachable does not stop Witness from starting: it is logged,
- * and each question tries again (syncing first), so the bot answers once Solr is back and says
- * plainly that it cannot search until then.
+ * Brings the Solr collection in step with the index (only changed documents are sent) and
+ * searches it. Solr being unreachable does not stop Witness from starting: it is logged, and each
+ * question tries again (syncing first), so the bot answers once Solr is back and says plainly
+ * that it cannot search until then. The index's vectors and postings are let go once Solr holds
+ * them.
  */
-async function solrSource(config: CoreConfig, index: StoredIndex, library: Library, logger: Logger): Promise<CandidateSource> {
+async function solrStore(config: CoreConfig, index: StoredIndex, library: Library, logger: Logger): Promise<SearchStore> {
   if (!config.solrUrl) throw new ConfigError('WITNESS_STORE=solr needs WITNESS_SOLR_URL (Solr nodes, comma-separated, e.g. http://127.0.0.1:8983/solr)');
   const { SolrClient } = await import('./store/solr/solr-client.js');
   const { syncIndexToSolr } = await import('./store/solr/sync-index.js');
-  const { SolrCandidates } = await import('./store/solr/solr-candidates.js');
+  const { SolrStore } = await import('./store/solr/solr-store.js');
   const client = new SolrClient({ baseUrl: config.solrUrl, collection: config.solrCollection });
+  let unsynced: StoredIndex | null = index;
   let inStep: Promise<void> | null = null;
   const sync = (): Promise<void> => {
-    inStep ??= syncIndexToSolr(index, client).then(
-      (report) => logger.info({ store: 'solr', collection: config.solrCollection, ...report }, 'solr collection in step with the index'),
+    inStep ??= syncIndexToSolr(unsynced as StoredIndex, client).then(
+      (report) => {
+        unsynced = null;
+        logger.info({ store: 'solr', collection: config.solrCollection, ...report }, 'solr collection in step with the index');
+      },
       (error: unknown) => {
         inStep = null;
         throw error;
@@ -78,7 +94,7 @@ async function solrSource(config: CoreConfig, index: StoredIndex, library: Libra
     if (!(error instanceof StoreUnavailableError)) throw error;
     logger.error({ store: 'solr', problem: error.message }, 'solr is not answering: questions cannot be searched until it does');
   }
-  return new SolrCandidates(client, library, { beforeSearch: sync });
+  return new SolrStore(client, library, { beforeSearch: sync });
 }
 
 /** Loads the model, brings the index up to date with the corpus, and returns a ready answerer. */

@@ -7,10 +7,10 @@
 // (the total), then each stage is run again on its own, with the same inputs the answer used:
 //
 //   embed          the question through the model (worker round trip: tokenize + onnxruntime + pooling)
-//   bm25           the 50 best passages by BM25 (src/search/lexical-index.ts)
+//   bm25           the 50 best passages by BM25 (the store's `matching`: src/search/lexical-index.ts)
 //   embed ‖ bm25   both, as an answer runs them: BM25 here while the worker embeds
-//   hnsw           the 50 nearest passages from the HNSW graph (ef as retrieve() sets it)
-//   fusion         retrieve() minus the HNSW search: merging, scoring the missing dense similarities, scaling, sorting
+//   hnsw           the 50 nearest passages from the HNSW graph (the store's `nearest`)
+//   fusion         merging both lists and reading every candidate's and sentence's similarity (the store's `similarities`), sorting
 //   selection      the total minus every other stage: choosing k results, duplicate detection (word-trigram fingerprints)
 //   quotes         the best 1–3 sentence window of each result, from the stored sentence vectors
 //   corroborate    fingerprints of each quote and the matching window in each corroborating passage
@@ -24,9 +24,10 @@ import { loadCoreConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import type { AnswerResult } from '../../src/search/answer-types.js';
 import { matchingWindow, shingles } from '../../src/search/corroborate.js';
+import { chooseQuotes } from '../../src/search/ask.js';
 import type { Passage } from '../../src/search/library.js';
-import { questionIntent, type QuestionIntent } from '../../src/search/question-intent.js';
-import { CANDIDATE_DEPTH, retrieve } from '../../src/search/retrieve.js';
+import { questionIntent } from '../../src/search/question-intent.js';
+import { CANDIDATE_DEPTH, gather, withSimilarities } from '../../src/search/retrieve.js';
 import { openWitness } from '../../src/witness.js';
 import { summarize } from './measure.js';
 import { probeQuestions } from './questions.js';
@@ -53,7 +54,7 @@ async function main(flags: Flags): Promise<void> {
   const witness = await openWitness(config, createLogger('error'));
   if (!witness.report.upToDate) throw new Error('the index was not up to date: this run re-ingested, so it is not a warm profile of the index on disk');
   const { answerer, library, embedder } = witness;
-  const chooseQuotes = (answerer as unknown as { chooseQuotes(v: Float32Array, intent: QuestionIntent, words: Map<string, number>, p: Passage[]): Map<number, unknown> }).chooseQuotes.bind(answerer);
+  const { store } = answerer;
 
   const questions = probeQuestions(library, flags.queries + 10);
   const bySource = new Map<string, Passage[]>();
@@ -94,14 +95,17 @@ async function main(flags: Flags): Promise<void> {
     const embed = await timed(warm ? null : 'embed', () => embedder.embedQueries([question]));
     const vector = embed.value[0] as Float32Array;
     const bm25Depth = Math.min(CANDIDATE_DEPTH, library.passages.length);
-    const bm25 = await timed(warm ? null : 'bm25', () => library.lexical.analyze(question, bm25Depth).hits);
+    const bm25 = await timed(warm ? null : 'bm25', () => store.matching(question, bm25Depth));
     const overlapped = await timed(warm ? null : 'embed ‖ bm25', async () => {
       const vectorPromise = embedder.embedQueries([question]);
-      library.lexical.analyze(question, bm25Depth);
+      await store.matching(question, bm25Depth);
       return vectorPromise;
     });
-    const hnsw = await timed(null, () => library.vectors.searchKnn(Array.from(vector), 50));
-    const retrieved = await timed(null, () => retrieve(library, bm25.value, vector, 'hybrid'));
+    const hnsw = await timed(null, () => store.nearest(vector, CANDIDATE_DEPTH));
+    const retrieved = await timed(null, async () => {
+      const pool = gather(library, await store.nearest(vector, CANDIDATE_DEPTH), bm25.value, 'hybrid');
+      return withSimilarities(pool.values(), await store.similarities([...pool.values()].map((c) => c.passage), vector), 'hybrid');
+    });
     if (warm) continue;
     hnsw.record('hnsw');
     times.fusion.push(Math.max(0, retrieved.ms - hnsw.ms));
@@ -111,7 +115,15 @@ async function main(flags: Flags): Promise<void> {
     }
     answered++;
     const passages = answer.results.map((r) => passageOf(r)).filter((p): p is Passage => p !== undefined);
-    const quotes = await timed('quotes', () => chooseQuotes(vector, questionIntent(question), library.lexical.questionWeights(question), passages));
+    const quotes = await timed('quotes', async () =>
+      chooseQuotes(passages, {
+        similarities: await store.similarities(passages, vector),
+        pairs: await store.sentencePairs(passages),
+        intent: questionIntent(question),
+        questionWords: library.vocabulary.questionWeights(question),
+        lexicalWeight: answerer.settings.quoteLexicalWeight ?? 0.1,
+      }),
+    );
     const corroborate = await timed('corroborate', () => {
       for (const result of answer.results as AnswerResult[]) {
         const grams = shingles(result.quote);

@@ -7,7 +7,7 @@ import { loadCoreConfig, PROJECT_ROOT } from '../../src/config.js';
 import { loadEmbedder, type Embedder } from '../../src/embed/embedder.js';
 import { updateIndex } from '../../src/ingest/update-index.js';
 import { Answerer } from '../../src/search/ask.js';
-import { Library } from '../../src/search/library.js';
+import { openEmbedded } from '../../src/search/embedded-store.js';
 import { materializeSotu, parseSotuLibrary, sampleCorpusDir } from './libraries.js';
 import { count } from './flags.js';
 import { directoryBytes, peakRssMB, summarize } from './measure.js';
@@ -87,8 +87,8 @@ async function benchLibrary(flags: Flags): Promise<Record<string, unknown>> {
   const again = await updateIndex({ corpusDir, indexDir, maxFileBytes: 1e9, embedder, logger: quiet, sentenceVectors: config.sentenceVectors });
   const reingestSeconds = (performance.now() - started) / 1000;
 
-  const library = new Library(index);
-  const answerer = new Answerer(library, base, { minSimilarity: config.minScore ?? base.profile.minSimilarity });
+  const { library, store } = openEmbedded(index);
+  const answerer = new Answerer(library, store, base, { minSimilarity: config.minScore ?? base.profile.minSimilarity });
   const questions = probeQuestions(library, flags.queries + 10);
   for (const question of questions.slice(0, 10)) await answerer.ask(question);
   const askMs: number[] = [];
@@ -103,7 +103,7 @@ async function benchLibrary(flags: Flags): Promise<Record<string, unknown>> {
   }
 
   const passageVectors: VectorSet = { dimension: base.dimension, count: library.passages.length, data: new Float32Array(library.passages.length * base.dimension) };
-  library.passages.forEach((passage) => passageVectors.data.set(library.vectors.getPoint(passage.id), passage.id * base.dimension));
+  library.passages.forEach((passage) => passageVectors.data.set(store.vectors.getPoint(passage.id), passage.id * base.dimension));
   const queryVectors = await base.embedQueries(questions.slice(10));
   const querySet: VectorSet = { dimension: base.dimension, count: queryVectors.length, data: new Float32Array(queryVectors.length * base.dimension) };
   queryVectors.forEach((vector, i) => querySet.data.set(vector, i * base.dimension));

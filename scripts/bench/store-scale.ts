@@ -146,7 +146,7 @@ async function embeddedChild(options: ScaleOptions): Promise<void> {
   const plain = (q: number): number[] => Array.from(row(queries, q));
   for (let q = 0; q < Math.min(20, queries.count); q++) {
     graph.searchKnn(plain(q), HNSW.candidates);
-    lexical.analyze(texts.question(questionPassage(q, options.passages)), HNSW.candidates);
+    lexical.search(texts.question(questionPassage(q, options.passages)), HNSW.candidates);
   }
   const fetchMs: number[] = [];
   const denseMs: number[] = [];
@@ -158,7 +158,7 @@ async function embeddedChild(options: ScaleOptions): Promise<void> {
     const begin = performance.now();
     const { neighbors } = graph.searchKnn(vector, HNSW.candidates);
     const mid = performance.now();
-    lexical.analyze(question, HNSW.candidates);
+    lexical.search(question, HNSW.candidates);
     const end = performance.now();
     denseMs.push(mid - begin);
     bm25Ms.push(end - mid);

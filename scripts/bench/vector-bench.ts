@@ -369,19 +369,19 @@ export interface SweepOptions {
  * sentences drawn with a fixed seed from the library, as npm run bench does) embedded by the index's model.
  */
 async function vectorsFromIndex(indexDir: string, howMany: number): Promise<{ set: VectorSet; queries: VectorSet; source: Record<string, unknown> }> {
-  const [{ loadIndex }, { Library }, { loadEmbedder }, { loadCoreConfig }] = await Promise.all([
+  const [{ loadIndex }, { openEmbedded }, { loadEmbedder }, { loadCoreConfig }] = await Promise.all([
     import('../../src/store/index-store.js'),
-    import('../../src/search/library.js'),
+    import('../../src/search/embedded-store.js'),
     import('../../src/embed/embedder.js'),
     import('../../src/config.js'),
   ]);
   const manifest = JSON.parse(readFileSync(path.join(indexDir, readFileSync(path.join(indexDir, 'CURRENT'), 'utf8').trim(), 'manifest.json'), 'utf8')) as { modelId: string };
   const loaded = await loadIndex(indexDir, { modelId: manifest.modelId });
   if (!loaded.ok) throw new Error(`--from-index ${indexDir}: ${loaded.reason}`);
-  const library = new Library(loaded.index);
-  const dimension = library.dimension;
+  const { library, store } = openEmbedded(loaded.index);
+  const dimension = loaded.index.manifest.dimension;
   const set: VectorSet = { dimension, count: library.passages.length, data: new Float32Array(library.passages.length * dimension) };
-  for (const passage of library.passages) set.data.set(library.vectors.getPoint(passage.id), passage.id * dimension);
+  for (const passage of library.passages) set.data.set(store.vectors.getPoint(passage.id), passage.id * dimension);
   normalizeRows(set.data, dimension);
 
   const random = seededRandom(7);

@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import type { BotContext, CommandModule } from './command.js';
 import type { Cooldowns } from './cooldowns.js';
 import { describeError, UserError } from './errors.js';
-import { StoreUnavailableError } from '../search/candidate-source.js';
+import { StoreUnavailableError } from '../search/search-store.js';
 import { QuestionError } from '../search/question.js';
 import { DISCORD_ACK_DEADLINE_MS, type HealthMonitor } from './health.js';
 import { noticeReply } from './messages.js';

@@ -2,15 +2,15 @@ import type { Embedder } from '../embed/embedder.js';
 import { answerEvidence, SIGNAL } from '../library/answer-signals.js';
 import type { Span } from '../library/types.js';
 import type { Answer, AnswerResult, Citation } from './answer-types.js';
-import type { CandidateSource, FoundPassage } from './candidate-source.js';
+import type { QuestionSimilarities, SearchStore, SentencePairs } from './search-store.js';
 import { matchingWindow, overlap, SAME_PASSAGE_OVERLAP, shingles } from './corroborate.js';
 import { metadataWords } from './document-metadata.js';
-import { coverageOf } from './lexical-index.js';
+import { coverageOf, type LexicalHit } from './lexical-index.js';
 import type { Library, Passage } from './library.js';
 import { checkQuestion } from './question.js';
 import { questionIntent, type QuestionIntent } from './question-intent.js';
 import { passageScore, RANK_WEIGHTS, rankFeatures, rankScore, type RankWeights } from './rerank.js';
-import { CANDIDATE_DEPTH, retrieve, type Candidate, type RetrievalMode } from './retrieve.js';
+import { CANDIDATE_DEPTH, gather, withSimilarities, type Candidate, type RetrievalMode } from './retrieve.js';
 import { quoteWindows, selectQuote, type QuoteWindow } from './select-quote.js';
 
 export interface AskOptions {
@@ -38,6 +38,8 @@ export interface Ranking {
   candidates: Candidate[];
   intent: QuestionIntent;
   queryVector: Float32Array;
+  /** The question's similarity to every candidate and its sentences. */
+  similarities: QuestionSimilarities;
   /** Words of the question no passage of the library contains. */
   unknownWords: string[];
 }
@@ -212,11 +214,11 @@ export class Answerer {
 
   constructor(
     readonly library: Library,
+    /** Where the vectors and the word index are: in this process (EmbeddedStore) or on a cluster (Solr). */
+    readonly store: SearchStore,
     private readonly embedder: Embedder,
     readonly settings: AnswererSettings,
     private readonly weights: RankWeights = RANK_WEIGHTS,
-    /** Another store to take candidates from (Solr); by default the embedded index's own. */
-    private readonly source?: CandidateSource,
   ) {}
 
   /**
@@ -227,64 +229,61 @@ export class Answerer {
    */
   async rank(question: string, mode: RetrievalMode = 'hybrid'): Promise<Ranking> {
     const intent = questionIntent(question);
-    // The model runs in its own thread, so BM25 runs here while the question is embedded.
+    const total = this.library.passages.length;
+    const depth = Math.min(CANDIDATE_DEPTH, total);
+    // The model runs in its own thread, so BM25 runs meanwhile (here, or on the search cluster).
     const embedding = this.embedder.embedQueries([question]);
-    // Handled below by the await; this only keeps a failure from being reported as unhandled if BM25 throws first.
+    const matching: Promise<LexicalHit[]> = mode === 'dense' || total === 0 ? Promise.resolve([]) : this.store.matching(question, depth);
+    // Both are awaited below; this only keeps the one that fails second from being reported as unhandled.
     embedding.catch(() => undefined);
-    const analysis = mode === 'dense' || this.library.passages.length === 0 ? null : this.library.lexical.analyze(question, Math.min(CANDIDATE_DEPTH, this.library.passages.length));
+    matching.catch(() => undefined);
     const named = mode === 'hybrid' ? this.library.names.match(question) : new Map<number, number>();
     const [queryVector] = await embedding;
     const vector = queryVector as Float32Array;
-    let lexicalHits = analysis?.hits ?? [];
-    let nearest: FoundPassage[] | undefined;
-    if (this.source && this.library.passages.length > 0) {
-      // The store finds the candidates; the words' statistics for ranking stay Witness's own.
-      const depth = Math.min(CANDIDATE_DEPTH, this.library.passages.length);
-      [nearest, lexicalHits] = await Promise.all([mode === 'lexical' ? [] : this.source.nearest(vector, depth), mode === 'dense' ? [] : this.source.matching(question, depth)]);
-    }
-    const candidates = retrieve(this.library, lexicalHits, vector, mode, CANDIDATE_DEPTH, nearest);
-    if (mode !== 'hybrid') return { candidates, intent, queryVector: vector, unknownWords: analysis?.unknownWords ?? [] };
-
+    const [nearest, lexicalHits] = await Promise.all([mode === 'lexical' || total === 0 ? [] : this.store.nearest(vector, depth), matching]);
+    const pool = gather(this.library, nearest, lexicalHits, mode, depth);
     // A question naming a few documents ("in his 1962 address") searches all of their passages too.
-    const pool = new Map(candidates.map((c) => [c.passage.id, c]));
     const namedDocuments = [...named].filter(([, score]) => score >= NAMED_DOCUMENT_SHARE);
     if (namedDocuments.length > 0 && namedDocuments.length <= MAX_NAMED_DOCUMENTS) {
       for (const [documentIndex] of namedDocuments) {
         for (const passage of this.library.passagesOf(documentIndex)) {
-          if (pool.has(passage.id)) continue;
-          const lexical = analysis?.passages.get(passage.id);
-          pool.set(passage.id, { passage, dense: this.library.passageSimilarity(passage.id, vector), lexical: lexical?.bm25 ?? 0, score: 0 });
+          if (!pool.has(passage.id)) pool.set(passage.id, { passage, dense: Number.NaN, lexical: 0, score: 0 });
         }
       }
     }
-    const ranked = [...pool.values()];
+    const similarities = await this.store.similarities([...pool.values()].map((c) => c.passage), vector);
+    const ranked = withSimilarities(pool.values(), similarities, mode);
+    const unknownWords = mode === 'dense' || total === 0 ? [] : this.library.vocabulary.unknownWords(question);
+    if (mode !== 'hybrid') return { candidates: ranked, intent, queryVector: vector, similarities, unknownWords };
+
+    // Each candidate's words are counted from its text against the library's statistics.
+    const analysis = this.library.vocabulary.analyze(question, ranked.map((c) => c.passage));
     const documentBest = new Map<number, number>();
     for (const c of ranked) documentBest.set(c.passage.documentIndex, Math.max(documentBest.get(c.passage.documentIndex) ?? -1, c.dense));
-    const maxBm25 = Math.max(0, ...ranked.map((c) => analysis?.passages.get(c.passage.id)?.bm25 ?? 0));
+    const maxBm25 = Math.max(0, ...ranked.map((c) => analysis.passages.get(c.passage.id)?.bm25 ?? 0));
     for (const c of ranked) {
       c.features = rankFeatures({
-        library: this.library,
         intent,
-        queryVector: vector,
+        similarities,
         passage: c.passage,
         dense: c.dense,
-        lexical: analysis?.passages.get(c.passage.id),
+        lexical: analysis.passages.get(c.passage.id),
         maxBm25,
-        knownShare: analysis?.knownShare ?? 0,
+        knownShare: analysis.knownShare,
         named: named.get(c.passage.documentIndex) ?? 0,
         documentBest: documentBest.get(c.passage.documentIndex) ?? c.dense,
       });
       c.score = rankScore(c.features, this.weights);
     }
     ranked.sort((a, b) => b.score - a.score || b.dense - a.dense);
-    return { candidates: ranked, intent, queryVector: vector, unknownWords: analysis?.unknownWords ?? [] };
+    return { candidates: ranked, intent, queryVector: vector, similarities, unknownWords };
   }
 
   async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {
     const question = checkQuestion(rawQuestion);
     const k = Math.max(1, Math.min(options.k ?? 5, 20));
     const mode = options.mode ?? 'hybrid';
-    const { candidates, intent, queryVector, unknownWords } = await this.rank(question, mode);
+    const { candidates, intent, similarities, unknownWords } = await this.rank(question, mode);
     const bestSimilarity = candidates.reduce((max, c) => Math.max(max, c.dense), -Infinity);
     if (candidates.length === 0 || bestSimilarity < this.settings.minSimilarity) {
       const closest: Answer['closest'] = [];
@@ -309,8 +308,9 @@ export class Answerer {
       this.fingerprints,
       mode === 'hybrid',
     );
-    const questionWords = this.library.lexical.questionWeights(question);
-    const quotes = this.chooseQuotes(queryVector, intent, questionWords, picked.map((p) => p.candidate.passage));
+    const questionWords = this.library.vocabulary.questionWeights(question);
+    const chosen = picked.map((p) => p.candidate.passage);
+    const quotes = chooseQuotes(chosen, { similarities, pairs: await this.store.sentencePairs(chosen), intent, questionWords, lexicalWeight: this.settings.quoteLexicalWeight ?? QUOTE_LEXICAL_WEIGHT });
     const results: AnswerResult[] = picked.map(({ candidate, rankScore: score, corroborating }) => {
       const { passage } = candidate;
       const primary = citation(this.library, passage, quotes.get(passage.id) as Span);
@@ -341,43 +341,53 @@ export class Answerer {
             {
               depth: this.settings.notStatedDepth ?? NOT_STATED_DEPTH,
               topSentences: this.settings.notStatedTopSentences ?? NOT_STATED_TOP_SENTENCES,
-              similarity: (passage, index) => this.library.sentenceSimilarity(this.library.sentenceRow(passage, index), queryVector),
+              similarity: (passage, index) => similarities.sentence(passage.id, index),
             },
           )
         : null;
     if (notStated) return { question, answered: false, outcome: 'not_stated', notStated, results, closest: [] };
     return { question, answered: true, outcome: 'answered', results, closest: [] };
   }
+}
 
-  /**
-   * For each passage, the run of 1–3 sentences closest to the question. A run is represented by
-   * the normalised sum of its stored sentence vectors, so no model call is needed here; on the
-   * dev questions this chose as well as embedding each run afresh (README, "How an answer is chosen").
-   */
-  private chooseQuotes(queryVector: Float32Array, intent: QuestionIntent, questionWords: Map<string, number>, passages: Passage[]): Map<number, QuoteWindow> {
-    const chosen = new Map<number, QuoteWindow>();
-    for (const passage of passages) {
-      const windows = quoteWindows(toSpans(passage.chunk.sentences));
-      const rows = passage.chunk.sentences.map((_, i) => this.library.sentenceRow(passage, i));
-      const toQuestion = rows.map((row) => this.library.sentenceSimilarity(row, queryVector));
-      const similarities = windows.map(({ first, last }) => {
-        let along = 0;
-        let squaredNorm = 0;
-        for (let i = first; i <= last; i++) {
-          along += toQuestion[i] as number;
-          for (let j = first; j <= last; j++) squaredNorm += i === j ? 1 : this.library.sentencePairSimilarity(rows[i] as number, rows[j] as number);
-        }
-        return along / Math.sqrt(squaredNorm);
-      });
-      // A window stating the kind of answer asked for (a number for "how many") is preferred, and
-      // so is one holding more of the question's (rarer) words.
-      const lexicalWeight = this.settings.quoteLexicalWeight ?? QUOTE_LEXICAL_WEIGHT;
-      const bonus = windows.map(({ first, last, start, end }) => {
-        const kind = intent.wants !== 0 && passage.chunk.signals.slice(first, last + 1).some((bits) => (bits & intent.wants) !== 0) ? ANSWER_KIND_BONUS : 0;
-        return kind + (lexicalWeight > 0 ? lexicalWeight * coverageOf(passage.document.text.slice(start, end), questionWords) : 0);
-      });
-      chosen.set(passage.id, selectQuote(windows, similarities.map((value, i) => value + (bonus[i] as number))));
-    }
-    return chosen;
+/** What choosing a quote within a passage reads. */
+export interface QuoteSignals {
+  similarities: QuestionSimilarities;
+  pairs: SentencePairs;
+  intent: QuestionIntent;
+  /** The question's words with their rarity (Vocabulary.questionWeights). */
+  questionWords: Map<string, number>;
+  /** Weight of question-word coverage next to similarity. */
+  lexicalWeight: number;
+}
+
+/**
+ * For each passage, the run of 1–3 sentences closest to the question. A run is represented by
+ * the normalised sum of its stored sentence vectors, so no model call is needed here; on the
+ * dev questions this chose as well as embedding each run afresh (README, "How an answer is chosen").
+ */
+export function chooseQuotes(passages: readonly Passage[], signals: QuoteSignals): Map<number, QuoteWindow> {
+  const { similarities, pairs, intent, questionWords, lexicalWeight } = signals;
+  const chosen = new Map<number, QuoteWindow>();
+  for (const passage of passages) {
+    const windows = quoteWindows(toSpans(passage.chunk.sentences));
+    const toQuestion = passage.chunk.sentences.map((_, i) => similarities.sentence(passage.id, i));
+    const windowSimilarities = windows.map(({ first, last }) => {
+      let along = 0;
+      let squaredNorm = 0;
+      for (let i = first; i <= last; i++) {
+        along += toQuestion[i] as number;
+        for (let j = first; j <= last; j++) squaredNorm += i === j ? 1 : pairs(passage.id, i, j);
+      }
+      return along / Math.sqrt(squaredNorm);
+    });
+    // A window stating the kind of answer asked for (a number for "how many") is preferred, and
+    // so is one holding more of the question's (rarer) words.
+    const bonus = windows.map(({ first, last, start, end }) => {
+      const kind = intent.wants !== 0 && passage.chunk.signals.slice(first, last + 1).some((bits) => (bits & intent.wants) !== 0) ? ANSWER_KIND_BONUS : 0;
+      return kind + (lexicalWeight > 0 ? lexicalWeight * coverageOf(passage.document.text.slice(start, end), questionWords) : 0);
+    });
+    chosen.set(passage.id, selectQuote(windows, windowSimilarities.map((value, i) => value + (bonus[i] as number))));
   }
+  return chosen;
 }

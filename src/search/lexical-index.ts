@@ -32,7 +32,7 @@ export const LEXICAL_OPTIONS: Options<LexicalDocument> = {
 };
 
 /** MiniSearch's word splitter, so questions are cut into words as the passages were. */
-const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
+export const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
 
 /** Builds the BM25 index at ingest: MiniSearch splits, folds and counts; the result is stored in Witness's compact form. */
 export function buildLexicalIndex(documents: LexicalDocument[]): LexicalIndex {
@@ -116,8 +116,6 @@ export class LexicalIndex {
   private readonly score: Float64Array;
   private readonly matched: Uint16Array;
   private readonly touched: Uint32Array;
-  /** Scratch for `analyze`: the IDF of the question's words each passage holds. */
-  private covered: Float64Array | null = null;
 
   private constructor(private readonly data: Arrays) {
     const { terms, passageIds, lengths, postingStart, postingDoc } = data;
@@ -215,51 +213,17 @@ export class LexicalIndex {
     return terms;
   }
 
-  /**
-   * The question's words as the index holds them, each with its rarity (IDF), for measuring how
-   * much of the question a piece of text holds (`coverageOf`).
-   */
-  questionWeights(question: string): Map<string, number> {
-    const weights = new Map<string, number>();
-    const { documentCount, postingStart, terms } = this.data;
-    for (const id of this.questionTerms(question).keys()) {
-      const matching = (postingStart[id + 1] as number) - (postingStart[id] as number);
-      weights.set(terms[id] as string, Math.log(1 + (documentCount - matching + 0.5) / (matching + 0.5)));
-    }
-    return weights;
+  /** The word statistics without the postings: each term's document frequency, the passage count and average length. */
+  termStatistics(): { documentFrequency: Map<string, number>; documentCount: number; averageLength: number } {
+    const { documentCount, averageLength, terms, postingStart } = this.data;
+    const documentFrequency = new Map<string, number>();
+    terms.forEach((term, t) => documentFrequency.set(term, (postingStart[t + 1] as number) - (postingStart[t] as number)));
+    return { documentFrequency, documentCount, averageLength };
   }
 
   /** The `limit` best passages for a question by BM25, best first. */
   search(question: string, limit: number): LexicalHit[] {
-    return this.scan(question, limit, null).hits;
-  }
-
-  /**
-   * `search`, plus for every passage sharing a word with the question its BM25 score and the
-   * share of the question's words it contains, each word weighted by its rarity (IDF), and the
-   * question's words that no passage of the library contains.
-   */
-  analyze(question: string, limit: number): LexicalAnalysis {
-    const all = new Map<number, { bm25: number; coverage: number }>();
-    const { hits, totalIdf } = this.scan(question, limit, all);
-    const unknownWords: string[] = [];
-    for (const token of tokenize(question)) {
-      const term = lexicalTerm(token);
-      if (term !== null && !this.termIds.has(term) && !unknownWords.includes(token.toLowerCase())) unknownWords.push(token.toLowerCase());
-    }
-    // A word no passage holds counts in the whole at the highest rarity there is, so a question
-    // most of whose words the library lacks ("where is the isis boss supposedly holed up") is not
-    // "covered" by a passage that holds its one known word.
-    const unknownIdf = unknownWords.length * Math.log(1 + (this.data.documentCount + 0.5) / 0.5);
-    const whole = totalIdf + unknownIdf;
-    if (whole > 0) for (const entry of all.values()) entry.coverage /= whole;
-    return { hits, passages: all, unknownWords, knownShare: whole > 0 ? totalIdf / whole : 0 };
-  }
-
-  private scan(question: string, limit: number, all: Map<number, { bm25: number; coverage: number }> | null): { hits: LexicalHit[]; totalIdf: number } {
     const { k, b, d } = BM25;
-    let totalIdf = 0;
-    const covered = all ? (this.covered ??= new Float64Array(this.score.length)) : null;
     const { documentCount, averageLength, passageIds, lengths, postingStart, postingDoc, postingFreq } = this.data;
     const { score, matched, touched } = this;
     let touchedCount = 0;
@@ -268,10 +232,8 @@ export class LexicalIndex {
       const to = postingStart[term + 1] as number;
       const matching = to - from;
       const idf = Math.log(1 + (documentCount - matching + 0.5) / (matching + 0.5));
-      totalIdf += idf;
       for (let p = from; p < to; p++) {
         const doc = postingDoc[p] as number;
-        if (covered) covered[doc] = (covered[doc] as number) + idf;
         const frequency = postingFreq[p] as number;
         const norm = k * (1 - b + (b * (lengths[doc] as number)) / averageLength);
         // A word asked twice counts twice, as in MiniSearch, where each occurrence is its own query.
@@ -284,14 +246,10 @@ export class LexicalIndex {
     const best = topScores(touched, touchedCount, (doc) => (score[doc] as number) * (matched[doc] as number), limit);
     for (let i = 0; i < touchedCount; i++) {
       const doc = touched[i] as number;
-      if (all && covered) {
-        all.set(passageIds[doc] as number, { bm25: (score[doc] as number) * (matched[doc] as number), coverage: covered[doc] as number });
-        covered[doc] = 0;
-      }
       score[doc] = 0;
       matched[doc] = 0;
     }
-    return { hits: best.map(({ doc, score: value }) => ({ id: passageIds[doc] as number, score: value })), totalIdf };
+    return best.map(({ doc, score: value }) => ({ id: passageIds[doc] as number, score: value }));
   }
 }
 
@@ -309,16 +267,6 @@ export function coverageOf(text: string, weights: Map<string, number>): number {
     held += weights.get(term) ?? 0;
   }
   return held / total;
-}
-
-export interface LexicalAnalysis {
-  hits: LexicalHit[];
-  /** Every passage sharing a word with the question: its BM25 score and the IDF-weighted share of the question's words it holds. */
-  passages: Map<number, { bm25: number; coverage: number }>;
-  /** Words of the question (stopwords aside) that no passage contains. */
-  unknownWords: string[];
-  /** The IDF-weighted share of the question's words that some passage holds (0–1). */
-  knownShare: number;
 }
 
 export interface LexicalHit {

@@ -1,10 +1,8 @@
 import type { Citation } from './answer-types.js';
 import { fileUrl, locateQuote } from './source-link.js';
 import type { StoredDocument } from '../store/index-format.js';
-import type { StoredIndex, VectorIndex } from '../store/index-store.js';
-import type { QuantizedVectors } from '../store/quantized-vectors.js';
 import { DocumentNames } from './document-metadata.js';
-import { loadLexicalIndex, type LexicalIndex } from './lexical-index.js';
+import type { Vocabulary } from './vocabulary.js';
 
 export type StoredChunk = StoredDocument['chunks'][number];
 
@@ -14,21 +12,24 @@ export interface Passage {
   document: StoredDocument;
   chunk: StoredChunk;
   text: string;
-  /** Index of the passage's first sentence in the sentence vector table. */
+  /** Its place among its document's passages (from 0). */
+  chunkIndex: number;
+  /** How many sentences come before its first one in the library (documents, then passages, in order). */
   firstSentence: number;
   /** Index of its document in `Library.documents`. */
   documentIndex: number;
 }
 
-/** The loaded library: documents, passages, and both indexes over them. */
+/**
+ * The loaded library: its documents with their texts and structure, their passages, and the word
+ * statistics ranking needs (a vocabulary, not an index). The vectors and the word index live in a
+ * SearchStore (search-store.ts), in this process or on a search cluster.
+ */
 export class Library {
   readonly passages: Passage[];
   readonly documents: StoredDocument[];
-  readonly vectors: VectorIndex;
-  readonly lexical: LexicalIndex;
-  readonly dimension: number;
-  private readonly table: QuantizedVectors;
   private readonly bySourceId: Map<string, StoredDocument>;
+  private readonly indexOfSource: Map<string, number>;
   /** Which documents a question names by title, author, publisher or year. */
   readonly names: DocumentNames;
   /** Per document, the ids of its passages: [first, end). */
@@ -37,25 +38,27 @@ export class Library {
   /** Where the corpus folder is published, if it is (WITNESS_LIBRARY_URL). */
   private readonly libraryUrl: string | null;
 
-  constructor(stored: StoredIndex, options: { libraryUrl?: string } = {}) {
+  constructor(
+    documents: StoredDocument[],
+    /** The words of every passage, counted. */
+    readonly vocabulary: Vocabulary,
+    options: { libraryUrl?: string } = {},
+  ) {
     this.libraryUrl = options.libraryUrl ?? null;
-    this.documents = stored.documents;
-    this.vectors = stored.vectors;
-    this.lexical = loadLexicalIndex(stored.lexicalJson);
-    this.dimension = stored.manifest.dimension;
-    this.table = stored.table;
+    this.documents = documents;
     this.passages = [];
     let firstSentence = 0;
-    stored.documents.forEach((document, documentIndex) => {
+    documents.forEach((document, documentIndex) => {
       const first = this.passages.length;
-      for (const chunk of document.chunks) {
-        this.passages.push({ id: this.passages.length, document, chunk, text: document.text.slice(chunk.start, chunk.end), firstSentence, documentIndex });
+      document.chunks.forEach((chunk, chunkIndex) => {
+        this.passages.push({ id: this.passages.length, document, chunk, text: document.text.slice(chunk.start, chunk.end), chunkIndex, firstSentence, documentIndex });
         firstSentence += chunk.sentences.length;
-      }
+      });
       this.passageRanges.push([first, this.passages.length]);
     });
-    this.names = new DocumentNames(stored.documents.map((doc) => doc.meta));
-    this.bySourceId = new Map(stored.documents.map((doc) => [doc.sourceId, doc]));
+    this.names = new DocumentNames(documents.map((doc) => doc.meta));
+    this.bySourceId = new Map(documents.map((doc) => [doc.sourceId, doc]));
+    this.indexOfSource = new Map(documents.map((doc, i) => [doc.sourceId, i]));
   }
 
   document(sourceId: string): StoredDocument | undefined {
@@ -77,22 +80,10 @@ export class Library {
     return this.passages.slice(first, end);
   }
 
-  /** Cosine similarity between a passage and a unit query vector. */
-  passageSimilarity(id: number, query: Float32Array): number {
-    return this.table.dot(id, query);
-  }
-
-  /** Row of a passage's `index`-th sentence in the vector table. */
-  sentenceRow(passage: Passage, index: number): number {
-    return this.passages.length + passage.firstSentence + index;
-  }
-
-  sentenceSimilarity(row: number, query: Float32Array): number {
-    return this.table.dot(row, query);
-  }
-
-  /** Cosine similarity between two stored sentences. */
-  sentencePairSimilarity(a: number, b: number): number {
-    return this.table.dotRows(a, b);
+  /** The `chunkIndex`-th passage of a document. */
+  passageAt(sourceId: string, chunkIndex: number): Passage | undefined {
+    const documentIndex = this.indexOfSource.get(sourceId);
+    const [first, end] = (documentIndex === undefined ? undefined : this.passageRanges[documentIndex]) ?? [0, 0];
+    return Number.isInteger(chunkIndex) && chunkIndex >= 0 && first + chunkIndex < end ? this.passages[first + chunkIndex] : undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { SIGNAL } from '../library/answer-signals.js';
-import type { Library, Passage } from './library.js';
+import type { Passage } from './library.js';
 import type { QuestionIntent } from './question-intent.js';
+import type { QuestionSimilarities } from './search-store.js';
 
 /**
  * The signals a candidate passage is ranked by, each computed for one question. Only their
@@ -66,9 +67,9 @@ export function statesAnswerKind(passage: Passage, wants: number): boolean {
 }
 
 export interface FeatureInputs {
-  library: Library;
   intent: QuestionIntent;
-  queryVector: Float32Array;
+  /** The question's similarity to the passage's sentences. */
+  similarities: QuestionSimilarities;
   passage: Passage;
   dense: number;
   lexical: { bm25: number; coverage: number } | undefined;
@@ -80,9 +81,9 @@ export interface FeatureInputs {
 }
 
 export function rankFeatures(input: FeatureInputs): RankFeatures {
-  const { library, intent, queryVector, passage } = input;
+  const { intent, similarities, passage } = input;
   let sentence = -1;
-  for (let i = 0; i < passage.chunk.sentences.length; i++) sentence = Math.max(sentence, library.sentenceSimilarity(library.sentenceRow(passage, i), queryVector));
+  for (let i = 0; i < passage.chunk.sentences.length; i++) sentence = Math.max(sentence, similarities.sentence(passage.id, i));
   return {
     dense: input.dense,
     sentence,

@@ -1,7 +1,7 @@
 import type { RankFeatures } from './rerank.js';
 import type { Library, Passage } from './library.js';
 import type { LexicalHit } from './lexical-index.js';
-import type { FoundPassage } from './candidate-source.js';
+import type { FoundPassage, QuestionSimilarities } from './search-store.js';
 
 export type RetrievalMode = 'hybrid' | 'dense' | 'lexical';
 
@@ -19,18 +19,12 @@ export interface Candidate {
 /** Default number of candidates taken from each index. */
 export const CANDIDATE_DEPTH = 50;
 
-/** Candidates from the vector index and from BM25 (`LexicalIndex.analyze`'s hits); in dense and lexical mode, scored by that signal, best first. */
-export function retrieve(
-  library: Library,
-  lexicalHits: LexicalHit[],
-  queryVector: Float32Array,
-  mode: RetrievalMode,
-  depth = CANDIDATE_DEPTH,
-  /** The nearest passages found by another store (CandidateSource), instead of the HNSW graph. */
-  nearest?: FoundPassage[],
-): Candidate[] {
+/**
+ * The candidates a store found for a question (its nearest passages and its best BM25 matches),
+ * by passage id. `dense` is NaN where only BM25 found the passage: `withSimilarities` fills it in.
+ */
+export function gather(library: Library, nearest: FoundPassage[], lexicalHits: LexicalHit[], mode: RetrievalMode, depth = CANDIDATE_DEPTH): Map<number, Candidate> {
   const total = library.passages.length;
-  if (total === 0) return [];
   const limit = Math.min(depth, total);
   const byId = new Map<number, Candidate>();
   const candidate = (id: number): Candidate => {
@@ -41,26 +35,22 @@ export function retrieve(
     }
     return found;
   };
+  const known = (id: number): boolean => Number.isInteger(id) && id >= 0 && id < total;
+  if (mode !== 'lexical') for (const { id, score } of nearest.slice(0, limit)) if (known(id)) candidate(id).dense = score;
+  if (mode !== 'dense') for (const { id, score } of lexicalHits.slice(0, limit)) if (known(id)) candidate(id).lexical = score;
+  return byId;
+}
 
-  if (mode !== 'lexical' && nearest) {
-    for (const { id, score } of nearest.slice(0, limit)) if (id >= 0 && id < total) candidate(id).dense = score;
-  } else if (mode !== 'lexical') {
-    // On State of the Union vectors with question-like probes (BENCHMARKS.md), ef 256 finds 0.984 of
-    // the exact 50 nearest (0.947 at ef 128) for about 0.25 ms more per question.
-    library.vectors.setEf(Math.max(256, limit));
-    const { neighbors, distances } = library.vectors.searchKnn(Array.from(queryVector), limit);
-    neighbors.forEach((id, i) => {
-      candidate(id).dense = 1 - (distances[i] as number);
-    });
-  }
-  if (mode !== 'dense') {
-    for (const { id, score } of lexicalHits.slice(0, limit)) if (id >= 0 && id < total) candidate(id).lexical = score;
-  }
-  const pool = [...byId.values()];
+/**
+ * The candidates with every passage's similarity to the question; in dense and lexical modes
+ * scored by that one signal, best first. Hybrid candidates are scored afterwards, by the ranking
+ * signals (rerank.ts, Answerer.rank).
+ */
+export function withSimilarities(candidates: Iterable<Candidate>, similarities: QuestionSimilarities, mode: RetrievalMode): Candidate[] {
+  const pool = [...candidates];
   for (const found of pool) {
-    if (Number.isNaN(found.dense)) found.dense = library.passageSimilarity(found.passage.id, queryVector);
+    if (Number.isNaN(found.dense)) found.dense = similarities.passage(found.passage.id);
+    found.score = mode === 'dense' ? found.dense : mode === 'lexical' ? found.lexical : 0;
   }
-  // Hybrid candidates are scored afterwards, by the ranking signals (rerank.ts, Answerer.rank).
-  for (const found of pool) found.score = mode === 'dense' ? found.dense : mode === 'lexical' ? found.lexical : 0;
   return pool.sort((a, b) => b.score - a.score || b.dense - a.dense);
 }

@@ -9,7 +9,7 @@ import { updateIndex } from '../../src/ingest/update-index.js';
 import { answerJson } from '../../src/cli/format-answer.js';
 import { Answerer } from '../../src/search/ask.js';
 import { findPhrase } from '../../src/search/find-phrase.js';
-import { Library } from '../../src/search/library.js';
+import { openEmbedded } from '../../src/search/embedded-store.js';
 import { runCli } from '../helpers/run-cli.js';
 
 /**
@@ -69,8 +69,8 @@ describe('a library of PDFs, web pages and Word files', () => {
       ]),
     );
 
-    const library = new Library(index, { libraryUrl: 'https://library.example.org/witness/' });
-    const answerer = new Answerer(library, embedder, { minSimilarity: embedder.profile.minSimilarity });
+    const { library, store } = openEmbedded(index, { libraryUrl: 'https://library.example.org/witness/' });
+    const answerer = new Answerer(library, store, embedder, { minSimilarity: embedder.profile.minSimilarity });
 
     // A PDF: the page the words are on, and a link that opens the PDF there.
     const pdf = (await answerer.ask('How many civilians are trapped in Mosul?')).results.find((r) => r.sourceId === 'trt-mosul.pdf');

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { updateIndex } from '../../src/ingest/update-index.js';
 import { Answerer } from '../../src/search/ask.js';
-import { Library } from '../../src/search/library.js';
+import { openEmbedded } from '../../src/search/embedded-store.js';
 import { sampleWorkspace } from '../helpers/fixtures.js';
 import { runCli } from '../helpers/run-cli.js';
 import { standInEmbedder } from '../helpers/stand-in-embedder.js';
@@ -94,7 +94,8 @@ describe('hostile documents in the corpus', () => {
     expect(index.documents.find((d) => d.sourceId === 'front.md')?.chunks.length).toBe(1);
 
     // Answers still come, verbatim; the renamed copy corroborates rather than repeating a result.
-    const answerer = new Answerer(new Library(index), embedder, { minSimilarity: -1 });
+    const { library, store } = openEmbedded(index);
+    const answerer = new Answerer(library, store, embedder, { minSimilarity: -1 });
     const answer = await answerer.ask('Who published the photos of torture?', { k: 10 });
     expect(answer.results.length).toBeGreaterThan(0);
     for (const result of answer.results) {

@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from '../../src/config.js';
 import { loadEmbedder, type Embedder } from '../../src/embed/embedder.js';
 import { updateIndex } from '../../src/ingest/update-index.js';
 import { Answerer } from '../../src/search/ask.js';
-import { Library } from '../../src/search/library.js';
+import { openEmbedded } from '../../src/search/embedded-store.js';
 import { FILES, POINTER_FILE } from '../../src/store/index-format.js';
 import { loadIndex } from '../../src/store/index-store.js';
 import { sampleWorkspace } from '../helpers/fixtures.js';
@@ -54,7 +54,8 @@ describe('the index on disk', () => {
       expect(doc).toEqual(first.index.documents.find((d) => d.sourceId === doc.sourceId));
     }
 
-    const answerer = new Answerer(new Library(changed.index), embedder, { minSimilarity: embedder.profile.minSimilarity });
+    const { library, store } = openEmbedded(changed.index);
+    const answerer = new Answerer(library, store, embedder, { minSimilarity: embedder.profile.minSimilarity });
     const tal = await answerer.ask('Which strategic town near the Syrian border did the rebels capture?', { k: 5 });
     expect(tal.results.map((r) => r.sourceId)).not.toContain('004_2fa897a6bb32e4bf.txt');
     const added = await answerer.ask('What about the reconstruction of the old city?', { k: 1 });

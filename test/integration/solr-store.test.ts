@@ -5,7 +5,9 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { loadEmbedder, type Embedder } from '../../src/embed/embedder.js';
 import { updateIndex } from '../../src/ingest/update-index.js';
-import { Library } from '../../src/search/library.js';
+import { openEmbedded, type EmbeddedStore } from '../../src/search/embedded-store.js';
+import type { Library } from '../../src/search/library.js';
+import { SolrStore } from '../../src/store/solr/solr-store.js';
 import { libraryScope, SolrClient, SolrError } from '../../src/store/solr/solr-client.js';
 import { syncIndexToSolr } from '../../src/store/solr/sync-index.js';
 import type { StoredIndex } from '../../src/store/index-store.js';
@@ -24,6 +26,7 @@ let cluster: SolrCluster;
 let embedder: Embedder;
 let index: StoredIndex;
 let library: Library;
+let embedded: EmbeddedStore;
 const logger = pino({ level: 'silent' });
 
 describe.skipIf(!solrAvailable)(`the Solr store (needs ${path.relative(PROJECT_ROOT, SOLR_JAR)})`, () => {
@@ -31,7 +34,7 @@ describe.skipIf(!solrAvailable)(`the Solr store (needs ${path.relative(PROJECT_R
     [cluster, embedder] = await Promise.all([startSolrCluster(), loadEmbedder({ modelId: MODEL, modelDir: path.join(PROJECT_ROOT, 'models'), allowRemoteModels: false })]);
     const workspace = sampleWorkspace();
     ({ index } = await updateIndex({ ...workspace, maxFileBytes: 10_000_000, embedder, logger }));
-    library = new Library(index);
+    ({ library, store: embedded } = openEmbedded(index));
   }, 240_000);
 
   afterAll(async () => {
@@ -52,7 +55,7 @@ describe.skipIf(!solrAvailable)(`the Solr store (needs ${path.relative(PROJECT_R
   it('finds the same nearest passages as the embedded index, and every stored passage is the exact slice', async () => {
     for (const question of ['Who published the photos of torture in Mosul?', 'Which town near the Syrian border did the rebels capture?', 'What did Amnesty International say about revenge attacks?']) {
       const [vector] = await embedder.embedQueries([question]);
-      const local = library.vectors.searchKnn(Array.from(vector as Float32Array), 10).neighbors.map((id) => library.passages[id]);
+      const local = embedded.vectors.searchKnn(Array.from(vector as Float32Array), 10).neighbors.map((id) => library.passages[id]);
       const hits = await client(1).nearest(vector as Float32Array, 10, [], 'id,score,doc_id,start,end,text');
       const fromSolr = hits.map((hit) => `${String(hit.fields.doc_id)}@${String(hit.fields.start)}`);
       const expected = local.map((p) => `${p?.document.sourceId ?? ''}@${String(p?.chunk.start)}`);
@@ -65,6 +68,28 @@ describe.skipIf(!solrAvailable)(`the Solr store (needs ${path.relative(PROJECT_R
         const doc = library.document(String(hit.fields.doc_id));
         expect(doc?.text.slice(Number(hit.fields.start), Number(hit.fields.end))).toBe(hit.fields.text);
       }
+    }
+  });
+
+  it('gives ranking the similarities the embedded store gives, so this process needs no vector of its own', async () => {
+    const solr = new SolrStore(client(1), library);
+    for (const question of ['Who published the photos of torture in Mosul?', 'How many civilians were killed?']) {
+      const [vector] = (await embedder.embedQueries([question])) as [Float32Array];
+      // The candidates of a question: the embedded store's nearest and best-matching passages.
+      const ids = new Set([...(await embedded.nearest(vector, 20)), ...(await embedded.matching(question, 20))].map((hit) => hit.id));
+      const passages = [...ids].map((id) => library.passages[id]).filter((p) => p !== undefined);
+      expect(passages.length).toBeGreaterThan(20);
+      const [here, there] = await Promise.all([embedded.similarities(passages, vector), solr.similarities(passages, vector)]);
+      // The int8 table against Solr's float vectors: a few thousandths apart at most.
+      for (const passage of passages) {
+        expect(Math.abs(there.passage(passage.id) - here.passage(passage.id))).toBeLessThan(0.005);
+        passage.chunk.sentences.forEach((_, i) => expect(Math.abs(there.sentence(passage.id, i) - here.sentence(passage.id, i))).toBeLessThan(0.005));
+      }
+      const quoted = passages.filter((p) => p.chunk.sentences.length > 1).slice(0, 5);
+      const [pairsHere, pairsThere] = await Promise.all([embedded.sentencePairs(quoted), solr.sentencePairs(quoted)]);
+      for (const passage of quoted) expect(Math.abs(pairsThere(passage.id, 0, 1) - pairsHere(passage.id, 0, 1))).toBeLessThan(0.005);
+      // The nearest passages come back as the library's own passages.
+      expect((await solr.nearest(vector, 5)).map((hit) => hit.id)[0]).toBe((await embedded.nearest(vector, 5))[0]?.id);
     }
   });
 

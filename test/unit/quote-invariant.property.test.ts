@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { updateIndex } from '../../src/ingest/update-index.js';
 import { estimateTokens, parseDocument } from '../../src/library/parse-document.js';
 import { Answerer } from '../../src/search/ask.js';
-import { Library } from '../../src/search/library.js';
+import { openEmbedded } from '../../src/search/embedded-store.js';
 import { sentenceSpans, SEGMENT_WINDOW, trimSpan, unicodeSentenceSpans } from '../../src/library/spans.js';
 import { QuestionError } from '../../src/search/question.js';
 import { standInEmbedder } from '../helpers/stand-in-embedder.js';
@@ -58,7 +58,8 @@ describe('quote invariant (property)', () => {
         // A second copy of the first document makes corroboration (quotes from other files) happen too.
         writeFileSync(path.join(corpusDir, 'copy.md'), docs[0]?.[0] ?? '');
         const { index } = await updateIndex({ corpusDir, indexDir, maxFileBytes: 1_000_000, embedder, logger });
-        const answerer = new Answerer(new Library(index), embedder, { minSimilarity: -1 });
+        const { library, store } = openEmbedded(index);
+        const answerer = new Answerer(library, store, embedder, { minSimilarity: -1 });
         for (const q of questions) {
           let answer;
           try {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StoreUnavailableError } from '../../search/candidate-source.js';
+import { StoreUnavailableError } from '../../search/search-store.js';
 
 /** Solr could not be reached or refused a request; the message names what failed, never a secret. */
 export class SolrError extends StoreUnavailableError {
@@ -50,6 +50,21 @@ const knnQuery = (vector: Float32Array, topK: number): string => `{!knn f=vector
 
 /** A value as a quoted Solr term. */
 const quoteTerm = (value: string): string => `"${value.replace(/(["\\])/gu, '\\$1')}"`;
+
+/** A filter to the documents whose `field` is one of `ids`. */
+const idsFilter = (field: string, ids: string[]): string => `${field}:(${ids.map(quoteTerm).join(' OR ')})`;
+
+/** Ids named in one request: well under Solr's default limit of 1,024 clauses in a query. */
+const PASSAGES_PER_REQUEST = 200;
+/** How many sentences the passages of `batch` hold together (at least 1: a search must ask for something). */
+const sentenceCount = (passages: Map<string, number>, batch: string[]): number => Math.max(1, batch.reduce((sum, id) => sum + (passages.get(id) ?? 0), 0));
+
+/** `ask` for each batch of `ids`, at once, with the hits together. */
+async function inBatches(ids: string[], size: number, ask: (batch: string[]) => Promise<SolrHit[]>): Promise<SolrHit[]> {
+  const batches: string[][] = [];
+  for (let at = 0; at < ids.length; at += size) batches.push(ids.slice(at, at + size));
+  return (await Promise.all(batches.map(ask))).flat();
+}
 
 /** The filter that keeps one guild's library (or the library of no guild) and nothing else. */
 export function libraryScope(guild: string | undefined): string {
@@ -161,21 +176,36 @@ export class SolrClient {
   }
 
   /**
-   * The sentences of the given passages (Solr ids), each scored by its similarity to `vector`:
-   * a kNN search filtered to those passages, which Lucene answers exactly (it scans a filter
-   * this small instead of walking the graph). Score is (1 + cos) / 2.
+   * The given passages (Solr ids), each scored by its similarity to `vector`: a kNN search
+   * filtered to them, which Lucene answers exactly (it scans a filter this small instead of
+   * walking the graph). Score is (1 + cos) / 2.
    */
-  sentencesOf(passageIds: string[], vector: Float32Array, fields = 'id,parent_id,sentence,start,end,score'): Promise<SolrHit[]> {
-    if (passageIds.length === 0) return Promise.resolve([]);
-    const most = Math.min(10_000, passageIds.length * 64);
-    return this.select(knnQuery(vector, most), most, fields, ['type:sentence', `parent_id:(${passageIds.map(quoteTerm).join(' OR ')})`]);
+  passagesScored(passageIds: string[], vector: Float32Array, filters: string[] = []): Promise<SolrHit[]> {
+    return inBatches(passageIds, PASSAGES_PER_REQUEST, (batch) => this.select(knnQuery(vector, batch.length), batch.length, 'id,score', ['type:passage', ...filters, idsFilter('id', batch)]));
+  }
+
+  /**
+   * The sentences of the given passages, each scored by its similarity to `vector`, as
+   * `passagesScored`. `passages`: each passage's Solr id and how many sentences it has.
+   */
+  sentencesOf(passages: Map<string, number>, vector: Float32Array, filters: string[] = [], fields = 'id,parent_id,sentence,start,end,score'): Promise<SolrHit[]> {
+    return inBatches([...passages.keys()], PASSAGES_PER_REQUEST, (batch) => {
+      const most = sentenceCount(passages, batch);
+      return this.select(knnQuery(vector, most), most, fields, ['type:sentence', ...filters, idsFilter('parent_id', batch)]);
+    });
+  }
+
+  /** The stored vectors of the given passages' sentences (`passages` as for `sentencesOf`). */
+  sentenceVectors(passages: Map<string, number>, filters: string[] = []): Promise<SolrHit[]> {
+    return inBatches([...passages.keys()], PASSAGES_PER_REQUEST, (batch) =>
+      this.select('type:sentence', sentenceCount(passages, batch), 'id,parent_id,sentence,vector', [...filters, idsFilter('parent_id', batch)]),
+    );
   }
 
   /** Stored fields of the given ids. */
   async byIds(ids: string[], fields: string): Promise<SolrHit[]> {
     if (ids.length === 0) return [];
-    const query = `id:(${ids.map(quoteTerm).join(' OR ')})`;
-    return this.select(query, ids.length, fields);
+    return this.select(idsFilter('id', ids), ids.length, fields);
   }
 
   /** How many passages the committed index holds within the filters. */
