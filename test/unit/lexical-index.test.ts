@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import { buildLexicalIndex, LEXICAL_OPTIONS, LexicalIndexError, loadLexicalIndex, type LexicalDocument } from '../../src/search/lexical-index.js';
+import { Vocabulary } from '../../src/search/vocabulary.js';
 
 // The bundled articles, one passage per paragraph: real boilerplate, repeats, curly quotes and Cyrillic.
 const corpusDir = path.resolve('corpus');
@@ -99,5 +100,64 @@ describe('BM25 over the stored lexical index', () => {
     refused(JSON.stringify({ ...stored, postingDoc: (stored.postingDoc as string).slice(0, 10) }));
     refused(JSON.stringify({ ...stored, postingFreq: undefined }));
     refused(JSON.stringify({ ...stored, terms: ['only-one'] }));
+  });
+});
+
+describe('the vocabulary: BM25 from word statistics and the text at hand, no postings', () => {
+  const vocabulary = Vocabulary.of(index);
+  /** MiniSearch's score for every passage sharing a word with the question. */
+  const scores = (question: string): Map<number, number> => new Map(reference.search(question, { combineWith: 'OR' }).map((r) => [r.id as number, r.score]));
+
+  function expectSameScores(question: string, some: LexicalDocument[] = passages): void {
+    const want = scores(question);
+    const got = vocabulary.analyze(question, some).passages;
+    for (const passage of some) {
+      const expected = want.get(passage.id);
+      if (expected === undefined) expect(got.has(passage.id)).toBe(false);
+      else expect(got.get(passage.id)?.bm25).toBeCloseTo(expected, 9);
+    }
+  }
+
+  it.each(['Who published the photos of torture in Mosul?', 'tortured torture torturing', 'Mosul Mosul Mosul prisoners', 'Der Spiegel Ali Arkady', '“Email Article” — share'])(
+    'scores each passage for %j as MiniSearch does, from the passage text alone',
+    (question) => {
+      expectSameScores(question);
+      // Only the passages asked about are read and scored.
+      const few = passages.slice(10, 20);
+      expect([...vocabulary.analyze(question, few).passages.keys()].every((id) => few.some((p) => p.id === id))).toBe(true);
+      expectSameScores(question, few);
+    },
+  );
+
+  it('agrees with MiniSearch on questions made of any words from the library', () => {
+    const words = [...new Set(passages.flatMap((p) => p.text.split(/[\s\p{P}]+/u)).filter(Boolean))];
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 8 })), { minLength: 1, maxLength: 12 }), (asked) => expectSameScores(asked.join(' '))),
+      { seed: 20261203, numRuns: 100 },
+    );
+  });
+
+  it('measures how much of the question a passage holds, the library never holding a word counting against it', () => {
+    const question = 'Who published the photos of torture in Mosul?';
+    const { passages: scored, knownShare, unknownWords } = vocabulary.analyze(question, passages);
+    expect(unknownWords).toEqual([]);
+    expect(knownShare).toBe(1);
+    const coverages = [...scored.values()].map((s) => s.coverage);
+    expect(Math.max(...coverages)).toBeLessThanOrEqual(1);
+    expect(Math.min(...coverages)).toBeGreaterThan(0);
+    // A passage holding every known word of the question covers it whole.
+    const all = vocabulary.analyze('Mosul torture', passages).passages;
+    expect(Math.max(...[...all.values()].map((s) => s.coverage))).toBeCloseTo(1, 9);
+
+    const partly = vocabulary.analyze('Did Zorblaxian soldiers torture people in Mosul?', passages);
+    expect(partly.unknownWords).toEqual(['zorblaxian']);
+    expect(partly.knownShare).toBeGreaterThan(0);
+    expect(partly.knownShare).toBeLessThan(1);
+    expect(Math.max(...[...partly.passages.values()].map((s) => s.coverage))).toBeLessThan(1);
+  });
+
+  it('holds one entry per distinct word, not per passage', () => {
+    expect(vocabulary.size).toBe((JSON.parse(json) as { terms: string[] }).terms.length);
+    expect(vocabulary.documentCount).toBe(passages.length);
   });
 });
