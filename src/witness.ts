@@ -1,5 +1,5 @@
 import { ConfigError, type CoreConfig } from './config.js';
-import type { StoredIndex } from './store/index-store.js';
+import { hasVectors, type StoredTexts } from './store/index-store.js';
 import { StoreUnavailableError, type SearchStore } from './search/search-store.js';
 import { openEmbedded } from './search/embedded-store.js';
 import { loadLexicalIndex } from './search/lexical-index.js';
@@ -30,8 +30,10 @@ export interface OpenOptions {
 
 /** Brings the index up to date with the corpus and builds an answerer over it, reusing a loaded model. */
 async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreConfig, logger: Logger, options: OpenOptions): Promise<Witness> {
-  // The index is read and checked while the model is still loading.
+  // The index is read and checked while the model is still loading. With Solr holding the
+  // vectors they are read only if something changed (to be reused, and sent).
   const { index, report } = await updateIndex({
+    load: config.store === 'solr' ? 'texts' : 'whole',
     corpusDir: config.corpusDir,
     indexDir: config.indexDir,
     maxFileBytes: config.maxFileBytes,
@@ -50,8 +52,10 @@ async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreCon
     // Only the texts and the word statistics stay here; the vectors and postings are left to Solr.
     library = new Library(index.documents, Vocabulary.of(loadLexicalIndex(index.lexicalJson)), libraryOptions);
     store = await solrStore(config, index, library, logger);
-  } else {
+  } else if (hasVectors(index)) {
     ({ library, store } = openEmbedded(index, libraryOptions));
+  } else {
+    throw new Error('the index was read without its vectors, which the embedded store needs');
   }
   const embedder = await model;
   const minSimilarity = config.minScore ?? embedder.profile.minSimilarity;
@@ -67,16 +71,16 @@ async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreCon
  * that it cannot search until then. The index's vectors and postings are let go once Solr holds
  * them.
  */
-async function solrStore(config: CoreConfig, index: StoredIndex, library: Library, logger: Logger): Promise<SearchStore> {
+async function solrStore(config: CoreConfig, index: StoredTexts, library: Library, logger: Logger): Promise<SearchStore> {
   if (!config.solrUrl) throw new ConfigError('WITNESS_STORE=solr needs WITNESS_SOLR_URL (Solr nodes, comma-separated, e.g. http://127.0.0.1:8983/solr)');
   const { SolrClient } = await import('./store/solr/solr-client.js');
   const { syncIndexToSolr } = await import('./store/solr/sync-index.js');
   const { SolrStore } = await import('./store/solr/solr-store.js');
   const client = new SolrClient({ baseUrl: config.solrUrl, collection: config.solrCollection });
-  let unsynced: StoredIndex | null = index;
+  let unsynced: StoredTexts | null = index;
   let inStep: Promise<void> | null = null;
   const sync = (): Promise<void> => {
-    inStep ??= syncIndexToSolr(unsynced as StoredIndex, client).then(
+    inStep ??= syncIndexToSolr(unsynced as StoredTexts, client).then(
       (report) => {
         unsynced = null;
         logger.info({ store: 'solr', collection: config.solrCollection, ...report }, 'solr collection in step with the index');

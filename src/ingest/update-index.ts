@@ -10,7 +10,7 @@ import { CHUNKING_VERSION } from '../library/parse-document.js';
 import type { SkippedFile } from '../library/types.js';
 import { buildLexicalIndex } from '../search/lexical-index.js';
 import type { StoredDocument } from '../store/index-format.js';
-import { createVectorIndex, loadIndex, saveIndex, type StoredIndex } from '../store/index-store.js';
+import { createVectorIndex, hasVectors, loadGeneration, loadIndex, loadIndexTexts, saveIndex, type StoredIndex, type StoredTexts } from '../store/index-store.js';
 import { QuantizedVectors } from '../store/quantized-vectors.js';
 
 export interface IngestProgress {
@@ -39,6 +39,12 @@ export interface IngestOptions {
    */
   sentenceVectors?: 'separate' | 'in-context';
   progress?: IngestProgress & Partial<ExtractProgress>;
+  /**
+   * `texts`: when nothing changed, the index is returned without its vectors (neither read nor
+   * checked), for a process whose vectors live in another store; when something changed it is
+   * read whole, as by default.
+   */
+  load?: 'whole' | 'texts';
 }
 
 export interface IngestReport {
@@ -89,13 +95,17 @@ function sameCorpus(a: Record<string, string>, b: Record<string, string>): boole
  * Brings the index in line with the corpus folder: new and changed files are embedded,
  * unchanged passages keep their vectors, removed files leave the index.
  */
-export async function updateIndex(options: IngestOptions): Promise<{ index: StoredIndex; report: IngestReport }> {
+export async function updateIndex(options: IngestOptions & { load?: 'whole' }): Promise<{ index: StoredIndex; report: IngestReport }>;
+export async function updateIndex(options: IngestOptions): Promise<{ index: StoredTexts; report: IngestReport }>;
+export async function updateIndex(options: IngestOptions): Promise<{ index: StoredTexts; report: IngestReport }> {
   const started = performance.now();
   const { logger } = options;
   const modelId = options.modelId ?? (await options.embedder).modelId;
   // The corpus is read while the previous index loads: both are needed before anything is decided.
   const readOptions = { maxFileBytes: options.maxFileBytes, ...options.extractLimits };
-  const [library, previous] = await Promise.all([listLibrary(options.corpusDir, readOptions), loadIndex(options.indexDir, { modelId })]);
+  const textsOnly = options.load === 'texts';
+  const [library, loaded] = await Promise.all([listLibrary(options.corpusDir, readOptions), textsOnly ? loadIndexTexts(options.indexDir, { modelId }) : loadIndex(options.indexDir, { modelId })]);
+  let previous = loaded;
 
   // Every listed file by fingerprint: read ones go to `corpus`, unreadable ones to `failed`.
   const listed: Record<string, string> = {};
@@ -104,7 +114,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
   const previousListed: Record<string, string> = previous.ok ? { ...previous.index.manifest.corpus } : {};
   for (const [sourceId, failure] of Object.entries(previousFailed)) previousListed[sourceId] = failure.fingerprint;
 
-  const previousIndexProblem = previous.ok ? null : previous.reason;
+  let previousIndexProblem = previous.ok ? null : previous.reason;
   if (!previous.ok && previous.reason.startsWith('no index') === false) {
     logger.warn({ reason: previous.reason }, 'existing index unusable; rebuilding from the corpus');
   }
@@ -134,6 +144,15 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
       },
     };
   }
+  // Something changed: unchanged passages keep their vectors, so they are read after all.
+  if (previous.ok && !hasVectors(previous.index)) {
+    previous = await loadGeneration(previous.index.generationDir, { modelId });
+    if (!previous.ok) {
+      previousIndexProblem = previous.reason;
+      logger.warn({ reason: previous.reason }, 'existing index unusable; rebuilding from the corpus');
+    }
+  }
+  const whole = previous.ok && hasVectors(previous.index) ? previous.index : null;
 
   const embedder = await options.embedder;
   // Sentence vectors read from their passage's run (mean-pooling models) are keyed by the
@@ -143,8 +162,8 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
 
   // Vectors already computed: unchanged passages and sentences are never embedded again.
   const known = new Map<string, Float32Array>();
-  if (previous.ok && !options.rebuild) {
-    const { documents: oldDocuments, vectors: oldVectors, table, manifest } = previous.index;
+  if (whole && !options.rebuild) {
+    const { documents: oldDocuments, vectors: oldVectors, table, manifest } = whole;
     const sameSentences = (manifest.sentenceVectors ?? 'separate') === sentenceMode;
     let label = 0;
     let sentence = 0;

@@ -12,24 +12,32 @@ import { FILES, INDEX_FORMAT_VERSION, isStoredDocuments, ManifestSchema, type Ma
 const { HierarchicalNSW } = hnswlib;
 export type VectorIndex = InstanceType<typeof HierarchicalNSW>;
 
-export interface StoredIndex {
+/** An index without its vectors: the documents and the word index (what a store holding the vectors elsewhere needs here). */
+export interface StoredTexts {
   manifest: Manifest;
   documents: StoredDocument[];
-  vectors: VectorIndex;
   /** Serialized lexical index, opaque to the store. */
   lexicalJson: string;
-  /** Rows 0…chunkCount-1: passages; then sentences in document → passage → sentence order. */
-  table: QuantizedVectors;
   generationDir: string;
 }
 
-export type LoadResult = { ok: true; index: StoredIndex } | { ok: false; reason: string };
+export interface StoredIndex extends StoredTexts {
+  vectors: VectorIndex;
+  /** Rows 0…chunkCount-1: passages; then sentences in document → passage → sentence order. */
+  table: QuantizedVectors;
+}
+
+/** Whether a loaded index holds its vectors too. */
+export const hasVectors = (index: StoredTexts): index is StoredIndex => 'vectors' in index && 'table' in index;
+
+export type LoadResult<T = StoredIndex> = { ok: true; index: T } | { ok: false; reason: string };
 
 export interface Expectation {
   modelId: string;
 }
 
 const DATA_FILES: readonly string[] = [FILES.documents, FILES.vectors, FILES.lexical, FILES.table];
+const TEXT_FILES: readonly string[] = [FILES.documents, FILES.lexical];
 
 export function createVectorIndex(dimension: number, capacity: number, m = 16, efConstruction = 200): VectorIndex {
   const index = new HierarchicalNSW('cosine', dimension);
@@ -89,10 +97,27 @@ function parseJson(bytes: Buffer): unknown {
 type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** Loads the live index, checking every file against the manifest before trusting it. */
-export async function loadIndex(indexDir: string, expected: Expectation): Promise<LoadResult> {
+export function loadIndex(indexDir: string, expected: Expectation): Promise<LoadResult> {
+  return loadLive(indexDir, expected, true) as Promise<LoadResult>;
+}
+
+/** Loads the live index without its vector files (neither read nor checked), as `loadIndex` does the rest. */
+export function loadIndexTexts(indexDir: string, expected: Expectation): Promise<LoadResult<StoredTexts>> {
+  return loadLive(indexDir, expected, false);
+}
+
+/** Loads one generation of an index whole (`StoredTexts.generationDir`), if it is still there. */
+export function loadGeneration(generationDir: string, expected: Expectation): Promise<LoadResult> {
+  return loadGenerationDir(generationDir, expected, true) as Promise<LoadResult>;
+}
+
+async function loadLive(indexDir: string, expected: Expectation, withVectors: boolean): Promise<LoadResult<StoredTexts>> {
   const generation = await readPointer(indexDir);
   if (!generation) return { ok: false, reason: `no index in ${indexDir} yet` };
-  const dir = path.join(indexDir, generation);
+  return loadGenerationDir(path.join(indexDir, generation), expected, withVectors);
+}
+
+async function loadGenerationDir(dir: string, expected: Expectation, withVectors: boolean): Promise<LoadResult<StoredTexts>> {
   let manifest: Manifest;
   try {
     const raw: unknown = JSON.parse(await readFile(path.join(dir, FILES.manifest), 'utf8'));
@@ -114,16 +139,17 @@ export async function loadIndex(indexDir: string, expected: Expectation): Promis
   const corrupt = (name: string): Checked<never> => ({ ok: false, reason: `index file ${name} is corrupt (checksum mismatch)` });
   const rows = manifest.chunkCount + manifest.sentenceCount;
 
-  // Every byte of the four files is hashed, in a worker thread, while this thread reads and
+  // Every byte of the files read is hashed, in a worker thread, while this thread reads and
   // parses them; nothing is trusted before its hash matches. No file is held twice: the HNSW graph
   // is read by hnswlib itself once its hash matches, the others are parsed from their one buffer.
-  const digests = hashFilesOffThread(DATA_FILES.map(file));
+  const files = withVectors ? DATA_FILES : TEXT_FILES;
+  const digests = hashFilesOffThread(files.map(file));
   const verified = async (name: string): Promise<Checked<true>> => {
-    const digest = (await digests)[DATA_FILES.indexOf(name)];
+    const digest = (await digests)[files.indexOf(name)];
     if (!digest || 'error' in digest) return missing(name);
     return digest.digest === manifest.files[name] ? { ok: true, value: true } : corrupt(name);
   };
-  const vectorsTask = (async (): Promise<Checked<VectorIndex>> => {
+  const vectorsTask = async (): Promise<Checked<VectorIndex>> => {
     const check = await verified(FILES.vectors);
     if (!check.ok) return check;
     const vectors = new HierarchicalNSW('cosine', manifest.dimension);
@@ -134,7 +160,7 @@ export async function loadIndex(indexDir: string, expected: Expectation): Promis
     }
     if (vectors.getCurrentCount() !== manifest.chunkCount) return { ok: false, reason: 'vector index does not match its manifest' };
     return { ok: true, value: vectors };
-  })();
+  };
   /** A file's bytes, read while it is hashed, handed to `use` once the hash matches. */
   const readVerified = async <T>(name: string, use: (bytes: Buffer) => Checked<T>): Promise<Checked<T>> => {
     const bytes = await readFile(file(name)).catch(() => null);
@@ -142,10 +168,11 @@ export async function loadIndex(indexDir: string, expected: Expectation): Promis
     if (!check.ok) return check;
     return bytes ? use(bytes) : missing(name);
   };
-  const tableTask = readVerified(FILES.table, (bytes): Checked<QuantizedVectors> => {
-    if (bytes.length !== QuantizedVectors.byteLength(rows, manifest.dimension)) return { ok: false, reason: 'vector table does not match its manifest' };
-    return { ok: true, value: QuantizedVectors.fromBytes(bytes, rows, manifest.dimension) };
-  });
+  const tableTask = (): Promise<Checked<QuantizedVectors>> =>
+    readVerified(FILES.table, (bytes): Checked<QuantizedVectors> => {
+      if (bytes.length !== QuantizedVectors.byteLength(rows, manifest.dimension)) return { ok: false, reason: 'vector table does not match its manifest' };
+      return { ok: true, value: QuantizedVectors.fromBytes(bytes, rows, manifest.dimension) };
+    });
   const lexicalTask = readVerified(FILES.lexical, (bytes): Checked<string> => ({ ok: true, value: decodeJson(bytes) }));
   const documentsTask = (async (): Promise<Checked<StoredDocument[]>> => {
     // Parsed before its hash is known (the hash is computed meanwhile), and thrown away if it does not match.
@@ -160,16 +187,17 @@ export async function loadIndex(indexDir: string, expected: Expectation): Promis
     return { ok: true, value: documents };
   })();
 
-  const [documents, vectors, lexical, table] = await Promise.all([documentsTask, vectorsTask, lexicalTask, tableTask]);
+  const skipped = Promise.resolve(null);
+  const [documents, vectors, lexical, table] = await Promise.all([documentsTask, withVectors ? vectorsTask() : skipped, lexicalTask, withVectors ? tableTask() : skipped]);
   // Problems are reported in the order the files were always checked in.
   if (!documents.ok) return documents;
-  if (!vectors.ok) return vectors;
+  if (vectors && !vectors.ok) return vectors;
   if (!lexical.ok) return lexical;
-  if (!table.ok) return table;
-  return {
-    ok: true,
-    index: { manifest, documents: documents.value, vectors: vectors.value, lexicalJson: lexical.value, table: table.value, generationDir: dir },
-  };
+  if (table && !table.ok) return table;
+  const texts: StoredTexts = { manifest, documents: documents.value, lexicalJson: lexical.value, generationDir: dir };
+  if (!vectors || !table) return { ok: true, index: texts };
+  const whole: StoredIndex = { ...texts, vectors: vectors.value, table: table.value };
+  return { ok: true, index: whole };
 }
 
 export interface IndexToSave {

@@ -8,7 +8,7 @@ import { updateIndex } from '../../src/ingest/update-index.js';
 import { Answerer } from '../../src/search/ask.js';
 import { openEmbedded } from '../../src/search/embedded-store.js';
 import { FILES, POINTER_FILE } from '../../src/store/index-format.js';
-import { loadIndex } from '../../src/store/index-store.js';
+import { hasVectors, loadIndex, loadIndexTexts } from '../../src/store/index-store.js';
 import { sampleWorkspace } from '../helpers/fixtures.js';
 
 const MODEL = 'Xenova/bge-small-en-v1.5';
@@ -60,6 +60,29 @@ describe('the index on disk', () => {
     expect(tal.results.map((r) => r.sourceId)).not.toContain('004_2fa897a6bb32e4bf.txt');
     const added = await answerer.ask('What about the reconstruction of the old city?', { k: 1 });
     expect(added.results[0]?.quote).toContain('reconstruction of the old city');
+  });
+
+  it('leaves the vectors unread when they live in another store and nothing changed, and reads them to reuse when something did', async () => {
+    const workspace = sampleWorkspace();
+    const first = await ingest(workspace);
+    const texts = await updateIndex({ ...workspace, maxFileBytes: 10_000_000, embedder, logger, load: 'texts' });
+    expect(texts.report.upToDate).toBe(true);
+    expect(hasVectors(texts.index)).toBe(false);
+    expect(texts.index.documents).toEqual(first.index.documents);
+    // The vector files are not even checked: damage there does not stop a store that does not read them…
+    writeFileSync(path.join(liveGeneration(workspace.indexDir), FILES.vectors), 'garbage');
+    expect((await loadIndexTexts(workspace.indexDir, { modelId: MODEL })).ok).toBe(true);
+    expect((await loadIndex(workspace.indexDir, { modelId: MODEL })).ok).toBe(false);
+    // …but an ingest that needs them finds it, says why, and embeds everything again.
+    appendFileSync(path.join(workspace.corpusDir, '000_93204e62e34d1ad1.txt'), '\n\nOne more paragraph about the people who went back to the old city.\n');
+    const broken = await updateIndex({ ...workspace, maxFileBytes: 10_000_000, embedder, logger, load: 'texts' });
+    expect(broken.report.previousIndexProblem).toMatch(/vectors\.hnsw/u);
+    expect(broken.report.embedded).toBe(broken.report.passages);
+    // With the vectors whole, a change reads them and reuses every unchanged passage's.
+    appendFileSync(path.join(workspace.corpusDir, '001_f9e13c605d763562.txt'), '\n\nA last paragraph, about the wells outside the town.\n');
+    const changed = await updateIndex({ ...workspace, maxFileBytes: 10_000_000, embedder, logger, load: 'texts' });
+    expect(changed.report).toMatchObject({ upToDate: false, embedded: 1, previousIndexProblem: null });
+    expect(hasVectors(changed.index)).toBe(true);
   });
 
   it('skips bad files with a reason and still ingests the rest', async () => {

@@ -10,7 +10,7 @@ import type { Library } from '../../src/search/library.js';
 import { SolrStore } from '../../src/store/solr/solr-store.js';
 import { libraryScope, SolrClient, SolrError } from '../../src/store/solr/solr-client.js';
 import { syncIndexToSolr } from '../../src/store/solr/sync-index.js';
-import type { StoredIndex } from '../../src/store/index-store.js';
+import { hasVectors, loadIndexTexts, type StoredIndex } from '../../src/store/index-store.js';
 import { sampleWorkspace } from '../helpers/fixtures.js';
 import { runCli } from '../helpers/run-cli.js';
 import { solrAvailable, SOLR_JAR, startSolrCluster, type SolrCluster } from '../helpers/solr-cluster.js';
@@ -27,12 +27,14 @@ let embedder: Embedder;
 let index: StoredIndex;
 let library: Library;
 let embedded: EmbeddedStore;
+let sampleWorkspaceIndexDir: string;
 const logger = pino({ level: 'silent' });
 
 describe.skipIf(!solrAvailable)(`the Solr store (needs ${path.relative(PROJECT_ROOT, SOLR_JAR)})`, () => {
   beforeAll(async () => {
     [cluster, embedder] = await Promise.all([startSolrCluster(), loadEmbedder({ modelId: MODEL, modelDir: path.join(PROJECT_ROOT, 'models'), allowRemoteModels: false })]);
     const workspace = sampleWorkspace();
+    sampleWorkspaceIndexDir = workspace.indexDir;
     ({ index } = await updateIndex({ ...workspace, maxFileBytes: 10_000_000, embedder, logger }));
     ({ library, store: embedded } = openEmbedded(index));
   }, 240_000);
@@ -69,6 +71,14 @@ describe.skipIf(!solrAvailable)(`the Solr store (needs ${path.relative(PROJECT_R
         expect(doc?.text.slice(Number(hit.fields.start), Number(hit.fields.end))).toBe(hit.fields.text);
       }
     }
+  });
+
+  it('syncs from an index read without its vectors, reading them only when a document must be sent', async () => {
+    const texts = await loadIndexTexts(sampleWorkspaceIndexDir, { modelId: MODEL });
+    if (!texts.ok) throw new Error(texts.reason);
+    expect(hasVectors(texts.index)).toBe(false);
+    expect(await syncIndexToSolr(texts.index, client(), { guild: 'guild-texts' })).toMatchObject({ sent: 5, passages: library.passages.length });
+    expect(await syncIndexToSolr(texts.index, client(), { guild: 'guild-texts' })).toMatchObject({ sent: 0, unchanged: 5 });
   });
 
   it('gives ranking the similarities the embedded store gives, so this process needs no vector of its own', async () => {

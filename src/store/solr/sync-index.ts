@@ -1,4 +1,4 @@
-import type { StoredIndex } from '../index-store.js';
+import { hasVectors, loadGeneration, type StoredIndex, type StoredTexts } from '../index-store.js';
 import { libraryScope, solrVector, type SolrClient, type SolrPassageDoc } from './solr-client.js';
 
 /** Documents sent to Solr in one update request. */
@@ -19,22 +19,37 @@ export interface SyncReport {
 /** A passage's id in Solr: its guild, its document and its place among the document's passages. */
 export const solrPassageId = (sourceId: string, chunk: number, guild?: string): string => `${guild === undefined ? '' : `${guild}/`}${sourceId}!p${String(chunk)}`;
 
+/** The index with its vectors: as given, or its generation read again whole. */
+async function withVectors(index: StoredTexts): Promise<StoredIndex> {
+  if (hasVectors(index)) return index;
+  const loaded = await loadGeneration(index.generationDir, { modelId: index.manifest.modelId });
+  if (!loaded.ok) throw new Error(`Solr needs vectors the index cannot give (${loaded.reason}); run the ingest again with --rebuild`);
+  return loaded.index;
+}
+
 /**
  * Brings a Solr collection in line with an embedded index, reusing its vectors (nothing is
  * embedded again): new and changed documents are replaced whole, removed ones deleted, and one
  * commit at the end makes the change visible at once — a reader sees the previous committed
  * state until then, and a run that fails before it can simply be run again (ids are stable, so
- * resending replaces rather than duplicates).
+ * resending replaces rather than duplicates). An index loaded without its vectors has them read
+ * only when some document must be sent.
  */
-export async function syncIndexToSolr(index: StoredIndex, client: SolrClient, options: { guild?: string; batchSize?: number } = {}): Promise<SyncReport> {
+export async function syncIndexToSolr(texts: StoredTexts, client: SolrClient, options: { guild?: string; batchSize?: number } = {}): Promise<SyncReport> {
   const batchSize = options.batchSize ?? BATCH;
   // One guild's library is synced apart from every other library in the collection.
   const scope = libraryScope(options.guild);
   const remote = await client.fingerprints(scope);
-  const local = index.manifest.corpus;
-  const changed = index.documents.filter((doc) => remote.get(doc.sourceId) !== local[doc.sourceId]);
+  const local = texts.manifest.corpus;
+  const changed = texts.documents.filter((doc) => remote.get(doc.sourceId) !== local[doc.sourceId]);
   const removed = [...remote.keys()].filter((sourceId) => !(sourceId in local));
+  // The vectors are read first: nothing is deleted unless what replaces it can be sent.
+  const index = changed.length > 0 ? await withVectors(texts) : null;
   await client.deleteDocuments([...removed, ...changed.map((doc) => doc.sourceId).filter((id) => remote.has(id))], scope);
+  if (!index) {
+    await client.commit();
+    return { sent: 0, unchanged: texts.documents.length, removed: removed.length, passages: 0, sentences: 0 };
+  }
 
   // Passage labels and sentence rows follow the order of documents and chunks in the index.
   const firstLabel = new Map<string, number>();
