@@ -118,7 +118,6 @@ async function main(flags: Flags): Promise<void> {
     const quotes = await timed('quotes', async () =>
       chooseQuotes(passages, {
         similarities: await store.similarities(passages, vector),
-        pairs: await store.sentencePairs(passages),
         intent: questionIntent(question),
         questionWords: library.vocabulary.questionWeights(question),
         lexicalWeight: answerer.settings.quoteLexicalWeight ?? 0.1,

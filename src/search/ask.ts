@@ -2,7 +2,7 @@ import type { Embedder } from '../embed/embedder.js';
 import { answerEvidence, SIGNAL } from '../library/answer-signals.js';
 import type { Span } from '../library/types.js';
 import type { Answer, AnswerResult, Citation } from './answer-types.js';
-import type { QuestionSimilarities, SearchStore, SentencePairs } from './search-store.js';
+import type { QuestionSimilarities, SearchStore } from './search-store.js';
 import { matchingWindow, overlap, SAME_PASSAGE_OVERLAP, shingles } from './corroborate.js';
 import { metadataWords } from './document-metadata.js';
 import { coverageOf, type LexicalHit } from './lexical-index.js';
@@ -310,7 +310,7 @@ export class Answerer {
     );
     const questionWords = this.library.vocabulary.questionWeights(question);
     const chosen = picked.map((p) => p.candidate.passage);
-    const quotes = chooseQuotes(chosen, { similarities, pairs: await this.store.sentencePairs(chosen), intent, questionWords, lexicalWeight: this.settings.quoteLexicalWeight ?? QUOTE_LEXICAL_WEIGHT });
+    const quotes = chooseQuotes(chosen, { similarities, intent, questionWords, lexicalWeight: this.settings.quoteLexicalWeight ?? QUOTE_LEXICAL_WEIGHT });
     const results: AnswerResult[] = picked.map(({ candidate, rankScore: score, corroborating }) => {
       const { passage } = candidate;
       const primary = citation(this.library, passage, quotes.get(passage.id) as Span);
@@ -353,7 +353,6 @@ export class Answerer {
 /** What choosing a quote within a passage reads. */
 export interface QuoteSignals {
   similarities: QuestionSimilarities;
-  pairs: SentencePairs;
   intent: QuestionIntent;
   /** The question's words with their rarity (Vocabulary.questionWeights). */
   questionWords: Map<string, number>;
@@ -367,7 +366,7 @@ export interface QuoteSignals {
  * dev questions this chose as well as embedding each run afresh (README, "How an answer is chosen").
  */
 export function chooseQuotes(passages: readonly Passage[], signals: QuoteSignals): Map<number, QuoteWindow> {
-  const { similarities, pairs, intent, questionWords, lexicalWeight } = signals;
+  const { similarities, intent, questionWords, lexicalWeight } = signals;
   const chosen = new Map<number, QuoteWindow>();
   for (const passage of passages) {
     const windows = quoteWindows(toSpans(passage.chunk.sentences));
@@ -377,7 +376,7 @@ export function chooseQuotes(passages: readonly Passage[], signals: QuoteSignals
       let squaredNorm = 0;
       for (let i = first; i <= last; i++) {
         along += toQuestion[i] as number;
-        for (let j = first; j <= last; j++) squaredNorm += i === j ? 1 : pairs(passage.id, i, j);
+        for (let j = first; j <= last; j++) squaredNorm += i === j ? 1 : similarities.pair(passage.id, i, j);
       }
       return along / Math.sqrt(squaredNorm);
     });

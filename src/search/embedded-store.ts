@@ -2,7 +2,7 @@ import type { StoredIndex, VectorIndex } from '../store/index-store.js';
 import type { QuantizedVectors } from '../store/quantized-vectors.js';
 import { loadLexicalIndex, type LexicalHit, type LexicalIndex } from './lexical-index.js';
 import { Library, type Passage } from './library.js';
-import type { FoundPassage, QuestionSimilarities, SearchStore, SentencePairs } from './search-store.js';
+import type { FoundPassage, QuestionSimilarities, SearchStore } from './search-store.js';
 import { Vocabulary } from './vocabulary.js';
 
 /**
@@ -40,6 +40,7 @@ export class EmbeddedStore implements SearchStore {
     return this.passageRows + passage.firstSentence + index;
   }
 
+  /** Read from the table as they are asked for. */
   similarities(passages: readonly Passage[], vector: Float32Array): Promise<QuestionSimilarities> {
     const byId = new Map(passages.map((passage) => [passage.id, passage]));
     return Promise.resolve({
@@ -48,14 +49,10 @@ export class EmbeddedStore implements SearchStore {
         const passage = byId.get(id);
         return passage ? this.table.dot(this.sentenceRow(passage, index), vector) : -1;
       },
-    });
-  }
-
-  sentencePairs(passages: readonly Passage[]): Promise<SentencePairs> {
-    const byId = new Map(passages.map((passage) => [passage.id, passage]));
-    return Promise.resolve((id, a, b) => {
-      const passage = byId.get(id);
-      return passage ? this.table.dotRows(this.sentenceRow(passage, a), this.sentenceRow(passage, b)) : 0;
+      pair: (id, a, b) => {
+        const passage = byId.get(id);
+        return passage ? this.table.dotRows(this.sentenceRow(passage, a), this.sentenceRow(passage, b)) : 0;
+      },
     });
   }
 }

@@ -21,10 +21,12 @@ export interface QuestionSimilarities {
   passage(id: number): number;
   /** The passage's `index`-th sentence. */
   sentence(id: number, index: number): number;
+  /**
+   * Cosine similarity of two sentences of the passage (`a`, `b`: their places) at most two apart,
+   * as within a quote window of 1–3 sentences (select-quote.ts); further apart it may be 0.
+   */
+  pair(id: number, a: number, b: number): number;
 }
-
-/** Cosine similarity of two sentences (`a`, `b`: their places) of one passage. */
-export type SentencePairs = (id: number, a: number, b: number) => number;
 
 /**
  * Where the library's vectors and word index live: everything a question is searched and ranked
@@ -39,8 +41,6 @@ export interface SearchStore {
   nearest(vector: Float32Array, k: number): Promise<FoundPassage[]>;
   /** The `k` passages that best match the question's words, best first. */
   matching(question: string, k: number): Promise<LexicalHit[]>;
-  /** The question's similarity to each of these passages and each of their sentences. */
+  /** The question's similarity to each of these passages and each of their sentences, and their sentences' to each other. */
   similarities(passages: readonly Passage[], vector: Float32Array): Promise<QuestionSimilarities>;
-  /** Similarities between the sentences within each of these passages (a few: the ones quoted). */
-  sentencePairs(passages: readonly Passage[]): Promise<SentencePairs>;
 }

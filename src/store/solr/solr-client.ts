@@ -21,6 +21,9 @@ export interface SolrPassageDoc {
   fingerprint: string;
   guild?: string;
   vector: number[];
+  /** For a passage: each sentence's similarity to the next one, and to the one after. */
+  near1?: number[];
+  near2?: number[];
 }
 
 const SelectResponse = z.object({
@@ -180,8 +183,8 @@ export class SolrClient {
    * filtered to them, which Lucene answers exactly (it scans a filter this small instead of
    * walking the graph). Score is (1 + cos) / 2.
    */
-  passagesScored(passageIds: string[], vector: Float32Array, filters: string[] = []): Promise<SolrHit[]> {
-    return inBatches(passageIds, PASSAGES_PER_REQUEST, (batch) => this.select(knnQuery(vector, batch.length), batch.length, 'id,score', ['type:passage', ...filters, idsFilter('id', batch)]));
+  passagesScored(passageIds: string[], vector: Float32Array, filters: string[] = [], fields = 'id,score'): Promise<SolrHit[]> {
+    return inBatches(passageIds, PASSAGES_PER_REQUEST, (batch) => this.select(knnQuery(vector, batch.length), batch.length, fields, ['type:passage', ...filters, idsFilter('id', batch)]));
   }
 
   /**
@@ -195,12 +198,6 @@ export class SolrClient {
     });
   }
 
-  /** The stored vectors of the given passages' sentences (`passages` as for `sentencesOf`). */
-  sentenceVectors(passages: Map<string, number>, filters: string[] = []): Promise<SolrHit[]> {
-    return inBatches([...passages.keys()], PASSAGES_PER_REQUEST, (batch) =>
-      this.select('type:sentence', sentenceCount(passages, batch), 'id,parent_id,sentence,vector', [...filters, idsFilter('parent_id', batch)]),
-    );
-  }
 
   /** Stored fields of the given ids. */
   async byIds(ids: string[], fields: string): Promise<SolrHit[]> {

@@ -1,6 +1,6 @@
 import type { LexicalHit } from '../../search/lexical-index.js';
 import type { Library, Passage } from '../../search/library.js';
-import type { FoundPassage, QuestionSimilarities, SearchStore, SentencePairs } from '../../search/search-store.js';
+import type { FoundPassage, QuestionSimilarities, SearchStore } from '../../search/search-store.js';
 import { libraryScope, type SolrClient, type SolrHit } from './solr-client.js';
 import { solrPassageId } from './sync-index.js';
 
@@ -11,6 +11,9 @@ import { solrPassageId } from './sync-index.js';
  * for about 5–15 ms more (BENCHMARKS.md, "Scale").
  */
 const KNN_BEAM_FACTOR = 2;
+
+/** A stored list of numbers (a multi-valued float field), or none. */
+const numbers = (value: unknown): number[] => (Array.isArray(value) ? value.map(Number) : []);
 
 /** Solr scores cosine similarity as (1 + cos) / 2. */
 const cosine = (score: number): number => 2 * score - 1;
@@ -74,46 +77,42 @@ export class SolrStore implements SearchStore {
     return new Map(passages.map((passage) => [this.solrId(passage), passage.chunk.sentences.length]));
   }
 
-  /** Per passage, one value per sentence (`fallback` where Solr returned none), from sentence hits. */
-  private perSentence<T>(passages: readonly Passage[], hits: SolrHit[], value: (hit: SolrHit) => T, fallback: T): Map<number, T[]> {
-    const values = new Map(passages.map((passage) => [passage.id, passage.chunk.sentences.map(() => fallback)]));
-    for (const hit of hits) {
-      const passage = this.passageOf(hit.fields.parent_id);
-      const sentences = passage ? values.get(passage.id) : undefined;
-      const index = Number(hit.fields.sentence);
-      if (sentences && Number.isInteger(index) && index >= 0 && index < sentences.length) sentences[index] = value(hit);
-    }
-    return values;
-  }
-
+  /**
+   * Two searches at once, each a kNN search Lucene answers exactly over a small filter: the
+   * candidates themselves (with their sentences' stored similarities to each other) and all of
+   * their sentences.
+   */
   async similarities(passages: readonly Passage[], vector: Float32Array): Promise<QuestionSimilarities> {
-    if (passages.length === 0) return { passage: () => -1, sentence: () => -1 };
+    if (passages.length === 0) return { passage: () => -1, sentence: () => -1, pair: () => 0 };
     await this.beforeSearch();
     const [passageHits, sentenceHits] = await Promise.all([
       this.client.passagesScored(
         passages.map((passage) => this.solrId(passage)),
         vector,
         this.scope,
+        'id,score,near1,near2',
       ),
       this.client.sentencesOf(this.sentenceCounts(passages), vector, this.scope),
     ]);
-    const toPassage = new Map(this.toLibrary(passageHits, cosine).map(({ id, score }) => [id, score]));
-    const toSentences = this.perSentence(passages, sentenceHits, (hit) => cosine(hit.score), -1);
-    return { passage: (id) => toPassage.get(id) ?? -1, sentence: (id, index) => toSentences.get(id)?.[index] ?? -1 };
-  }
-
-  async sentencePairs(passages: readonly Passage[]): Promise<SentencePairs> {
-    if (passages.length === 0) return () => 0;
-    await this.beforeSearch();
-    const hits = await this.client.sentenceVectors(this.sentenceCounts(passages), this.scope);
-    const vectors = this.perSentence(passages, hits, (hit) => (Array.isArray(hit.fields.vector) ? hit.fields.vector.map(Number) : null), null as number[] | null);
-    return (id, a, b) => {
-      const sentences = vectors.get(id);
-      const [x, y] = [sentences?.[a], sentences?.[b]];
-      if (!x || !y) return 0;
-      let dot = 0;
-      for (let i = 0; i < x.length; i++) dot += (x[i] as number) * (y[i] as number);
-      return dot;
+    const toPassage = new Map<number, number>();
+    const near = new Map<number, [number[], number[]]>();
+    for (const hit of passageHits) {
+      const passage = this.passageOf(hit.id);
+      if (!passage) continue;
+      toPassage.set(passage.id, cosine(hit.score));
+      near.set(passage.id, [numbers(hit.fields.near1), numbers(hit.fields.near2)]);
+    }
+    const toSentences = new Map(passages.map((passage) => [passage.id, passage.chunk.sentences.map(() => -1)]));
+    for (const hit of sentenceHits) {
+      const passage = this.passageOf(hit.fields.parent_id);
+      const sentences = passage ? toSentences.get(passage.id) : undefined;
+      const index = Number(hit.fields.sentence);
+      if (sentences && Number.isInteger(index) && index >= 0 && index < sentences.length) sentences[index] = cosine(hit.score);
+    }
+    return {
+      passage: (id) => toPassage.get(id) ?? -1,
+      sentence: (id, index) => toSentences.get(id)?.[index] ?? -1,
+      pair: (id, a, b) => near.get(id)?.[Math.abs(a - b) - 1]?.[Math.min(a, b)] ?? 0,
     };
   }
 }

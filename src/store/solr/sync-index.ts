@@ -14,6 +14,22 @@ export interface SyncReport {
   sentences: number;
 }
 
+/**
+ * What Solr documents hold, as part of each document's fingerprint in Solr: when it changes, every
+ * document is sent again once. 2: passages carry their sentences' similarities to each other.
+ */
+const SOLR_FORMAT = 2;
+
+/** A document's fingerprint as Solr holds it: the index's, and the shape of what was sent. */
+const solrFingerprint = (fingerprint: string): string => `${fingerprint}/s${String(SOLR_FORMAT)}`;
+
+/** Each sentence's similarity to the one `distance` after it, from the vector table's rows. */
+function nearSimilarities(index: StoredIndex, firstRow: number, sentences: number, distance: number): number[] {
+  const near: number[] = [];
+  for (let i = 0; i + distance < sentences; i++) near.push(Number(index.table.dotRows(firstRow + i, firstRow + i + distance).toFixed(6)));
+  return near;
+}
+
 // `!` is Solr's compositeId separator: a document's passages and sentences land on one shard.
 
 /** A passage's id in Solr: its guild, its document and its place among the document's passages. */
@@ -41,7 +57,7 @@ export async function syncIndexToSolr(texts: StoredTexts, client: SolrClient, op
   const scope = libraryScope(options.guild);
   const remote = await client.fingerprints(scope);
   const local = texts.manifest.corpus;
-  const changed = texts.documents.filter((doc) => remote.get(doc.sourceId) !== local[doc.sourceId]);
+  const changed = texts.documents.filter((doc) => remote.get(doc.sourceId) !== solrFingerprint(local[doc.sourceId] as string));
   const removed = [...remote.keys()].filter((sourceId) => !(sourceId in local));
   // The vectors are read first: nothing is deleted unless what replaces it can be sent.
   const index = changed.length > 0 ? await withVectors(texts) : null;
@@ -71,13 +87,15 @@ export async function syncIndexToSolr(texts: StoredTexts, client: SolrClient, op
   let passages = 0;
   let sentences = 0;
   for (const doc of changed) {
-    const fingerprint = local[doc.sourceId] as string;
+    const fingerprint = solrFingerprint(local[doc.sourceId] as string);
     let p = firstLabel.get(doc.sourceId) as number;
     let s = firstSentence.get(doc.sourceId) as number;
     for (const [chunkIndex, chunk] of doc.chunks.entries()) {
       const id = solrPassageId(doc.sourceId, chunkIndex, options.guild);
       const common = { doc_id: doc.sourceId, chunk: chunkIndex, paragraph: chunk.paragraph, fingerprint, ...(options.guild ? { guild: options.guild } : {}) };
-      batch.push({ id, type: 'passage', ...common, start: chunk.start, end: chunk.end, text: doc.text.slice(chunk.start, chunk.end), vector: solrVector(index.vectors.getPoint(p)) });
+      const firstRow = index.manifest.chunkCount + s;
+      const near = { near1: nearSimilarities(index, firstRow, chunk.sentences.length, 1), near2: nearSimilarities(index, firstRow, chunk.sentences.length, 2) };
+      batch.push({ id, type: 'passage', ...common, start: chunk.start, end: chunk.end, text: doc.text.slice(chunk.start, chunk.end), vector: solrVector(index.vectors.getPoint(p)), ...near });
       passages++;
       p++;
       for (const [i, [start, end]] of chunk.sentences.entries()) {
