@@ -199,12 +199,6 @@ export class SolrClient {
   }
 
 
-  /** Stored fields of the given ids. */
-  async byIds(ids: string[], fields: string): Promise<SolrHit[]> {
-    if (ids.length === 0) return [];
-    return this.select(idsFilter('id', ids), ids.length, fields);
-  }
-
   /** How many passages the committed index holds within the filters. */
   async count(filters: string[]): Promise<number> {
     const raw = await this.post('/select?wt=json', { query: 'type:passage', filter: filters, limit: 0 });
