@@ -30,7 +30,9 @@ interface Probe {
   /** After opening and one round of questions, after a full collection. */
   rssMB: number;
   heapUsedMB: number;
-  /** Outside V8's heap: Buffers (the int8 table), hnswlib's graph is not counted here but is in the RSS. */
+  /** What V8 keeps for its heap (used or not): part of the resident memory. */
+  heapTotalMB: number;
+  /** Outside V8's heap: Buffers (the int8 table); hnswlib's graph is not counted here, only in the resident memory. */
   externalMB: number;
   peakRssMB: number;
   askMs: ReturnType<typeof summarize>;
@@ -64,6 +66,7 @@ async function probe(corpusDir: string, indexDir: string, setFile: string): Prom
     passages: witness.library.passages.length,
     rssMB: (own?.rss ?? memory.rss / MB),
     heapUsedMB: memory.heapUsed / MB,
+    heapTotalMB: memory.heapTotal / MB,
     externalMB: memory.external / MB,
     peakRssMB: own?.peak ?? 0,
     askMs: summarize(askMs),
