@@ -37,7 +37,6 @@ export interface AnswererSettings {
 export interface Ranking {
   candidates: Candidate[];
   intent: QuestionIntent;
-  queryVector: Float32Array;
   /** The question's similarity to every candidate and its sentences. */
   similarities: QuestionSimilarities;
   /** Words of the question no passage of the library contains. */
@@ -254,7 +253,7 @@ export class Answerer {
     const similarities = await this.store.similarities([...pool.values()].map((c) => c.passage), vector);
     const ranked = withSimilarities(pool.values(), similarities, mode);
     const unknownWords = mode === 'dense' || total === 0 ? [] : this.library.vocabulary.unknownWords(question);
-    if (mode !== 'hybrid') return { candidates: ranked, intent, queryVector: vector, similarities, unknownWords };
+    if (mode !== 'hybrid') return { candidates: ranked, intent, similarities, unknownWords };
 
     // Each candidate's words are counted from its text against the library's statistics.
     const analysis = this.library.vocabulary.analyze(question, ranked.map((c) => c.passage));
@@ -276,7 +275,7 @@ export class Answerer {
       c.score = rankScore(c.features, this.weights);
     }
     ranked.sort((a, b) => b.score - a.score || b.dense - a.dense);
-    return { candidates: ranked, intent, queryVector: vector, similarities, unknownWords };
+    return { candidates: ranked, intent, similarities, unknownWords };
   }
 
   async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {

@@ -59,8 +59,6 @@ const idsFilter = (field: string, ids: string[]): string => `${field}:(${ids.map
 
 /** Ids named in one request: well under Solr's default limit of 1,024 clauses in a query. */
 const PASSAGES_PER_REQUEST = 200;
-/** How many sentences the passages of `batch` hold together (at least 1: a search must ask for something). */
-const sentenceCount = (passages: Map<string, number>, batch: string[]): number => Math.max(1, batch.reduce((sum, id) => sum + (passages.get(id) ?? 0), 0));
 
 /** `ask` for each batch of `ids`, at once, with the hits together. */
 async function inBatches(ids: string[], size: number, ask: (batch: string[]) => Promise<SolrHit[]>): Promise<SolrHit[]> {
@@ -193,11 +191,11 @@ export class SolrClient {
    */
   sentencesOf(passages: Map<string, number>, vector: Float32Array, filters: string[] = [], fields = 'id,parent_id,sentence,start,end,score'): Promise<SolrHit[]> {
     return inBatches([...passages.keys()], PASSAGES_PER_REQUEST, (batch) => {
-      const most = sentenceCount(passages, batch);
+      // All of their sentences (at least 1: a search must ask for something).
+      const most = Math.max(1, batch.reduce((sum, id) => sum + (passages.get(id) ?? 0), 0));
       return this.select(knnQuery(vector, most), most, fields, ['type:sentence', ...filters, idsFilter('parent_id', batch)]);
     });
   }
-
 
   /** How many passages the committed index holds within the filters. */
   async count(filters: string[]): Promise<number> {
