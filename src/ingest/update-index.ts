@@ -35,7 +35,7 @@ export interface IngestOptions {
   /**
    * `in-context`: a sentence's vector is read from its passage's model run (mean-pooling models
    * only; others embed sentences on their own): about half the ingest time, less specific
-   * sentence vectors (README, "Adding documents"). Default `separate`.
+   * sentence vectors (docs/configuration.md, WITNESS_SENTENCE_VECTORS). Default `separate`.
    */
   sentenceVectors?: 'separate' | 'in-context';
   progress?: IngestProgress & Partial<ExtractProgress>;

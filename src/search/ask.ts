@@ -362,7 +362,7 @@ export interface QuoteSignals {
 /**
  * For each passage, the run of 1–3 sentences closest to the question. A run is represented by
  * the normalised sum of its stored sentence vectors, so no model call is needed here; on the
- * dev questions this chose as well as embedding each run afresh (README, "How an answer is chosen").
+ * dev questions this chose as well as embedding each run afresh (docs/ranking.md, "Quote").
  */
 export function chooseQuotes(passages: readonly Passage[], signals: QuoteSignals): Map<number, QuoteWindow> {
   const { similarities, intent, questionWords, lexicalWeight } = signals;
