@@ -119,7 +119,7 @@ async function main(flags: Flags): Promise<void> {
       chooseQuotes(passages, {
         similarities: await store.similarities(passages, vector),
         intent: questionIntent(question),
-        questionWords: library.vocabulary.questionWeights(question),
+        questionWords: library.words.questionWeights(question),
         lexicalWeight: answerer.settings.quoteLexicalWeight ?? 0.1,
       }),
     );

@@ -252,11 +252,10 @@ export class Answerer {
     }
     const similarities = await this.store.similarities([...pool.values()].map((c) => c.passage), vector);
     const ranked = withSimilarities(pool.values(), similarities, mode);
-    const unknownWords = mode === 'dense' || total === 0 ? [] : this.library.vocabulary.unknownWords(question);
-    if (mode !== 'hybrid') return { candidates: ranked, intent, similarities, unknownWords };
+    if (mode !== 'hybrid') return { candidates: ranked, intent, similarities, unknownWords: mode === 'dense' || total === 0 ? [] : this.library.words.unknownWords(question) };
 
-    // Each candidate's words are counted from its text against the library's statistics.
-    const analysis = this.library.vocabulary.analyze(question, ranked.map((c) => c.passage));
+    const analysis = this.library.words.analyze(question, ranked.map((c) => c.passage));
+    const unknownWords = total === 0 ? [] : analysis.unknownWords;
     const documentBest = new Map<number, number>();
     for (const c of ranked) documentBest.set(c.passage.documentIndex, Math.max(documentBest.get(c.passage.documentIndex) ?? -1, c.dense));
     const maxBm25 = Math.max(0, ...ranked.map((c) => analysis.passages.get(c.passage.id)?.bm25 ?? 0));
@@ -307,7 +306,7 @@ export class Answerer {
       this.fingerprints,
       mode === 'hybrid',
     );
-    const questionWords = this.library.vocabulary.questionWeights(question);
+    const questionWords = this.library.words.questionWeights(question);
     const chosen = picked.map((p) => p.candidate.passage);
     const quotes = chooseQuotes(chosen, { similarities, intent, questionWords, lexicalWeight: this.settings.quoteLexicalWeight ?? QUOTE_LEXICAL_WEIGHT });
     const results: AnswerResult[] = picked.map(({ candidate, rankScore: score, corroborating }) => {

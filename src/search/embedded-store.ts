@@ -3,7 +3,6 @@ import type { QuantizedVectors } from '../store/quantized-vectors.js';
 import { loadLexicalIndex, type LexicalHit, type LexicalIndex } from './lexical-index.js';
 import { Library, type Passage } from './library.js';
 import type { FoundPassage, QuestionSimilarities, SearchStore } from './search-store.js';
-import { Vocabulary } from './vocabulary.js';
 
 /**
  * The default store, in this process: hnswlib's HNSW graph finds the nearest passages, Witness's
@@ -60,5 +59,5 @@ export class EmbeddedStore implements SearchStore {
 /** A library and its embedded store, from a loaded index: the word index is read once for both. */
 export function openEmbedded(index: StoredIndex, options: { libraryUrl?: string } = {}): { library: Library; store: EmbeddedStore } {
   const lexical = loadLexicalIndex(index.lexicalJson);
-  return { library: new Library(index.documents, Vocabulary.of(lexical), options), store: new EmbeddedStore(index.vectors, lexical, index.table, index.manifest.chunkCount) };
+  return { library: new Library(index.documents, lexical, options), store: new EmbeddedStore(index.vectors, lexical, index.table, index.manifest.chunkCount) };
 }

@@ -23,6 +23,71 @@ export function lexicalTerm(term: string): string | null {
 /** BM25+ parameters: term-frequency saturation k, length normalisation b, and the floor d a match always earns (MiniSearch's defaults). */
 export const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 
+/** A passage whose words are counted for one question. */
+export interface CountedPassage {
+  id: number;
+  text: string;
+}
+
+/** What a question's words earn in the passages it is asked against. */
+export interface LexicalAnalysis {
+  /** Each given passage that holds a word of the question: its BM25 score and the IDF-weighted share of the question's words it holds. */
+  passages: Map<number, { bm25: number; coverage: number }>;
+  /** Words of the question (stopwords aside) that no passage of the library contains. */
+  unknownWords: string[];
+  /** The IDF-weighted share of the question's words that some passage holds (0–1). */
+  knownShare: number;
+}
+
+/**
+ * The library's word statistics as ranking reads them: the BM25 index itself (embedded) or a
+ * vocabulary of document frequencies scoring the candidates from their texts (vocabulary.ts,
+ * for a process whose postings live in Solr). Both give MiniSearch's scores.
+ */
+export interface WordStatistics {
+  /** BM25 and coverage of each given passage for the question, the question's unknown words and the share of it the library knows. */
+  analyze(question: string, passages: Iterable<CountedPassage>): LexicalAnalysis;
+  /** The question's known terms, each with its rarity (IDF), for measuring how much of the question a text holds (`coverageOf`). */
+  questionWeights(question: string): Map<string, number>;
+  /** The question's words, lower-cased, that no passage of the library holds. */
+  unknownWords(question: string): string[];
+}
+
+/** The words of a question, lower-cased, whose term `known` does not hold (stopwords aside). */
+export function unknownWordsOf(question: string, known: (term: string) => boolean): string[] {
+  const unknown: string[] = [];
+  for (const token of tokenize(question)) {
+    const term = lexicalTerm(token);
+    const word = token.toLowerCase();
+    if (term !== null && !known(term) && !unknown.includes(word)) unknown.push(word);
+  }
+  return unknown;
+}
+
+/**
+ * How much of the question the library holds: a word no passage holds counts in the whole at the
+ * highest rarity there is, so a question most of whose words the library lacks ("where is the
+ * isis boss supposedly holed up") is not "covered" by a passage that holds its one known word.
+ */
+export function wholeQuestionIdf(knownIdf: number, unknownWords: number, documentCount: number): number {
+  return knownIdf + unknownWords * inverseFrequency(documentCount, 0);
+}
+
+/** BM25's rarity of a term that `matching` of `documentCount` passages hold. */
+export function inverseFrequency(documentCount: number, matching: number): number {
+  return Math.log(1 + (documentCount - matching + 0.5) / (matching + 0.5));
+}
+
+/**
+ * What one question term earns a passage holding it `frequency` times (BM25+, MiniSearch's
+ * formula); a word asked twice counts twice, as in MiniSearch, where each occurrence is its own query.
+ */
+export function bm25Gain(repeats: number, idf: number, frequency: number, length: number, averageLength: number): number {
+  const { k, b, d } = BM25;
+  const norm = k * (1 - b + (b * length) / averageLength);
+  return repeats * idf * (d + (frequency * (k + 1)) / (frequency + norm));
+}
+
 /** How MiniSearch indexes and searches the passages; `LexicalIndex` scores with the same settings. */
 export const LEXICAL_OPTIONS: Options<LexicalDocument> = {
   fields: ['text'],
@@ -110,10 +175,12 @@ function fromBase64<T>(text: unknown, bytesPer: number, make: (buffer: ArrayBuff
  * the Union library (BENCHMARKS.md). Here scores accumulate in arrays allocated once and only the
  * best `limit` passages are kept. Loading decodes a few arrays instead of rebuilding a radix tree.
  */
-export class LexicalIndex {
+export class LexicalIndex implements WordStatistics {
   private readonly termIds = new Map<string, number>();
   /** Scratch space for one question, reused: scores, distinct terms matched, and which documents were touched. */
   private readonly score: Float64Array;
+  /** Scratch for `analyze`: the IDF of the question's words each passage holds. */
+  private covered: Float64Array | null = null;
   private readonly matched: Uint16Array;
   private readonly touched: Uint32Array;
 
@@ -221,35 +288,67 @@ export class LexicalIndex {
     return { documentFrequency, documentCount, averageLength };
   }
 
+  questionWeights(question: string): Map<string, number> {
+    const weights = new Map<string, number>();
+    const { documentCount, postingStart, terms } = this.data;
+    for (const id of this.questionTerms(question).keys()) {
+      weights.set(terms[id] as string, inverseFrequency(documentCount, (postingStart[id + 1] as number) - (postingStart[id] as number)));
+    }
+    return weights;
+  }
+
+  unknownWords(question: string): string[] {
+    return unknownWordsOf(question, (term) => this.termIds.has(term));
+  }
+
   /** The `limit` best passages for a question by BM25, best first. */
   search(question: string, limit: number): LexicalHit[] {
-    const { k, b, d } = BM25;
+    return this.scan(question, limit, null).hits;
+  }
+
+  /** Read from the postings of the question's words: the given passages' texts are not read. */
+  analyze(question: string, passages: Iterable<CountedPassage>): LexicalAnalysis {
+    const wanted = new Set<number>();
+    for (const passage of passages) wanted.add(passage.id);
+    const scored = new Map<number, { bm25: number; coverage: number }>();
+    const { totalIdf } = this.scan(question, 0, { wanted, scored });
+    const unknownWords = this.unknownWords(question);
+    const whole = wholeQuestionIdf(totalIdf, unknownWords.length, this.data.documentCount);
+    if (whole > 0) for (const entry of scored.values()) entry.coverage /= whole;
+    return { passages: scored, unknownWords, knownShare: whole > 0 ? totalIdf / whole : 0 };
+  }
+
+  /** BM25 over the question's postings: the best `limit` hits, and each `wanted` passage's score and IDF held into `scored`. */
+  private scan(question: string, limit: number, collect: { wanted: Set<number>; scored: Map<number, { bm25: number; coverage: number }> } | null): { hits: LexicalHit[]; totalIdf: number } {
     const { documentCount, averageLength, passageIds, lengths, postingStart, postingDoc, postingFreq } = this.data;
     const { score, matched, touched } = this;
+    const covered = collect ? (this.covered ??= new Float64Array(score.length)) : null;
     let touchedCount = 0;
+    let totalIdf = 0;
     for (const [term, repeats] of this.questionTerms(question)) {
       const from = postingStart[term] as number;
       const to = postingStart[term + 1] as number;
-      const matching = to - from;
-      const idf = Math.log(1 + (documentCount - matching + 0.5) / (matching + 0.5));
+      const idf = inverseFrequency(documentCount, to - from);
+      totalIdf += idf;
       for (let p = from; p < to; p++) {
         const doc = postingDoc[p] as number;
-        const frequency = postingFreq[p] as number;
-        const norm = k * (1 - b + (b * (lengths[doc] as number)) / averageLength);
-        // A word asked twice counts twice, as in MiniSearch, where each occurrence is its own query.
-        const gain = repeats * idf * (d + (frequency * (k + 1)) / (frequency + norm));
+        const gain = bm25Gain(repeats, idf, postingFreq[p] as number, lengths[doc] as number, averageLength);
         if (matched[doc] === 0) touched[touchedCount++] = doc;
         score[doc] = (score[doc] as number) + gain;
         matched[doc] = (matched[doc] as number) + 1;
+        if (covered) covered[doc] = (covered[doc] as number) + idf;
       }
     }
     const best = topScores(touched, touchedCount, (doc) => (score[doc] as number) * (matched[doc] as number), limit);
     for (let i = 0; i < touchedCount; i++) {
       const doc = touched[i] as number;
+      const id = passageIds[doc] as number;
+      if (collect && covered && collect.wanted.has(id)) collect.scored.set(id, { bm25: (score[doc] as number) * (matched[doc] as number), coverage: covered[doc] as number });
+      if (covered) covered[doc] = 0;
       score[doc] = 0;
       matched[doc] = 0;
     }
-    return best.map(({ doc, score: value }) => ({ id: passageIds[doc] as number, score: value }));
+    return { hits: best.map(({ doc, score: value }) => ({ id: passageIds[doc] as number, score: value })), totalIdf };
   }
 }
 

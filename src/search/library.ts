@@ -2,7 +2,7 @@ import type { Citation } from './answer-types.js';
 import { fileUrl, locateQuote } from './source-link.js';
 import type { StoredDocument } from '../store/index-format.js';
 import { DocumentNames } from './document-metadata.js';
-import type { Vocabulary } from './vocabulary.js';
+import type { WordStatistics } from './lexical-index.js';
 
 export type StoredChunk = StoredDocument['chunks'][number];
 
@@ -22,7 +22,7 @@ export interface Passage {
 
 /**
  * The loaded library: its documents with their texts and structure, their passages, and the word
- * statistics ranking needs (a vocabulary, not an index). The vectors and the word index live in a
+ * statistics ranking needs. The vectors and the word index searched live in a
  * SearchStore (search-store.ts), in this process or on a search cluster.
  */
 export class Library {
@@ -40,8 +40,8 @@ export class Library {
 
   constructor(
     documents: StoredDocument[],
-    /** The words of every passage, counted. */
-    readonly vocabulary: Vocabulary,
+    /** The words of every passage, counted: the BM25 index, or a vocabulary of them. */
+    readonly words: WordStatistics,
     options: { libraryUrl?: string } = {},
   ) {
     this.libraryUrl = options.libraryUrl ?? null;

@@ -1,20 +1,4 @@
-import { BM25, lexicalTerm, tokenize, type LexicalIndex } from './lexical-index.js';
-
-/** A passage whose words are counted for one question. */
-export interface CountedPassage {
-  id: number;
-  text: string;
-}
-
-/** What a question's words earn in the passages it is asked against. */
-export interface LexicalAnalysis {
-  /** Each given passage that holds a word of the question: its BM25 score and the IDF-weighted share of the question's words it holds. */
-  passages: Map<number, { bm25: number; coverage: number }>;
-  /** Words of the question (stopwords aside) that no passage of the library contains. */
-  unknownWords: string[];
-  /** The IDF-weighted share of the question's words that some passage holds (0–1). */
-  knownShare: number;
-}
+import { bm25Gain, inverseFrequency, lexicalTerm, tokenize, unknownWordsOf, wholeQuestionIdf, type CountedPassage, type LexicalAnalysis, type LexicalIndex, type WordStatistics } from './lexical-index.js';
 
 /**
  * The library's word statistics without its postings: each term's document frequency, the number
@@ -24,7 +8,10 @@ export interface LexicalAnalysis {
  * MiniSearch gives (BM25+ per question term, summed, times the number of distinct question terms
  * the passage holds), and a passage's length is MiniSearch's: its distinct words as written.
  */
-export class Vocabulary {
+export class Vocabulary implements WordStatistics {
+  /** Each word as written, to its term: folding and stemming every word of ~100 candidates was most of a question's lexical cost. */
+  private readonly terms = new Map<string, string | null>();
+
   constructor(
     /** Per term (as `lexicalTerm` makes it), how many passages hold it. */
     private readonly documentFrequency: Map<string, number>,
@@ -42,9 +29,19 @@ export class Vocabulary {
     return this.documentFrequency.size;
   }
 
+  /** `lexicalTerm`, remembered (bounded: emptied when it holds as many words as the vocabulary has terms, twice over). */
+  private termOf(word: string): string | null {
+    let term = this.terms.get(word);
+    if (term === undefined) {
+      if (this.terms.size > 2 * this.documentFrequency.size + 10_000) this.terms.clear();
+      term = lexicalTerm(word);
+      this.terms.set(word, term);
+    }
+    return term;
+  }
+
   private idf(term: string): number {
-    const matching = this.documentFrequency.get(term) ?? 0;
-    return Math.log(1 + (this.documentCount - matching + 0.5) / (matching + 0.5));
+    return inverseFrequency(this.documentCount, this.documentFrequency.get(term) ?? 0);
   }
 
   /** The question's terms that some passage holds, with how often each is asked, in the order asked. */
@@ -57,56 +54,46 @@ export class Vocabulary {
     return terms;
   }
 
-  /** The question's known terms, each with its rarity (IDF), for measuring how much of the question a text holds (`coverageOf`). */
   questionWeights(question: string): Map<string, number> {
     const weights = new Map<string, number>();
     for (const term of this.questionTerms(question).keys()) weights.set(term, this.idf(term));
     return weights;
   }
 
-  /** The question's words, lower-cased, that no passage of the library holds. */
   unknownWords(question: string): string[] {
-    const unknown: string[] = [];
-    for (const token of tokenize(question)) {
-      const term = lexicalTerm(token);
-      const word = token.toLowerCase();
-      if (term !== null && !this.documentFrequency.has(term) && !unknown.includes(word)) unknown.push(word);
-    }
-    return unknown;
+    return unknownWordsOf(question, (term) => this.documentFrequency.has(term));
   }
 
   /** BM25 and coverage of each given passage for the question, from its text and the library's statistics. */
   analyze(question: string, passages: Iterable<CountedPassage>): LexicalAnalysis {
-    const { k, b, d } = BM25;
     const asked = [...this.questionTerms(question)].map(([term, repeats]) => ({ term, repeats, idf: this.idf(term) }));
+    const place = new Map(asked.map(({ term }, i) => [term, i]));
     let totalIdf = 0;
     for (const { idf } of asked) totalIdf += idf;
     const unknownWords = this.unknownWords(question);
-    // A word no passage holds counts in the whole at the highest rarity there is, so a question
-    // most of whose words the library lacks ("where is the isis boss supposedly holed up") is not
-    // "covered" by a passage that holds its one known word.
-    const whole = totalIdf + unknownWords.length * Math.log(1 + (this.documentCount + 0.5) / 0.5);
+    const whole = wholeQuestionIdf(totalIdf, unknownWords.length, this.documentCount);
     const scored = new Map<number, { bm25: number; coverage: number }>();
     if (asked.length > 0) {
+      const counts = new Uint32Array(asked.length);
       for (const passage of passages) {
         const tokens = tokenize(passage.text);
-        const frequency = new Map<string, number>();
+        counts.fill(0);
         for (const token of tokens) {
-          const term = lexicalTerm(token);
-          if (term !== null) frequency.set(term, (frequency.get(term) ?? 0) + 1);
+          const term = this.termOf(token);
+          const at = term === null ? undefined : place.get(term);
+          if (at !== undefined) counts[at] = (counts[at] as number) + 1;
         }
-        const norm = k * (1 - b + (b * new Set(tokens).size) / this.averageLength);
+        const length = new Set(tokens).size;
         let score = 0;
         let matched = 0;
         let covered = 0;
-        for (const { term, repeats, idf } of asked) {
-          const count = Math.min(frequency.get(term) ?? 0, 0xffff);
-          if (count === 0) continue;
+        asked.forEach(({ repeats, idf }, i) => {
+          const count = Math.min(counts[i] as number, 0xffff);
+          if (count === 0) return;
           covered += idf;
-          // A word asked twice counts twice, as in MiniSearch, where each occurrence is its own query.
-          score += repeats * idf * (d + (count * (k + 1)) / (count + norm));
+          score += bm25Gain(repeats, idf, count, length, this.averageLength);
           matched++;
-        }
+        });
         if (matched > 0) scored.set(passage.id, { bm25: score * matched, coverage: whole > 0 ? covered / whole : covered });
       }
     }

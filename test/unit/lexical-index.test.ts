@@ -103,8 +103,10 @@ describe('BM25 over the stored lexical index', () => {
   });
 });
 
-describe('the vocabulary: BM25 from word statistics and the text at hand, no postings', () => {
-  const vocabulary = Vocabulary.of(index);
+describe.each([
+  ['the vocabulary: BM25 from word statistics and the text at hand, no postings', Vocabulary.of(index)],
+  ['the BM25 index: the same analysis from its postings', index],
+] as const)('%s', (_name, vocabulary) => {
   /** MiniSearch's score for every passage sharing a word with the question. */
   const scores = (question: string): Map<number, number> => new Map(reference.search(question, { combineWith: 'OR' }).map((r) => [r.id as number, r.score]));
 
@@ -156,8 +158,10 @@ describe('the vocabulary: BM25 from word statistics and the text at hand, no pos
     expect(Math.max(...[...partly.passages.values()].map((s) => s.coverage))).toBeLessThan(1);
   });
 
-  it('holds one entry per distinct word, not per passage', () => {
-    expect(vocabulary.size).toBe((JSON.parse(json) as { terms: string[] }).terms.length);
-    expect(vocabulary.documentCount).toBe(passages.length);
-  });
+});
+
+it('the vocabulary holds one entry per distinct word, not per passage', () => {
+  const vocabulary = Vocabulary.of(index);
+  expect(vocabulary.size).toBe((JSON.parse(json) as { terms: string[] }).terms.length);
+  expect(vocabulary.documentCount).toBe(passages.length);
 });
