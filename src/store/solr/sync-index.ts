@@ -26,8 +26,8 @@ const solrFingerprint = (fingerprint: string): string => `${fingerprint}/s${Stri
 /** Each sentence's similarity to the one `distance` after it, from the vector table's rows. */
 function nearSimilarities(index: StoredIndex, firstRow: number, sentences: number, distance: number): number[] {
   const near: number[] = [];
-  for (let i = 0; i + distance < sentences; i++) near.push(Number(index.table.dotRows(firstRow + i, firstRow + i + distance).toFixed(6)));
-  return near;
+  for (let i = 0; i + distance < sentences; i++) near.push(index.table.dotRows(firstRow + i, firstRow + i + distance));
+  return solrVector(near);
 }
 
 // `!` is Solr's compositeId separator: a document's passages and sentences land on one shard.
