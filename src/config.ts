@@ -31,6 +31,8 @@ export const CoreConfigSchema = z.object({
   minScore: z.coerce.number().min(-1).max(1).optional(),
   /** onnxruntime intra-op threads for the embedding model; 0 means one per core. */
   sentenceVectors: z.enum(['separate', 'in-context']).default('separate'),
+  /** `header`: each passage's vector is computed with its document's title, author, year and heading (passage-header.ts); `none`: from its words alone. */
+  passageContext: z.enum(['header', 'none']).default('header'),
   embedThreads: z.coerce.number().int().min(0).max(64).default(0),
   /** Share of embedding similarity (vs BM25) in the hybrid ranking. */
   /** Most documents the library may hold before `/library add` refuses new ones. */
@@ -65,6 +67,7 @@ export const CORE_ENV: Record<keyof z.input<typeof CoreConfigSchema>, string> = 
   minScore: 'WITNESS_MIN_SCORE',
   embedThreads: 'WITNESS_EMBED_THREADS',
   sentenceVectors: 'WITNESS_SENTENCE_VECTORS',
+  passageContext: 'WITNESS_PASSAGE_CONTEXT',
   maxDocuments: 'WITNESS_MAX_DOCUMENTS',
   maxPages: 'WITNESS_MAX_PAGES',
   extractSeconds: 'WITNESS_EXTRACT_SECONDS',

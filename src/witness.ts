@@ -43,6 +43,7 @@ async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreCon
     logger,
     rebuild: options.rebuild ?? false,
     sentenceVectors: config.sentenceVectors,
+    passageContext: config.passageContext,
     ...(options.progress ? { progress: options.progress } : {}),
   });
   const libraryOptions = config.libraryUrl ? { libraryUrl: config.libraryUrl } : {};

@@ -5,6 +5,8 @@ export const EvalQuestionSchema = z.object({
   id: z.string(),
   question: z.string(),
   kind: z.enum(['factoid', 'paraphrase', 'multi', 'unanswerable']),
+  /** What the question exercises ("nickname", "year-target", …), where its writer tagged it. */
+  style: z.string().optional(),
   answers: z.array(z.object({ doc: z.string(), quote: z.string().min(1) })),
 });
 

@@ -6,6 +6,7 @@ import { EXTRACTION_VERSION, type ExtractLimits } from '../extract/types.js';
 import { FORMAT_BY_EXTENSION } from '../extract/detect-format.js';
 import path from 'node:path';
 import { prepareDocument } from '../library/prepare-document.js';
+import { textToEmbed } from '../library/passage-header.js';
 import { CHUNKING_VERSION } from '../library/parse-document.js';
 import type { SkippedFile } from '../library/types.js';
 import { buildLexicalIndex } from '../search/lexical-index.js';
@@ -38,6 +39,8 @@ export interface IngestOptions {
    * sentence vectors (docs/configuration.md, WITNESS_SENTENCE_VECTORS). Default `separate`.
    */
   sentenceVectors?: 'separate' | 'in-context';
+  /** `header` (default): passages are embedded with their document's context (passage-header.ts); `none`: their words alone. */
+  passageContext?: 'header' | 'none';
   progress?: IngestProgress & Partial<ExtractProgress>;
   /**
    * `texts`: when nothing changed, the index is returned without its vectors (neither read nor
@@ -122,7 +125,15 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
 
   // The sentence vectors this ingest makes; an index made the other way is brought in line.
   const sentenceMode = options.sentenceVectors === 'in-context' && profileFor(modelId).pooling === 'mean' ? 'in-context' : 'separate';
-  if (previous.ok && !options.rebuild && sameCorpus(previousListed, listed) && (previous.index.manifest.sentenceVectors ?? 'separate') === sentenceMode) {
+  // Headers are not used with in-context sentence vectors, which read the bare passage's run.
+  const contextMode = sentenceMode === 'in-context' ? 'none' : (options.passageContext ?? 'header');
+  if (
+    previous.ok &&
+    !options.rebuild &&
+    sameCorpus(previousListed, listed) &&
+    (previous.index.manifest.sentenceVectors ?? 'separate') === sentenceMode &&
+    (previous.index.manifest.passageContext ?? 'none') === contextMode
+  ) {
     const passages = previous.index.manifest.chunkCount;
     const skipped = [...library.skipped, ...Object.entries(previousFailed).map(([sourceId, failure]) => ({ sourceId, reason: failure.reason }))];
     for (const skip of skipped) logger.warn({ sourceId: skip.sourceId, reason: skip.reason }, 'skipped file');
@@ -159,6 +170,12 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
   // passage's text and the sentence's place in it; sentences run on their own, by their text.
   const inContext = sentenceMode === 'in-context' && embedder.embedPassagesInContext !== undefined;
   const sentenceKey = (passageKey: string, index: number, text: string): string => (inContext ? `${passageKey}#${String(index)}` : hashBytes(text));
+  // A passage's vector is computed from it with its document's context (passage-header.ts);
+  // in-context sentence vectors are read from the passage's own run, so that mode embeds the bare passage.
+  const embeddingText = (doc: StoredDocument, chunk: { start: number; end: number }): string => {
+    const passage = doc.text.slice(chunk.start, chunk.end);
+    return contextMode === 'header' ? textToEmbed(doc.meta, doc.sections, chunk.start, passage) : passage;
+  };
 
   // Vectors already computed: unchanged passages and sentences are never embedded again.
   const known = new Map<string, Float32Array>();
@@ -169,7 +186,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
     let sentence = 0;
     for (const doc of oldDocuments) {
       for (const chunk of doc.chunks) {
-        const passageKey = hashBytes(doc.text.slice(chunk.start, chunk.end));
+        const passageKey = hashBytes(embeddingText(doc, chunk));
         known.set(passageKey, Float32Array.from(oldVectors.getPoint(label)));
         label++;
         chunk.sentences.forEach(([start, end], i) => {
@@ -256,7 +273,8 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
 
   const passages = documents.flatMap((doc) => doc.chunks.map((chunk) => doc.text.slice(chunk.start, chunk.end)));
   const sentencesOf = documents.flatMap((doc) => doc.chunks.map((chunk) => chunk.sentences.map(([start, end]) => doc.text.slice(start, end))));
-  const passageKeys = passages.map((text) => hashBytes(text));
+  const embeddedTexts = documents.flatMap((doc) => doc.chunks.map((chunk) => embeddingText(doc, chunk)));
+  const passageKeys = embeddedTexts.map((text) => hashBytes(text));
   const sentenceKeys = sentencesOf.flatMap((texts, p) => texts.map((text, i) => sentenceKey(passageKeys[p] as string, i, text)));
   const sentenceCount = sentenceKeys.length;
   let textsEmbedded = 0;
@@ -283,7 +301,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
   } else {
     const sentences = sentencesOf.flat();
     const textByKey = new Map<string, string>();
-    passageKeys.forEach((key, i) => textByKey.set(key, passages[i] as string));
+    passageKeys.forEach((key, i) => textByKey.set(key, embeddedTexts[i] as string));
     sentenceKeys.forEach((key, i) => textByKey.set(key, sentences[i] as string));
     // A one-sentence passage and its sentence are the same text: embedded once.
     const missing = [...textByKey.keys()].filter((key) => !known.has(key));
@@ -314,6 +332,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
       sentenceCount,
       hnsw: { m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION },
       sentenceVectors: inContext ? 'in-context' : 'separate',
+      passageContext: contextMode,
       ...(Object.keys(failed).length > 0 ? { failed } : {}),
     },
     documents,

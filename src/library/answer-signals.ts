@@ -21,6 +21,11 @@ export const SIGNAL = {
 const NUMBER_TYPES = new Set(['CARDINAL', 'MONEY', 'PERCENT', 'DURATION']);
 const DATE_TYPES = new Set(['DATE', 'TIME']);
 const QUOTE_MARKS = /["“”«»„]/u;
+/**
+ * Amounts wink-nlp's entities miss: "scores of", fractions ("two-thirds", "a quarter of") and
+ * plural round numbers. Read as numbers next to its CARDINAL, MONEY, PERCENT and DURATION.
+ */
+const NUMBER_WORDS = /\b(?:scores? of|dozens|hundreds|thousands|millions|billions|(?:one|two|three|four|a)[- ](?:half|halves|thirds?|quarters?|fourths?|fifths?|tenths?)|half (?:of|a|the)|(?:thirds?|quarters?|fifths?|tenths?) of)\b/iu;
 
 interface WinkDocument {
   entities(): { out(its: unknown): string[] };
@@ -73,6 +78,7 @@ export function answerEvidence(text: string): AnswerEvidence {
       if (NUMBER_TYPES.has(type)) evidence.numbers.push(values[i] ?? '');
       if (DATE_TYPES.has(type)) evidence.dates.push(values[i] ?? '');
     });
+  for (const match of text.matchAll(new RegExp(NUMBER_WORDS.source, 'giu'))) evidence.numbers.push(match[0]);
   const words = doc.tokens().out(its.value);
   doc.tokens()
     .out(its.pos)
@@ -91,6 +97,7 @@ export function answerSignals(text: string): number {
     if (NUMBER_TYPES.has(type)) bits |= SIGNAL.number;
     if (DATE_TYPES.has(type)) bits |= SIGNAL.date;
   }
+  if (NUMBER_WORDS.test(text)) bits |= SIGNAL.number;
   if (doc.tokens().out(its.pos).includes('PROPN')) bits |= SIGNAL.name;
   if (QUOTE_MARKS.test(text)) bits |= SIGNAL.quote;
   return bits;

@@ -12,6 +12,10 @@ export const MetaOverridesSchema = z
     publisher: z.string().trim().min(1).optional(),
     date: dateLike.optional(),
     author: z.string().trim().min(1).optional(),
+    /** Other names of the author people use: one string, or a list ("Ike", "General Eisenhower"). */
+    aliases: z
+      .union([z.string().trim().min(1).transform((alias) => [alias]), z.array(z.string().trim().min(1)).max(50)])
+      .optional(),
   })
   .loose();
 

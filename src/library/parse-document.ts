@@ -24,8 +24,9 @@ const MIN_DUPLICATE_LINE_WORDS = 6;
  * index built by an older version is brought up to date (its vectors are reused by text).
  * 2: sentences of one quotation are kept together (quoted-speech.ts).
  * 3: no sentence ends on an abbreviation or initial ("St. Croix"); each sentence carries its answer signals.
+ * 4: "scores of", fractions and plural round numbers are numbers; passages are embedded with their context (passage-header.ts).
  */
-export const CHUNKING_VERSION = 3;
+export const CHUNKING_VERSION = 4;
 
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
 
@@ -173,6 +174,7 @@ export function parseDocument(
       date: statedDate ? (parseStatedDate(statedDate) ?? statedDate) : (heuristic.date ?? fallbackDate),
       url: overrides.url ?? heuristic.url ?? fallback.url ?? null,
       author: overrides.author ?? heuristic.author ?? fallback.author ?? null,
+      ...(overrides.aliases ? { aliases: overrides.aliases } : {}),
     },
     chunks,
   };

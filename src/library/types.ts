@@ -13,6 +13,8 @@ export interface DocumentMeta {
   date: string | null;
   url: string | null;
   author: string | null;
+  /** Other names of the author that people use (front matter or sidecar `aliases`); absent when none are given. */
+  aliases?: string[];
 }
 
 /** One retrievable passage: a paragraph, or part of a long one, with its sentences. */

@@ -1,17 +1,18 @@
 import type { Embedder } from '../embed/embedder.js';
-import { answerEvidence, SIGNAL } from '../library/answer-signals.js';
 import type { Span } from '../library/types.js';
 import type { Answer, AnswerResult, Citation } from './answer-types.js';
 import type { QuestionSimilarities, SearchStore } from './search-store.js';
 import { matchingWindow, overlap, SAME_PASSAGE_OVERLAP, shingles } from './corroborate.js';
-import { metadataWords } from './document-metadata.js';
 import { coverageOf, type LexicalHit } from './lexical-index.js';
 import type { Library, Passage } from './library.js';
+import { answerability, type AnswerabilityFeatures, type AnswerabilityModel } from './answerability.js';
+import { ANSWERABILITY_MODEL } from './answerability-model.js';
 import { checkQuestion } from './question.js';
+import { missingKind, unknownNames } from './stated-evidence.js';
 import { questionIntent, type QuestionIntent } from './question-intent.js';
 import { passageScore, RANK_WEIGHTS, rankFeatures, rankScore, type RankWeights } from './rerank.js';
 import { CANDIDATE_DEPTH, gather, withSimilarities, type Candidate, type RetrievalMode } from './retrieve.js';
-import { quoteWindows, selectQuote, type QuoteWindow } from './select-quote.js';
+import { MAX_QUOTE_SENTENCES, quoteWindows, selectQuote, type QuoteWindow } from './select-quote.js';
 
 export interface AskOptions {
   k?: number;
@@ -31,6 +32,8 @@ export interface AnswererSettings {
   notStatedTopSentences?: number;
   /** Weight of question-word coverage in choosing the quote within a passage (tuning only). */
   quoteLexicalWeight?: number;
+  /** The answerability model (default: the fitted one, answerability-model.ts). */
+  answerability?: AnswerabilityModel;
 }
 
 /** The candidates of one question, best first, with what the question asks for. */
@@ -41,6 +44,21 @@ export interface Ranking {
   similarities: QuestionSimilarities;
   /** Words of the question no passage of the library contains. */
   unknownWords: string[];
+  /** Whether the question names a few documents by their metadata (author, alias, publisher, year). */
+  namesDocuments: boolean;
+  /** IDF-weighted share of the question's words the library holds anywhere (hybrid mode). */
+  knownShare: number;
+}
+
+/** What the answer to a question is decided from (Answerer.evidence). */
+export interface Evidence {
+  features: AnswerabilityFeatures;
+  /** The model's probability that the library answers the question. */
+  probability: number;
+  /** Names the question writes that the library never mentions. */
+  unknownNames: string[];
+  /** The asked-for kinds of answer the closest passages lack ("a number"), or null. */
+  missingKind: string | null;
 }
 
 /** Results after the first may be this much less similar to the question than the best passage. */
@@ -61,62 +79,10 @@ const MAX_NAMED_DOCUMENTS = 12;
 const NOT_STATED_DEPTH = 3;
 /** See AnswererSettings.notStatedTopSentences. */
 const NOT_STATED_TOP_SENTENCES = 2;
+/** How many of the first candidates the answerability features read. */
+const EVIDENCE_DEPTH = 5;
 /** A quote window stating the kind of answer asked for gains this much similarity. */
 const ANSWER_KIND_BONUS = 0.03;
-
-const KIND_NAMES: [number, string][] = [
-  [SIGNAL.number, 'a number'],
-  [SIGNAL.date, 'a date'],
-  [SIGNAL.name, 'a name'],
-];
-
-/** Whether the question writes `word` capitalised somewhere other than at its start: a name. */
-function writtenAsName(question: string, word: string): boolean {
-  const lower = question.toLowerCase();
-  for (let at = lower.indexOf(word); at >= 0; at = lower.indexOf(word, at + 1)) {
-    if (at > 0 && /\p{Lu}/u.test(question[at] ?? '')) return true;
-  }
-  return false;
-}
-
-/**
- * Why the closest passages do not answer an on-topic question, or null when they may: the
- * question names something (a capitalised word) the library never mentions, or it asks for a kind
- * of answer (a number, a date, a name) and no sentence of the first passages both states one,
- * apart from what the question itself already says ("how many … in 2014" is not answered by
- * "2014"). Only the sentences closest to the question are read, so that a number about something
- * else does not count as the answer.
- */
-function notStatedReason(
-  intent: QuestionIntent,
-  top: Candidate[],
-  unknownWords: string[],
-  question: string,
-  options: { depth: number; topSentences: number; similarity: (passage: Passage, sentence: number) => number },
-): string | null {
-  const names = unknownWords.filter((word) => writtenAsName(question, word));
-  if (names.length > 0) return `the library never mentions ${names.map((word) => `“${word}”`).join(', ')}`;
-  if (intent.wants === 0) return null;
-  const asked = new Set(metadataWords(question));
-  const fresh = (value: string): boolean => metadataWords(value).some((word) => !asked.has(word));
-  // The sentences of the first passages, closest to the question first; only the closest are read.
-  const sentences: { passage: Passage; index: number; similarity: number }[] = [];
-  for (const { passage } of top.slice(0, options.depth)) {
-    passage.chunk.sentences.forEach((_, index) => sentences.push({ passage, index, similarity: options.similarity(passage, index) }));
-  }
-  sentences.sort((a, b) => b.similarity - a.similarity);
-  for (const { passage, index } of sentences.slice(0, options.topSentences > 0 ? options.topSentences : undefined)) {
-    const { sentences: spans, signals } = passage.chunk;
-    if (((signals[index] ?? 0) & intent.wants) === 0) continue;
-    const [start, end] = spans[index] as [number, number];
-    const evidence = answerEvidence(passage.document.text.slice(start, end));
-    if ((intent.wants & SIGNAL.number) !== 0 && evidence.numbers.some(fresh)) return null;
-    if ((intent.wants & SIGNAL.date) !== 0 && evidence.dates.some(fresh)) return null;
-    if ((intent.wants & SIGNAL.name) !== 0 && evidence.names.some(fresh)) return null;
-  }
-  const kinds = KIND_NAMES.filter(([bit]) => (intent.wants & bit) !== 0).map(([, name]) => name);
-  return `the closest passages do not state ${kinds.join(' or ')}`;
-}
 
 function toSpans(pairs: [number, number][]): Span[] {
   return pairs.map(([start, end]) => ({ start, end }));
@@ -207,6 +173,13 @@ function pickResults(candidates: Candidate[], k: number, floor: number, gramCach
   return selected;
 }
 
+/** Why related passages do not answer, in words for the user. */
+function notStatedReason(evidence: Evidence): string {
+  if (evidence.unknownNames.length > 0) return `the library never mentions ${evidence.unknownNames.map((word) => `“${word}”`).join(', ')}`;
+  if (evidence.missingKind) return `the closest passages do not state ${evidence.missingKind}`;
+  return 'the closest passages are related but do not seem to answer it';
+}
+
 /** Answers questions from a library with exact quotes; never writes text of its own. */
 export class Answerer {
   private readonly fingerprints = new Map<number, Set<number>>();
@@ -243,7 +216,8 @@ export class Answerer {
     const pool = gather(this.library, nearest, lexicalHits, mode, depth);
     // A question naming a few documents ("in his 1962 address") searches all of their passages too.
     const namedDocuments = [...named].filter(([, score]) => score >= NAMED_DOCUMENT_SHARE);
-    if (namedDocuments.length > 0 && namedDocuments.length <= MAX_NAMED_DOCUMENTS) {
+    const namesDocuments = namedDocuments.length > 0 && namedDocuments.length <= MAX_NAMED_DOCUMENTS;
+    if (namesDocuments) {
       for (const [documentIndex] of namedDocuments) {
         for (const passage of this.library.passagesOf(documentIndex)) {
           if (!pool.has(passage.id)) pool.set(passage.id, { passage, dense: Number.NaN, lexical: 0, score: 0 });
@@ -252,7 +226,9 @@ export class Answerer {
     }
     const similarities = await this.store.similarities([...pool.values()].map((c) => c.passage), vector);
     const ranked = withSimilarities(pool.values(), similarities, mode);
-    if (mode !== 'hybrid') return { candidates: ranked, intent, similarities, unknownWords: mode === 'dense' || total === 0 ? [] : this.library.words.unknownWords(question) };
+    if (mode !== 'hybrid') {
+      return { candidates: ranked, intent, similarities, unknownWords: mode === 'dense' || total === 0 ? [] : this.library.words.unknownWords(question), namesDocuments, knownShare: 1 };
+    }
 
     const analysis = this.library.words.analyze(question, ranked.map((c) => c.passage));
     const unknownWords = total === 0 ? [] : analysis.unknownWords;
@@ -274,16 +250,56 @@ export class Answerer {
       c.score = rankScore(c.features, this.weights);
     }
     ranked.sort((a, b) => b.score - a.score || b.dense - a.dense);
-    return { candidates: ranked, intent, similarities, unknownWords };
+    return { candidates: ranked, intent, similarities, unknownWords, namesDocuments, knownShare: analysis.knownShare };
+  }
+
+  /** The evidence for answering a ranked question, and the answerability model's verdict on it. */
+  evidence(question: string, ranking: Ranking): Evidence {
+    const { candidates, intent, similarities } = ranking;
+    const bar = this.settings.minSimilarity;
+    const first = candidates.slice(0, EVIDENCE_DEPTH);
+    const names = unknownNames(question, ranking.unknownWords, (word) => this.library.names.knows(word));
+    const search = {
+      depth: this.settings.notStatedDepth ?? NOT_STATED_DEPTH,
+      topSentences: this.settings.notStatedTopSentences ?? NOT_STATED_TOP_SENTENCES,
+      similarity: (passage: Passage, index: number) => similarities.sentence(passage.id, index),
+    };
+    const kind = missingKind(intent, candidates, question, { ...search, neighbours: true });
+    const kindClosest = kind === null ? missingKind(intent, candidates, question, { ...search, neighbours: false }) : kind;
+    const questionWords = this.library.words.questionWeights(question);
+    let sentenceCoverage = 0;
+    for (const { passage } of first) {
+      for (const [start, end] of passage.chunk.sentences) sentenceCoverage = Math.max(sentenceCoverage, coverageOf(passage.document.text.slice(start, end), questionWords));
+    }
+    const features: AnswerabilityFeatures = {
+      dense: Math.max(-1, ...candidates.map((c) => c.dense)) - bar,
+      sentence: Math.max(-1, ...first.map((c) => c.features?.sentence ?? c.dense)) - bar,
+      coverage: Math.max(0, ...first.map((c) => c.features?.coverage ?? 0)),
+      known: ranking.knownShare,
+      named: ranking.namesDocuments ? 1 : 0,
+      kindMissing: kind === null ? 0 : 1,
+      kindMissingClosest: kindClosest === null ? 0 : 1,
+      sentenceCoverage,
+      unknownName: names.length > 0 ? 1 : 0,
+      rank: (candidates[0]?.score ?? 0) / 10,
+    };
+    return { features, probability: answerability(features, this.settings.answerability), unknownNames: names, missingKind: kind };
   }
 
   async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {
     const question = checkQuestion(rawQuestion);
     const k = Math.max(1, Math.min(options.k ?? 5, 20));
     const mode = options.mode ?? 'hybrid';
-    const { candidates, intent, similarities, unknownWords } = await this.rank(question, mode);
+    const ranking = await this.rank(question, mode);
+    const { candidates, intent, similarities } = ranking;
     const bestSimilarity = candidates.reduce((max, c) => Math.max(max, c.dense), -Infinity);
-    if (candidates.length === 0 || bestSimilarity < this.settings.minSimilarity) {
+    // Hybrid mode decides from all the evidence (answerability.ts); the single-signal modes, kept
+    // for comparison, by the similarity bar alone.
+    const evidence = mode === 'hybrid' && candidates.length > 0 ? this.evidence(question, ranking) : null;
+    const unanswered = evidence ? evidence.probability < (this.settings.answerability ?? ANSWERABILITY_MODEL).threshold : bestSimilarity < this.settings.minSimilarity;
+    // Nothing close, and no document named: not in the library. Otherwise the related passages are
+    // shown with what they lack.
+    if (candidates.length === 0 || (unanswered && bestSimilarity < this.settings.minSimilarity && !ranking.namesDocuments)) {
       const closest: Answer['closest'] = [];
       for (const c of [...candidates].sort((a, b) => b.dense - a.dense)) {
         if (closest.length >= 3) break;
@@ -329,20 +345,7 @@ export class Answerer {
         corroboratedBy,
       };
     });
-    const notStated =
-      mode === 'hybrid'
-        ? notStatedReason(
-            intent,
-            picked.map((p) => p.candidate),
-            unknownWords,
-            question,
-            {
-              depth: this.settings.notStatedDepth ?? NOT_STATED_DEPTH,
-              topSentences: this.settings.notStatedTopSentences ?? NOT_STATED_TOP_SENTENCES,
-              similarity: (passage, index) => similarities.sentence(passage.id, index),
-            },
-          )
-        : null;
+    const notStated = evidence && unanswered ? notStatedReason(evidence) : null;
     if (notStated) return { question, answered: false, outcome: 'not_stated', notStated, results, closest: [] };
     return { question, answered: true, outcome: 'answered', results, closest: [] };
   }
@@ -384,7 +387,31 @@ export function chooseQuotes(passages: readonly Passage[], signals: QuoteSignals
       const kind = intent.wants !== 0 && passage.chunk.signals.slice(first, last + 1).some((bits) => (bits & intent.wants) !== 0) ? ANSWER_KIND_BONUS : 0;
       return kind + (lexicalWeight > 0 ? lexicalWeight * coverageOf(passage.document.text.slice(start, end), questionWords) : 0);
     });
-    chosen.set(passage.id, selectQuote(windows, windowSimilarities.map((value, i) => value + (bonus[i] as number))));
+    const best = selectQuote(windows, windowSimilarities.map((value, i) => value + (bonus[i] as number)));
+    chosen.set(passage.id, reachAnswer(passage, best, windows, signals));
   }
   return chosen;
+}
+
+/** A following sentence must add this much of the question's words (IDF-weighted share) to join the quote for them. */
+const REACH_COVERAGE_GAIN = 0.15;
+
+/**
+ * The quote window, extended by the next sentence when the window restates the question and the
+ * next sentence carries the answer: the kind asked for ("how many" → a number) that the window
+ * lacks, or question words it lacks. "He had trusted the unit." is the premise; "Then he saw what
+ * it did to prisoners." answers.
+ */
+function reachAnswer(passage: Passage, window: QuoteWindow, windows: readonly QuoteWindow[], signals: QuoteSignals): QuoteWindow {
+  const next = window.last + 1;
+  if (next >= passage.chunk.sentences.length || window.last - window.first + 1 >= MAX_QUOTE_SENTENCES) return window;
+  const longer = windows.find((w) => w.first === window.first && w.last === next);
+  if (!longer) return window;
+  const { wants } = signals.intent;
+  const kinds = passage.chunk.signals;
+  const windowHasKind = kinds.slice(window.first, next).some((bits) => (bits & wants) !== 0);
+  if (wants !== 0 && !windowHasKind && ((kinds[next] ?? 0) & wants) !== 0) return longer;
+  const text = passage.document.text;
+  const gain = coverageOf(text.slice(longer.start, longer.end), signals.questionWords) - coverageOf(text.slice(window.start, window.end), signals.questionWords);
+  return gain >= REACH_COVERAGE_GAIN ? longer : window;
 }

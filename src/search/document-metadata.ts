@@ -1,5 +1,7 @@
 import { eng as englishStopwords } from 'stopword';
 import type { DocumentMeta } from '../library/types.js';
+import { knownAliases } from './author-aliases.js';
+import { namingWeight, questionTokens } from './naming-context.js';
 
 const STOPWORDS = new Set(englishStopwords);
 
@@ -15,6 +17,13 @@ const FIELD_WEIGHT = { author: 1, publisher: 1, year: 1, title: 0 } as const;
 const DECADE_WEIGHT = 0.5;
 
 type Field = keyof typeof FIELD_WEIGHT;
+const FIELDS = Object.keys(FIELD_WEIGHT) as Field[];
+
+function keepBest(weights: Map<string, Map<Field, number>>, word: string, field: Field, weight: number): void {
+  let byField = weights.get(word);
+  if (!byField) weights.set(word, (byField = new Map()));
+  byField.set(field, Math.max(byField.get(field) ?? 0, weight));
+}
 
 /** Lower-case words of a text, apostrophes and possessives dropped ("Pillay's" → "pillay"). */
 export function metadataWords(text: string): string[] {
@@ -28,6 +37,19 @@ export function metadataWords(text: string): string[] {
 }
 
 const YEAR = /^(?:1[5-9]|20)\d\d$/u;
+
+/** An author's aliases: those the document's metadata gives, and the curated ones (author-aliases.ts). */
+function authorAliases(meta: DocumentMeta): string[] {
+  return [...(meta.aliases ?? []), ...knownAliases(meta.author)];
+}
+
+/** Aliases of several words ("old hickory", "bush 43"), as space-joined lower-case words: they name their author only as a phrase. */
+function aliasPhrases(meta: DocumentMeta): string[] {
+  return authorAliases(meta)
+    .map((alias) => metadataWords(alias))
+    .filter((parts) => parts.length > 1)
+    .map((parts) => parts.join(' '));
+}
 
 /** The words by which a document can be named, each with the field it comes from. */
 function namingWords(meta: DocumentMeta): Map<string, Field> {
@@ -48,6 +70,11 @@ function namingWords(meta: DocumentMeta): Map<string, Field> {
     if (field !== 'title' && letters.length >= 3 && letters.length <= 4) add(letters, field);
   };
   nameWords(meta.author, 'author');
+  // One-word aliases ("ike", "teddy") name the author like the surname does; longer ones are phrases (aliasPhrases).
+  for (const alias of authorAliases(meta)) {
+    const parts = metadataWords(alias);
+    if (parts.length === 1 && parts[0] !== undefined && !STOPWORDS.has(parts[0])) add(parts[0], 'author');
+  }
   nameWords(meta.publisher, 'publisher');
   nameWords(meta.title, 'title');
   const year = /\b(\d{4})\b/u.exec(meta.date ?? '')?.[1];
@@ -64,10 +91,20 @@ export class DocumentNames {
   /** word → documents (by index) and the field that word names in each. */
   private readonly postings = new Map<string, { doc: number; field: Field }[]>();
   private readonly count: number;
+  /** Aliases of several words → the documents whose author they name. */
+  private readonly phrases = new Map<string, number[]>();
+  /** Every word of those aliases. */
+  private readonly aliasWords = new Set<string>();
 
   constructor(metas: DocumentMeta[]) {
     this.count = metas.length;
     metas.forEach((meta, doc) => {
+      for (const alias of new Set(aliasPhrases(meta))) {
+        let docs = this.phrases.get(alias);
+        if (!docs) this.phrases.set(alias, (docs = []));
+        docs.push(doc);
+        for (const word of alias.split(' ')) this.aliasWords.add(word);
+      }
       for (const [word, field] of namingWords(meta)) {
         let list = this.postings.get(word);
         if (!list) this.postings.set(word, (list = []));
@@ -82,24 +119,43 @@ export class DocumentNames {
    */
   match(question: string): Map<number, number> {
     const raw = new Map<number, number>();
-    const credit = (word: string, weight: number): void => {
-      const list = this.postings.get(word);
-      if (!list || list.length >= this.count) return;
-      const rarity = Math.log(this.count / list.length);
-      for (const { doc, field } of list) raw.set(doc, (raw.get(doc) ?? 0) + weight * FIELD_WEIGHT[field] * rarity);
+    const add = (doc: number, value: number): void => {
+      raw.set(doc, (raw.get(doc) ?? 0) + value);
     };
-    for (const word of new Set(metadataWords(question))) {
-      if (STOPWORDS.has(word)) continue;
+    const tokens = questionTokens(question);
+    // Each word counts once, at the place where it names a document most surely.
+    const weights = new Map<string, Map<Field, number>>();
+    tokens.forEach(({ word }, index) => {
+      if (STOPWORDS.has(word)) return;
       const decade = /^(\d{3})0s$/u.exec(word);
       if (decade) {
-        for (let year = 0; year < 10; year++) credit(`${decade[1] ?? ''}${String(year)}`, DECADE_WEIGHT);
-      } else {
-        credit(word, 1);
+        const weight = namingWeight(tokens, index, 'year');
+        for (let year = 0; year < 10; year++) keepBest(weights, `${decade[1] ?? ''}${String(year)}`, 'year', weight * DECADE_WEIGHT);
+        return;
       }
+      for (const field of FIELDS) keepBest(weights, word, field, namingWeight(tokens, index, field));
+    });
+    for (const [word, byField] of weights) {
+      const list = this.postings.get(word);
+      if (!list || list.length >= this.count) continue;
+      const rarity = Math.log(this.count / list.length);
+      for (const { doc, field } of list) add(doc, (byField.get(field) ?? 0) * FIELD_WEIGHT[field] * rarity);
+    }
+    // Aliases of several words name their author as a phrase ("old hickory", "bush 43").
+    const phrase = ` ${tokens.map((token) => token.word).join(' ')} `;
+    for (const [alias, docs] of this.phrases) {
+      if (docs.length >= this.count || !phrase.includes(` ${alias} `)) continue;
+      const rarity = Math.log(this.count / docs.length);
+      for (const doc of docs) add(doc, FIELD_WEIGHT.author * rarity);
     }
     const best = Math.max(0, ...raw.values());
     const scores = new Map<number, number>();
-    if (best > 0) for (const [doc, value] of raw) scores.set(doc, value / best);
+    if (best > 0) for (const [doc, value] of raw) if (value > 0) scores.set(doc, value / best);
     return scores;
+  }
+
+  /** Whether a word names any document by its metadata or an author's alias: such a word is no unknown name. */
+  knows(word: string): boolean {
+    return this.postings.has(word) || this.aliasWords.has(word);
   }
 }

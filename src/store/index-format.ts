@@ -35,6 +35,7 @@ export const StoredDocumentSchema = z.object({
     date: z.string().nullable(),
     url: z.string().nullable(),
     author: z.string().nullable(),
+    aliases: z.array(z.string()).optional(),
   }),
   chunks: z.array(StoredChunkSchema),
   /** Absent: plain text (indexes made before other formats were read). */
@@ -59,6 +60,8 @@ export const ManifestSchema = z.object({
   hnsw: z.object({ m: z.number().int().positive(), efConstruction: z.number().int().positive() }),
   /** How sentence vectors were made: each sentence run on its own, or read from its passage's run (absent: on its own). */
   sentenceVectors: z.enum(['separate', 'in-context']).optional(),
+  /** What passages were embedded with besides their words (absent: nothing, an index made before headers). */
+  passageContext: z.enum(['header', 'none']).optional(),
   /** Files that could not be read, by fingerprint and reason, so an unchanged bad file is not read again. */
   failed: z.record(z.string(), z.object({ fingerprint: z.string(), reason: z.string() })).optional(),
   /** sha256 of every other file in the generation, checked before anything is loaded. */
@@ -84,6 +87,7 @@ export function isStoredDocuments(value: unknown): value is StoredDocument[] {
     const meta = doc.meta;
     if (typeof meta !== 'object' || meta === null || typeof meta.title !== 'string') return false;
     if (!isNullableString(meta.publisher) || !isNullableString(meta.date) || !isNullableString(meta.url) || !isNullableString(meta.author)) return false;
+    if (meta.aliases !== undefined && !(Array.isArray(meta.aliases) && meta.aliases.every((alias) => typeof alias === 'string'))) return false;
     if (!Array.isArray(doc.chunks)) return false;
     if (doc.format !== undefined && typeof doc.format !== 'string') return false;
     if (doc.pages !== undefined && !(Array.isArray(doc.pages) && doc.pages.every(isInt))) return false;
