@@ -172,9 +172,9 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
   const sentenceKey = (passageKey: string, index: number, text: string): string => (inContext ? `${passageKey}#${String(index)}` : hashBytes(text));
   // A passage's vector is computed from it with its document's context (passage-header.ts);
   // in-context sentence vectors are read from the passage's own run, so that mode embeds the bare passage.
-  const embeddingText = (doc: StoredDocument, chunk: { start: number; end: number }): string => {
+  const embeddingText = (doc: StoredDocument, chunk: { start: number; end: number }, mode: 'header' | 'none' = contextMode): string => {
     const passage = doc.text.slice(chunk.start, chunk.end);
-    return contextMode === 'header' ? textToEmbed(doc.meta, doc.sections, chunk.start, passage) : passage;
+    return mode === 'header' ? textToEmbed(doc.meta, doc.sections, chunk.start, passage) : passage;
   };
 
   // Vectors already computed: unchanged passages and sentences are never embedded again.
@@ -186,7 +186,8 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
     let sentence = 0;
     for (const doc of oldDocuments) {
       for (const chunk of doc.chunks) {
-        const passageKey = hashBytes(embeddingText(doc, chunk));
+        // Keyed by the text it was embedded from, so a vector made without a header is not reused for one with it.
+        const passageKey = hashBytes(embeddingText(doc, chunk, manifest.passageContext ?? 'none'));
         known.set(passageKey, Float32Array.from(oldVectors.getPoint(label)));
         label++;
         chunk.sentences.forEach(([start, end], i) => {

@@ -71,6 +71,7 @@ describe('documents named by their metadata', () => {
     write('a.txt', 'The harbour of the capital must be deepened, and I ask for the sum to dredge it this year.\n\nOur schools need teachers.\n', {
       title: 'Annual Message, 1871',
       author: 'Ada Quillfeather',
+      aliases: ['Old Anchor'],
       date: '1871-12-04',
     });
     write('b.txt', 'The harbour of the capital must be deepened at once, and Congress should pay to dredge it.\n\nOur roads need repair.\n', {
@@ -89,6 +90,38 @@ describe('documents named by their metadata', () => {
   it('prefers the document of the year the question names', () => {
     expect(ask(paths, 'harbour dredging in the 1871 message').results[0]?.sourceId).toBe('a.txt');
     expect(ask(paths, 'harbour dredging in the 1902 message').results[0]?.sourceId).toBe('b.txt');
+  });
+
+  it('knows an author by an alias the sidecar gives, and never calls it a name the library lacks', () => {
+    const answer = ask(paths, 'What did Old Anchor say about dredging the harbour?');
+    expect(answer.outcome).toBe('answered');
+    expect(answer.results[0]?.sourceId).toBe('a.txt');
+  });
+
+  it('does not take a year the question asks about for the year of a document', () => {
+    // "by 1902" is a deadline: Quillfeather, whom the question names, still comes first.
+    expect(ask(paths, 'did quillfeather want the harbour dredged by 1902').results[0]?.sourceId).toBe('a.txt');
+  });
+});
+
+describe('passages embedded with their context (WITNESS_PASSAGE_CONTEXT)', () => {
+  const workspace = sampleWorkspace();
+  const paths = ['--corpus', workspace.corpusDir, '--index', workspace.indexDir];
+
+  it('switching the header off and on embeds passages again, no more texts than there are passages (sentence vectors are kept)', () => {
+    const first = runCli(['ingest', ...paths]);
+    const passages = /Indexed 5 documents, (\d+) passages/u.exec(first.stdout)?.[1];
+    expect(passages, first.stdout).toBeDefined();
+    const off = runCli(['ingest', ...paths], { env: { WITNESS_PASSAGE_CONTEXT: 'none' } });
+    expect(off.status, off.stderr).toBe(0);
+    // Without a header a one-sentence passage is its sentence's text, whose vector is already there.
+    const embeddedOff = Number(/passages \((\d+) embedded/u.exec(off.stdout)?.[1]);
+    expect(embeddedOff).toBeGreaterThan(0);
+    expect(embeddedOff).toBeLessThanOrEqual(Number(passages));
+    expect(runCli(['ingest', ...paths], { env: { WITNESS_PASSAGE_CONTEXT: 'none' } }).stdout).toMatch(/up to date/iu);
+    const on = runCli(['ingest', ...paths]);
+    expect(on.stdout).toContain(`${passages ?? ''} passages (${passages ?? ''} embedded`);
+    expect(ask(paths, 'how many civilians are trapped in mosul').results[0]?.quote).toContain('1 million civilians');
   });
 });
 
