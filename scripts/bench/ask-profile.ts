@@ -24,7 +24,7 @@ import { loadCoreConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import type { AnswerResult } from '../../src/search/answer-types.js';
 import { matchingWindow, shingles } from '../../src/search/corroborate.js';
-import { chooseQuotes } from '../../src/search/ask.js';
+import { chooseQuotes } from '../../src/search/choose-quote.js';
 import type { Passage } from '../../src/search/library.js';
 import { questionIntent } from '../../src/search/question-intent.js';
 import { CANDIDATE_DEPTH, gather, withSimilarities } from '../../src/search/retrieve.js';

@@ -12,7 +12,7 @@ import { missingKind, unknownNames } from './stated-evidence.js';
 import { questionIntent, type QuestionIntent } from './question-intent.js';
 import { passageScore, RANK_WEIGHTS, rankFeatures, rankScore, type RankWeights } from './rerank.js';
 import { CANDIDATE_DEPTH, gather, withSimilarities, type Candidate, type RetrievalMode } from './retrieve.js';
-import { MAX_QUOTE_SENTENCES, quoteWindows, selectQuote, type QuoteWindow } from './select-quote.js';
+import { chooseQuotes } from './choose-quote.js';
 
 export interface AskOptions {
   k?: number;
@@ -32,6 +32,8 @@ export interface AnswererSettings {
   notStatedTopSentences?: number;
   /** Weight of question-word coverage in choosing the quote within a passage (tuning only). */
   quoteLexicalWeight?: number;
+  /** 0: quotes never reach the next sentence for the answer (reachAnswer; for measuring that lever). */
+  reachAnswer?: number;
   /** The answerability model (default: the fitted one, answerability-model.ts). */
   answerability?: AnswerabilityModel;
 }
@@ -81,8 +83,6 @@ const NOT_STATED_DEPTH = 3;
 const NOT_STATED_TOP_SENTENCES = 2;
 /** How many of the first candidates the answerability features read. */
 const EVIDENCE_DEPTH = 5;
-/** A quote window stating the kind of answer asked for gains this much similarity. */
-const ANSWER_KIND_BONUS = 0.03;
 
 function toSpans(pairs: [number, number][]): Span[] {
   return pairs.map(([start, end]) => ({ start, end }));
@@ -324,7 +324,10 @@ export class Answerer {
     );
     const questionWords = this.library.words.questionWeights(question);
     const chosen = picked.map((p) => p.candidate.passage);
-    const quotes = chooseQuotes(chosen, { similarities, intent, questionWords, lexicalWeight: this.settings.quoteLexicalWeight ?? QUOTE_LEXICAL_WEIGHT });
+    const quotes = chooseQuotes(chosen, { similarities, intent, questionWords, lexicalWeight: this.settings.quoteLexicalWeight ?? QUOTE_LEXICAL_WEIGHT,
+      reach: this.settings.reachAnswer !== 0,
+      nextPassage: (passage) => this.library.passageAt(passage.document.sourceId, passage.chunkIndex + 1),
+    });
     const results: AnswerResult[] = picked.map(({ candidate, rankScore: score, corroborating }) => {
       const { passage } = candidate;
       const primary = citation(this.library, passage, quotes.get(passage.id) as Span);
@@ -349,69 +352,4 @@ export class Answerer {
     if (notStated) return { question, answered: false, outcome: 'not_stated', notStated, results, closest: [] };
     return { question, answered: true, outcome: 'answered', results, closest: [] };
   }
-}
-
-/** What choosing a quote within a passage reads. */
-export interface QuoteSignals {
-  similarities: QuestionSimilarities;
-  intent: QuestionIntent;
-  /** The question's words with their rarity (Vocabulary.questionWeights). */
-  questionWords: Map<string, number>;
-  /** Weight of question-word coverage next to similarity. */
-  lexicalWeight: number;
-}
-
-/**
- * For each passage, the run of 1–3 sentences closest to the question. A run is represented by
- * the normalised sum of its stored sentence vectors, so no model call is needed here; on the
- * dev questions this chose as well as embedding each run afresh (docs/ranking.md, "Quote").
- */
-export function chooseQuotes(passages: readonly Passage[], signals: QuoteSignals): Map<number, QuoteWindow> {
-  const { similarities, intent, questionWords, lexicalWeight } = signals;
-  const chosen = new Map<number, QuoteWindow>();
-  for (const passage of passages) {
-    const windows = quoteWindows(toSpans(passage.chunk.sentences));
-    const toQuestion = passage.chunk.sentences.map((_, i) => similarities.sentence(passage.id, i));
-    const windowSimilarities = windows.map(({ first, last }) => {
-      let along = 0;
-      let squaredNorm = 0;
-      for (let i = first; i <= last; i++) {
-        along += toQuestion[i] as number;
-        for (let j = first; j <= last; j++) squaredNorm += i === j ? 1 : similarities.pair(passage.id, i, j);
-      }
-      return along / Math.sqrt(squaredNorm);
-    });
-    // A window stating the kind of answer asked for (a number for "how many") is preferred, and
-    // so is one holding more of the question's (rarer) words.
-    const bonus = windows.map(({ first, last, start, end }) => {
-      const kind = intent.wants !== 0 && passage.chunk.signals.slice(first, last + 1).some((bits) => (bits & intent.wants) !== 0) ? ANSWER_KIND_BONUS : 0;
-      return kind + (lexicalWeight > 0 ? lexicalWeight * coverageOf(passage.document.text.slice(start, end), questionWords) : 0);
-    });
-    const best = selectQuote(windows, windowSimilarities.map((value, i) => value + (bonus[i] as number)));
-    chosen.set(passage.id, reachAnswer(passage, best, windows, signals));
-  }
-  return chosen;
-}
-
-/** A following sentence must add this much of the question's words (IDF-weighted share) to join the quote for them. */
-const REACH_COVERAGE_GAIN = 0.15;
-
-/**
- * The quote window, extended by the next sentence when the window restates the question and the
- * next sentence carries the answer: the kind asked for ("how many" → a number) that the window
- * lacks, or question words it lacks. "He had trusted the unit." is the premise; "Then he saw what
- * it did to prisoners." answers.
- */
-function reachAnswer(passage: Passage, window: QuoteWindow, windows: readonly QuoteWindow[], signals: QuoteSignals): QuoteWindow {
-  const next = window.last + 1;
-  if (next >= passage.chunk.sentences.length || window.last - window.first + 1 >= MAX_QUOTE_SENTENCES) return window;
-  const longer = windows.find((w) => w.first === window.first && w.last === next);
-  if (!longer) return window;
-  const { wants } = signals.intent;
-  const kinds = passage.chunk.signals;
-  const windowHasKind = kinds.slice(window.first, next).some((bits) => (bits & wants) !== 0);
-  if (wants !== 0 && !windowHasKind && ((kinds[next] ?? 0) & wants) !== 0) return longer;
-  const text = passage.document.text;
-  const gain = coverageOf(text.slice(longer.start, longer.end), signals.questionWords) - coverageOf(text.slice(window.start, window.end), signals.questionWords);
-  return gain >= REACH_COVERAGE_GAIN ? longer : window;
 }

@@ -6,6 +6,12 @@ export interface QuestionIntent {
   wants: number;
   /** The question asks what someone said ("what did X say", "according to X", "quote"). */
   asksSpeech: boolean;
+  /**
+   * The question states a premise and asks what followed ("after the battle, what did the
+   * president recommend", "he trusted the unit, then what"): the answer tends to be the
+   * sentence after the one that restates the premise.
+   */
+  asksWhatFollowed: boolean;
 }
 
 // Each pattern is tried on the lower-cased question; the first that matches decides.
@@ -15,6 +21,9 @@ const ASKS: [RegExp, number][] = [
   [/\bwho(?:m|se|'s)?\b|\bwhich (?:group|organi[sz]ation|company|agency|unit|country|nation|person|man|woman|official|president|general|leader|party|city|town|village|state|province|area)\b|\bwhat (?:group|organi[sz]ation|company|agency|unit|country|nation|city|town|village|state|province|is the name|was the name|name|party)\b/u, SIGNAL.name],
   [/\bwhere\b/u, SIGNAL.name],
 ];
+
+const FOLLOWED =
+  /\b(?:then what|what (?:happened|came|followed) (?:next|after|then|of it)|what (?:did|does|do|was|were) (?:he|she|they|it|the \w+|congress) (?:end up|decide|do|did|recommend|propose|ask|want) (?:to |about |after|afterward|then|next|in response)|as a result|in response|what was (?:the )?(?:result|outcome|consequence)|after that|afterwards?)|^(?:after|once|when) [^,?]{8,},/u;
 
 const SPEECH = /\b(?:say|says|said|saying|quote|quoted|according to|tell|told|claim(?:s|ed)?|statement|words)\b/u;
 
@@ -27,5 +36,5 @@ export function questionIntent(question: string): QuestionIntent {
       break;
     }
   }
-  return { wants, asksSpeech: SPEECH.test(text) };
+  return { wants, asksSpeech: SPEECH.test(text), asksWhatFollowed: FOLLOWED.test(text) };
 }
