@@ -25,11 +25,29 @@ export interface AnswerabilityFeatures {
   sentenceCoverage: number;
   /** 1 when the question names (capitalised) something the library and its metadata never mention. */
   unknownName: number;
+  /**
+   * How far the best passage similarity stands above the 20th best candidate's: an off-topic
+   * question is about as far from every passage, an on-topic one is near a few. Unlike the raw
+   * similarity this does not move with how alike a library's passages are.
+   */
+  denseGap: number;
+  /** The same for the best sentence similarity of each candidate. */
+  sentenceGap: number;
+  /**
+   * log10 of the number of passages in the library: in a large library some passage is always
+   * somewhat close, so the same similarity and score mean less. The tuning sets cover 69 and
+   * 9,207 passages; between and beyond them this is an interpolation.
+   */
+  libraryScale: number;
   /** Best hybrid ranking score (rerank.ts), divided by 10. */
   rank: number;
+  /** `rank` × `libraryScale`: lets the score a question needs grow with the library. */
+  rankAtScale: number;
+  /** `sentence` × `libraryScale`. */
+  sentenceAtScale: number;
 }
 
-export const ANSWERABILITY_FEATURES = ['dense', 'sentence', 'coverage', 'known', 'named', 'kindMissing', 'kindMissingClosest', 'sentenceCoverage', 'unknownName', 'rank'] as const satisfies readonly (keyof AnswerabilityFeatures)[];
+export const ANSWERABILITY_FEATURES = ['dense', 'sentence', 'coverage', 'known', 'named', 'kindMissing', 'kindMissingClosest', 'sentenceCoverage', 'unknownName', 'denseGap', 'sentenceGap', 'libraryScale', 'rank', 'rankAtScale', 'sentenceAtScale'] as const satisfies readonly (keyof AnswerabilityFeatures)[];
 
 export interface AnswerabilityModel {
   /** Per feature: mean and standard deviation used to standardise it, and its weight. */

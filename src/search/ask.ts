@@ -173,6 +173,16 @@ function pickResults(candidates: Candidate[], k: number, floor: number, gramCach
   return selected;
 }
 
+/** The candidate whose similarity the best one's is compared with (AnswerabilityFeatures.denseGap). */
+const GAP_RANK = 20;
+
+/** The largest value minus the `rank`-th largest (the last one when there are fewer). */
+function gapToRank(values: number[], rank: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => b - a);
+  return (sorted[0] as number) - (sorted[Math.min(rank, sorted.length) - 1] as number);
+}
+
 /** Why related passages do not answer, in words for the user. */
 function notStatedReason(evidence: Evidence): string {
   if (evidence.unknownNames.length > 0) return `the library never mentions ${evidence.unknownNames.map((word) => `“${word}”`).join(', ')}`;
@@ -281,8 +291,15 @@ export class Answerer {
       kindMissingClosest: kindClosest === null ? 0 : 1,
       sentenceCoverage,
       unknownName: names.length > 0 ? 1 : 0,
+      denseGap: gapToRank(candidates.map((c) => c.dense), GAP_RANK),
+      sentenceGap: gapToRank(candidates.map((c) => c.features?.sentence ?? c.dense), GAP_RANK),
+      libraryScale: Math.log10(Math.max(1, this.library.passages.length)),
       rank: (candidates[0]?.score ?? 0) / 10,
+      rankAtScale: 0,
+      sentenceAtScale: 0,
     };
+    features.rankAtScale = features.rank * features.libraryScale;
+    features.sentenceAtScale = features.sentence * features.libraryScale;
     return { features, probability: answerability(features, this.settings.answerability), unknownNames: names, missingKind: kind };
   }
 
