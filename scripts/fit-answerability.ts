@@ -108,6 +108,10 @@ for (let fold = 0; fold < folds; fold++) {
 }
 const crossThreshold = thresholdFor(rows.map((r, i) => ({ p: crossProbability[i] as number, answerable: r.answerable })));
 
+/** As Answerer.ask decides: under the threshold, or naming something the library never mentions. */
+const UNKNOWN_NAME = ANSWERABILITY_FEATURES.indexOf('unknownName');
+const declines = (r: Row, p: number, threshold: number): boolean => p < threshold || r.x[UNKNOWN_NAME] === 1;
+
 function report(label: string, scoredRows: { r: Row; p: number }[], threshold: number): void {
   console.log(`\n${label} (threshold ${threshold.toFixed(3)})`);
   console.log('| set | answerable declined | unanswerable declined | answered: precision | declined: precision | of declined, not in library |');
@@ -115,8 +119,8 @@ function report(label: string, scoredRows: { r: Row; p: number }[], threshold: n
   const sets = [...new Set(scoredRows.map(({ r }) => r.set)), 'all'];
   for (const set of sets) {
     const mine = scoredRows.filter(({ r }) => set === 'all' || r.set === set);
-    const declined = mine.filter(({ p }) => p < threshold);
-    const answered = mine.filter(({ p }) => p >= threshold);
+    const declined = mine.filter(({ r, p }) => declines(r, p, threshold));
+    const answered = mine.filter(({ r, p }) => !declines(r, p, threshold));
     const answerable = mine.filter(({ r }) => r.answerable);
     const unanswerable = mine.filter(({ r }) => !r.answerable);
     const falseDeclines = declined.filter(({ r }) => r.answerable).length;

@@ -32,6 +32,12 @@ export interface AnswererSettings {
   notStatedTopSentences?: number;
   /** Weight of question-word coverage in choosing the quote within a passage (tuning only). */
   quoteLexicalWeight?: number;
+  /**
+   * 1: decide as before the answerability model, for measuring it: `not_in_library` under the
+   * similarity bar, `not_stated` for a name the library lacks or no asked-for kind in the two
+   * closest sentences.
+   */
+  decideByRules?: number;
   /** 0: quotes never reach the next sentence for the answer (reachAnswer; for measuring that lever). */
   reachAnswer?: number;
   /** The answerability model (default: the fitted one, answerability-model.ts). */
@@ -183,6 +189,12 @@ function gapToRank(values: number[], rank: number): number {
   return (sorted[0] as number) - (sorted[Math.min(rank, sorted.length) - 1] as number);
 }
 
+/** The rules the model replaced (decideByRules): a name the library lacks, or no asked-for kind in the two closest sentences. */
+function ruleReason(evidence: Evidence): string | null {
+  if (evidence.unknownNames.length > 0 || evidence.features.kindMissingClosest === 1) return notStatedReason(evidence);
+  return null;
+}
+
 /** Why related passages do not answer, in words for the user. */
 function notStatedReason(evidence: Evidence): string {
   if (evidence.unknownNames.length > 0) return `the library never mentions ${evidence.unknownNames.map((word) => `“${word}”`).join(', ')}`;
@@ -313,10 +325,17 @@ export class Answerer {
     // Hybrid mode decides from all the evidence (answerability.ts); the single-signal modes, kept
     // for comparison, by the similarity bar alone.
     const evidence = mode === 'hybrid' && candidates.length > 0 ? this.evidence(question, ranking) : null;
-    const unanswered = evidence ? evidence.probability < (this.settings.answerability ?? ANSWERABILITY_MODEL).threshold : bestSimilarity < this.settings.minSimilarity;
+    const byBar = this.settings.decideByRules === 1;
+    // A name the library and its metadata never mention also declines on its own: on the tuning
+    // sets it marked 6 of 153 unanswerable questions and none of 638 answerable ones, too few
+    // for the model to weigh it (docs/quality.md, "Deciding to answer").
+    const unanswered =
+      evidence && !byBar
+        ? evidence.probability < (this.settings.answerability ?? ANSWERABILITY_MODEL).threshold || evidence.unknownNames.length > 0
+        : bestSimilarity < this.settings.minSimilarity;
     // Nothing close, and no document named: not in the library. Otherwise the related passages are
     // shown with what they lack.
-    if (candidates.length === 0 || (unanswered && bestSimilarity < this.settings.minSimilarity && !ranking.namesDocuments)) {
+    if (candidates.length === 0 || (unanswered && (byBar || (bestSimilarity < this.settings.minSimilarity && !ranking.namesDocuments)))) {
       const closest: Answer['closest'] = [];
       for (const c of [...candidates].sort((a, b) => b.dense - a.dense)) {
         if (closest.length >= 3) break;
@@ -365,7 +384,7 @@ export class Answerer {
         corroboratedBy,
       };
     });
-    const notStated = evidence && unanswered ? notStatedReason(evidence) : null;
+    const notStated = evidence && (byBar ? ruleReason(evidence) : unanswered ? notStatedReason(evidence) : null);
     if (notStated) return { question, answered: false, outcome: 'not_stated', notStated, results, closest: [] };
     return { question, answered: true, outcome: 'answered', results, closest: [] };
   }
