@@ -1,9 +1,7 @@
-import { ANSWERABILITY_MODEL } from './answerability-model.js';
-
 /**
  * What decides whether the library answers a question: one logistic model over all the
  * evidence, instead of one similarity bar. Fitted on the tuning sets by
- * `scripts/fit-answerability.ts`, which writes answerability-model.ts; its precision and recall
+ * `scripts/fit-answerability.ts`, which writes the shipped model to answerability-model.ts; its precision and recall
  * for each outcome are in docs/quality.md.
  */
 export interface AnswerabilityFeatures {
@@ -58,7 +56,7 @@ export interface AnswerabilityModel {
 }
 
 /** The model's probability that the library answers the question. */
-export function answerability(features: AnswerabilityFeatures, model: AnswerabilityModel = ANSWERABILITY_MODEL): number {
+export function answerability(features: AnswerabilityFeatures, model: AnswerabilityModel): number {
   let z = model.bias;
   for (const name of ANSWERABILITY_FEATURES) {
     const { mean, scale, weight } = model.features[name];

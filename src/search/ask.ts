@@ -312,7 +312,7 @@ export class Answerer {
     };
     features.rankAtScale = features.rank * features.libraryScale;
     features.sentenceAtScale = features.sentence * features.libraryScale;
-    return { features, probability: answerability(features, this.settings.answerability), unknownNames: names, missingKind: kind };
+    return { features, probability: answerability(features, this.settings.answerability ?? ANSWERABILITY_MODEL), unknownNames: names, missingKind: kind };
   }
 
   async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {
