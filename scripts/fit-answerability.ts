@@ -19,7 +19,7 @@ interface Row {
   set: string;
   id: string;
   answerable: boolean;
-  /** Whether the best-similarity passage is under the model's similarity bar and no document is named: "not in the library" when declined. */
+  /** Whether the best passage is under the model's similarity bar: "not in the library" when declined. */
   farOff: boolean;
   x: number[];
 }
@@ -35,9 +35,11 @@ program.parse();
 const options = program.opts<{ set: string[]; folds: number; l2: number; maxFalse: number; write?: boolean; dump?: string }>();
 
 const rows: Row[] = [];
+/** The passages of each library fitted on: the model is used only from the smallest size up. */
+const librarySizes: number[] = [];
 for (const spec of options.set) {
   const { file, witness } = await openTuningSet(spec);
-  const bar = witness.answerer.settings.minSimilarity;
+  librarySizes.push(witness.library.passages.length);
   for (const question of await readEvalSet(file)) {
     const ranking = await witness.answerer.rank(question.question, 'hybrid');
     if (ranking.candidates.length === 0) continue;
@@ -46,7 +48,7 @@ for (const spec of options.set) {
       set: path.basename(file),
       id: question.id,
       answerable: question.kind !== 'unanswerable',
-      farOff: features.dense + bar < bar && !ranking.namesDocuments,
+      farOff: features.dense < 0,
       x: ANSWERABILITY_FEATURES.map((name) => features[name]),
     });
   }
@@ -148,6 +150,7 @@ if (options.write) {
     ) as AnswerabilityModel['features'],
     bias: round(final.bias),
     threshold: round(Math.min(crossThreshold, finalThreshold)),
+    passages: { min: Math.min(...librarySizes), max: Math.max(...librarySizes) },
   };
   const sets = [...new Set(rows.map((r) => r.set))].join(', ');
   const source = `// Written by scripts/fit-answerability.ts from ${String(rows.length)} tuning questions (${sets}).

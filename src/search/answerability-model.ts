@@ -81,5 +81,9 @@ export const ANSWERABILITY_MODEL: AnswerabilityModel = {
     }
   },
   "bias": 0.5968,
-  "threshold": 0.1118
+  "threshold": 0.1118,
+  "passages": {
+    "min": 69,
+    "max": 9207
+  }
 };

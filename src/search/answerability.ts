@@ -53,6 +53,12 @@ export interface AnswerabilityModel {
   bias: number;
   /** A question whose probability of being answerable is below this is not answered. */
   threshold: number;
+  /**
+   * The library sizes (passages) of the tuning sets it was fitted on. A smaller library decides
+   * by the similarity bar and the rules instead (Answerer.ask): its word statistics and
+   * similarity gaps lie outside anything the model saw. A larger one is read at the largest size.
+   */
+  passages: { min: number; max: number };
 }
 
 /** The model's probability that the library answers the question. */

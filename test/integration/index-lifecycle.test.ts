@@ -45,7 +45,8 @@ describe('the index on disk', () => {
     const measured: string[] = [];
     const counting: Embedder = { ...embedder, countTokens: (text) => (measured.push(text), embedder.countTokens(text)) };
     const changed = await ingest(workspace, false, counting);
-    expect(changed.report).toMatchObject({ documents: 4, embedded: 1, textsEmbedded: 1, removed: 1, upToDate: false });
+    // One new passage of one sentence: the passage with its context header, and the sentence alone.
+    expect(changed.report).toMatchObject({ documents: 4, embedded: 1, textsEmbedded: 2, removed: 1, upToDate: false });
     expect(changed.report.reused).toBe(changed.report.passages - 1);
     expect(measured.length).toBeGreaterThan(0);
     const changedText = readFileSync(changedFile, 'utf8');
