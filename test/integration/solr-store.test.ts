@@ -57,15 +57,21 @@ describe.skipIf(!solrAvailable)(`the Solr store (needs ${path.relative(PROJECT_R
   it('finds the same nearest passages as the embedded index, and every stored passage is the exact slice', async () => {
     for (const question of ['Who published the photos of torture in Mosul?', 'Which town near the Syrian border did the rebels capture?', 'What did Amnesty International say about revenge attacks?']) {
       const [vector] = await embedder.embedQueries([question]);
-      const local = embedded.vectors.searchKnn(Array.from(vector as Float32Array), 10).neighbors.map((id) => library.passages[id]);
+      const knn = embedded.vectors.searchKnn(Array.from(vector as Float32Array), 10);
+      const local = knn.neighbors.map((id) => library.passages[id]);
       const hits = await client(1).nearest(vector as Float32Array, 10, [], 'id,score,doc_id,start,end,text');
       const fromSolr = hits.map((hit) => `${String(hit.fields.doc_id)}@${String(hit.fields.start)}`);
       const expected = local.map((p) => `${p?.document.sourceId ?? ''}@${String(p?.chunk.start)}`);
-      // The nearest first, the local top five among Solr's ten, and at least nine of ten shared: near
-      // ties at the bottom may swap (vectors go to Solr with six decimals; Lucene's HNSW is approximate).
+      // The nearest first, the local top five among Solr's ten, and every one of Solr's ten as
+      // close as the local tenth: near ties at the bottom may swap (vectors go to Solr with six
+      // decimals; both HNSW searches are approximate; passages embedded with their document's
+      // header lie closer together, so ties are more common).
       expect(fromSolr[0]).toBe(expected[0]);
       expect(fromSolr).toEqual(expect.arrayContaining(expected.slice(0, 5)));
-      expect(expected.filter((id) => fromSolr.includes(id)).length).toBeGreaterThanOrEqual(9);
+      const byPlace = new Map(library.passages.map((p) => [`${p.document.sourceId}@${String(p.chunk.start)}`, p.id]));
+      const similarity = (id: number): number => embedded.vectors.getPoint(id).reduce((sum, v, i) => sum + v * ((vector as Float32Array)[i] as number), 0);
+      const tenth = 1 - Math.max(...knn.distances);
+      for (const place of fromSolr) expect(similarity(byPlace.get(place) as number)).toBeGreaterThan(tenth - 0.003);
       for (const hit of hits) {
         const doc = library.document(String(hit.fields.doc_id));
         expect(doc?.text.slice(Number(hit.fields.start), Number(hit.fields.end))).toBe(hit.fields.text);
