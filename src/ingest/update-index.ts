@@ -1,18 +1,19 @@
-import type { Embedder, PassageVectors } from '../embed/common.js';
+import type { Embedder } from '../embed/common.js';
 import type { Logger } from '../log.js';
 import { profileFor } from '../embed/model-profiles.js';
-import { hashBytes, listLibrary, readDocument } from '../library/read-library.js';
+import { hashBytes, listLibrary } from '../library/read-library.js';
 import { EXTRACTION_VERSION, type ExtractLimits } from '../extract/types.js';
 import { FORMAT_BY_EXTENSION } from '../extract/detect-format.js';
 import path from 'node:path';
-import { prepareDocument } from '../library/prepare-document.js';
-import { textToEmbed } from '../library/passage-header.js';
 import { CHUNKING_VERSION } from '../library/parse-document.js';
 import type { SkippedFile } from '../library/types.js';
 import { buildLexicalIndex } from '../search/lexical-index.js';
 import type { StoredDocument } from '../store/index-format.js';
 import { createVectorIndex, hasVectors, loadGeneration, loadIndex, loadIndexTexts, saveIndex, type StoredIndex, type StoredTexts } from '../store/index-store.js';
 import { QuantizedVectors } from '../store/quantized-vectors.js';
+import { embedMissing } from './embed-missing.js';
+import { readDocuments } from './read-documents.js';
+import { reusableVectors, VectorKeys } from './vector-keys.js';
 
 export interface IngestProgress {
   start(total: number): void;
@@ -87,6 +88,20 @@ function fingerprint(sourceId: string, hash: string, sidecar: string | undefined
 /** Reading documents: the pages of a long PDF as they are read. */
 export interface ExtractProgress {
   reading(sourceId: string, done: number, total: number): void;
+}
+
+/**
+ * The previous index's documents whose bytes, sidecar and chunking rules are unchanged: they keep
+ * their stored passages (cutting again, token counting above all, was most of an update's time
+ * on a large library).
+ */
+function unchangedDocuments(previous: Awaited<ReturnType<typeof loadIndexTexts>>, listed: Record<string, string>, rebuild: boolean): Map<string, StoredDocument> {
+  const unchanged = new Map<string, StoredDocument>();
+  if (!previous.ok || rebuild) return unchanged;
+  for (const doc of previous.index.documents) {
+    if (previous.index.manifest.corpus[doc.sourceId] === listed[doc.sourceId]) unchanged.set(doc.sourceId, doc);
+  }
+  return unchanged;
 }
 
 function sameCorpus(a: Record<string, string>, b: Record<string, string>): boolean {
@@ -166,158 +181,27 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
   const whole = previous.ok && hasVectors(previous.index) ? previous.index : null;
 
   const embedder = await options.embedder;
-  // Sentence vectors read from their passage's run (mean-pooling models) are keyed by the
-  // passage's text and the sentence's place in it; sentences run on their own, by their text.
+  // Sentence vectors read from their passage's run need a model that can give them.
   const inContext = sentenceMode === 'in-context' && embedder.embedPassagesInContext !== undefined;
-  const sentenceKey = (passageKey: string, index: number, text: string): string => (inContext ? `${passageKey}#${String(index)}` : hashBytes(text));
-  // A passage's vector is computed from it with its document's context (passage-header.ts);
-  // in-context sentence vectors are read from the passage's own run, so that mode embeds the bare passage.
-  const embeddingText = (doc: StoredDocument, chunk: { start: number; end: number }, mode: 'header' | 'none' = contextMode): string => {
-    const passage = doc.text.slice(chunk.start, chunk.end);
-    return mode === 'header' ? textToEmbed(doc.meta, doc.sections, chunk.start, passage) : passage;
-  };
-
+  const keys = new VectorKeys({ sentences: inContext ? 'in-context' : 'separate', passageContext: contextMode });
   // Vectors already computed: unchanged passages and sentences are never embedded again.
-  const known = new Map<string, Float32Array>();
-  if (whole && !options.rebuild) {
-    const { documents: oldDocuments, vectors: oldVectors, table, manifest } = whole;
-    const sameSentences = (manifest.sentenceVectors ?? 'separate') === sentenceMode;
-    let label = 0;
-    let sentence = 0;
-    for (const doc of oldDocuments) {
-      for (const chunk of doc.chunks) {
-        // Keyed by the text it was embedded from, so a vector made without a header is not reused for one with it.
-        const passageKey = hashBytes(embeddingText(doc, chunk, manifest.passageContext ?? 'none'));
-        known.set(passageKey, Float32Array.from(oldVectors.getPoint(label)));
-        label++;
-        chunk.sentences.forEach(([start, end], i) => {
-          if (sameSentences) known.set(sentenceKey(passageKey, i, doc.text.slice(start, end)), table.row(manifest.chunkCount + sentence));
-          sentence++;
-        });
-      }
-    }
-  }
+  const known = whole && !options.rebuild ? reusableVectors(whole, keys, sentenceMode) : new Map<string, Float32Array>();
 
-  const warnings: { sourceId: string; message: string }[] = [];
-  const warn = (sourceId: string, message: string): void => {
-    warnings.push({ sourceId, message });
-    logger.warn({ sourceId, problem: message }, 'document warning');
-  };
-  // The same bytes under two names are both kept; say so, since answers will cite one as corroborating the other.
-  const firstWithHash = new Map<string, string>();
-  for (const file of library.files) {
-    const first = firstWithHash.get(file.hash);
-    if (first === undefined) firstWithHash.set(file.hash, file.sourceId);
-    else warn(file.sourceId, `same content as ${first}`);
-  }
-  const documents: StoredDocument[] = [];
-  const skipped = [...library.skipped];
-  const failed: Record<string, { fingerprint: string; reason: string }> = {};
-  const corpus: Record<string, string> = {};
-  const chunkOptions = { maxPassageSize: Math.min(embedder.profile.maxTokens, 256), measure: embedder.countTokens };
-  // A document whose bytes, sidecar and chunking rules are unchanged keeps its stored passages:
-  // cutting it again (token counting above all) was most of an update's time on a large library.
-  const unchanged = new Map<string, StoredDocument>();
-  if (previous.ok && !options.rebuild) {
-    for (const doc of previous.index.documents) {
-      if (previous.index.manifest.corpus[doc.sourceId] === listed[doc.sourceId]) unchanged.set(doc.sourceId, doc);
-    }
-  }
-  for (const file of library.files) {
-    const sourceId = file.sourceId;
-    // The fingerprint covers the content hash, so an unchanged fingerprint is the same bytes.
-    const kept = unchanged.get(sourceId);
-    if (kept) {
-      documents.push(kept);
-      corpus[sourceId] = listed[sourceId] as string;
-      continue;
-    }
-    const knownFailure = options.rebuild ? undefined : previousFailed[sourceId];
-    if (knownFailure && knownFailure.fingerprint === listed[sourceId]) {
-      skipped.push({ sourceId, reason: knownFailure.reason });
-      failed[sourceId] = knownFailure;
-      continue;
-    }
-    const reading = options.progress?.reading;
-    const result = await readDocument(file, reading ? { ...readOptions, onPage: reading } : readOptions);
-    if ('skipped' in result) {
-      skipped.push(result.skipped);
-      failed[sourceId] = { fingerprint: listed[sourceId] as string, reason: result.skipped.reason };
-      continue;
-    }
-    const source = result.document;
-    // The bytes read may differ from the bytes listed if the file changed in between.
-    corpus[sourceId] = fingerprint(sourceId, source.hash, library.sidecars.get(sourceId));
-    for (const message of result.warnings) warn(sourceId, message);
-    const prepared = prepareDocument(source, library.sidecars.get(sourceId), chunkOptions);
-    for (const message of prepared.warnings) warn(sourceId, message);
-    const { meta, chunks } = prepared.document;
-    const stored: StoredDocument = {
-      sourceId,
-      hash: source.hash,
-      text: source.text,
-      meta,
-      chunks: chunks.map((chunk) => ({
-        paragraph: chunk.paragraph,
-        start: chunk.start,
-        end: chunk.end,
-        sentences: chunk.sentences.map((s) => [s.start, s.end] as [number, number]),
-        signals: chunk.signals,
-      })),
-    };
-    if (source.format) stored.format = source.format;
-    if (source.pages) stored.pages = source.pages;
-    if (source.sections) stored.sections = source.sections.map((section) => [section.start, section.level, section.title] as [number, number, string]);
-    documents.push(stored);
-  }
+  const reading = options.progress?.reading;
+  const { documents, skipped, failed, corpus, warnings } = await readDocuments({
+    listing: library,
+    listed,
+    unchanged: unchangedDocuments(previous, listed, options.rebuild === true),
+    previousFailed: options.rebuild ? {} : previousFailed,
+    readOptions: reading ? { ...readOptions, onPage: reading } : readOptions,
+    chunking: { maxPassageSize: Math.min(embedder.profile.maxTokens, 256), measure: embedder.countTokens },
+    fingerprint: (sourceId, hash) => fingerprint(sourceId, hash, library.sidecars.get(sourceId)),
+    logger,
+  });
   for (const skip of skipped) logger.warn({ sourceId: skip.sourceId, reason: skip.reason }, 'skipped file');
 
-  const passages = documents.flatMap((doc) => doc.chunks.map((chunk) => doc.text.slice(chunk.start, chunk.end)));
-  const sentencesOf = documents.flatMap((doc) => doc.chunks.map((chunk) => chunk.sentences.map(([start, end]) => doc.text.slice(start, end))));
-  const embeddedTexts = documents.flatMap((doc) => doc.chunks.map((chunk) => embeddingText(doc, chunk)));
-  const passageKeys = embeddedTexts.map((text) => hashBytes(text));
-  const sentenceKeys = sentencesOf.flatMap((texts, p) => texts.map((text, i) => sentenceKey(passageKeys[p] as string, i, text)));
+  const { passages, passageKeys, sentenceKeys, embeddedPassages, textsEmbedded } = await embedMissing(documents, keys, inContext, known, embedder, options.progress);
   const sentenceCount = sentenceKeys.length;
-  let textsEmbedded = 0;
-  const embeddedPassages = new Set<string>();
-  if (inContext) {
-    // One run per passage whose vector or any of whose sentences' vectors is missing.
-    const todo = new Map<string, { text: string; sentences: string[] }>();
-    passageKeys.forEach((key, p) => {
-      const sentences = sentencesOf[p] as string[];
-      if (!known.has(key) || sentences.some((text, i) => !known.has(sentenceKey(key, i, text)))) todo.set(key, { text: passages[p] as string, sentences });
-    });
-    if (todo.size > 0) {
-      options.progress?.start(todo.size);
-      const vectors = await (embedder.embedPassagesInContext as NonNullable<typeof embedder.embedPassagesInContext>)([...todo.values()], (done) => options.progress?.update(done));
-      options.progress?.stop();
-      [...todo.keys()].forEach((key, n) => {
-        const result = vectors[n] as PassageVectors;
-        known.set(key, result.passage);
-        result.sentences.forEach((vector, i) => known.set(sentenceKey(key, i, ''), vector));
-        embeddedPassages.add(key);
-      });
-      textsEmbedded = todo.size;
-    }
-  } else {
-    const sentences = sentencesOf.flat();
-    const textByKey = new Map<string, string>();
-    passageKeys.forEach((key, i) => textByKey.set(key, embeddedTexts[i] as string));
-    sentenceKeys.forEach((key, i) => textByKey.set(key, sentences[i] as string));
-    // A one-sentence passage and its sentence are the same text: embedded once.
-    const missing = [...textByKey.keys()].filter((key) => !known.has(key));
-    if (missing.length > 0) {
-      options.progress?.start(missing.length);
-      const vectors = await embedder.embedPassages(
-        missing.map((key) => textByKey.get(key) as string),
-        (done) => options.progress?.update(done),
-      );
-      options.progress?.stop();
-      missing.forEach((key, i) => known.set(key, vectors[i] as Float32Array));
-      for (const key of missing) embeddedPassages.add(key);
-    }
-    textsEmbedded = missing.length;
-  }
 
   const vectors = createVectorIndex(embedder.dimension, passages.length, HNSW_M, HNSW_EF_CONSTRUCTION);
   passageKeys.forEach((key, label) => vectors.addPoint(Array.from(known.get(key) as Float32Array), label));

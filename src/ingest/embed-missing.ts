@@ -1,0 +1,84 @@
+import type { Embedder, PassageVectors } from '../embed/common.js';
+import type { StoredDocument } from '../store/index-format.js';
+import type { VectorKeys } from './vector-keys.js';
+
+export interface ProgressBar {
+  start(total: number): void;
+  update(done: number): void;
+  stop(): void;
+}
+
+export interface LibraryVectors {
+  /** Every passage's text, in library order (its label in the vector index). */
+  passages: string[];
+  /** Every passage's vector key, in the same order. */
+  passageKeys: string[];
+  /** Every sentence's vector key, passage by passage. */
+  sentenceKeys: string[];
+  /** Keys of the passages whose vectors were computed now. */
+  embeddedPassages: Set<string>;
+  /** Texts (or, in context, passage runs) sent to the model. */
+  textsEmbedded: number;
+}
+
+/**
+ * Computes the vectors the library still lacks into `known`: each passage from its text with its
+ * context header, each sentence on its own (a text already embedded is not embedded again), or,
+ * in context, one run per passage giving the passage's and its sentences' vectors.
+ */
+export async function embedMissing(
+  documents: readonly StoredDocument[],
+  keys: VectorKeys,
+  inContext: boolean,
+  known: Map<string, Float32Array>,
+  embedder: Embedder,
+  progress?: ProgressBar,
+): Promise<LibraryVectors> {
+  const chunks = documents.flatMap((doc) => doc.chunks.map((chunk) => ({ doc, chunk })));
+  const passages = chunks.map(({ doc, chunk }) => doc.text.slice(chunk.start, chunk.end));
+  const sentencesOf = chunks.map(({ doc, chunk }) => chunk.sentences.map(([start, end]) => doc.text.slice(start, end)));
+  const embeddedTexts = chunks.map(({ doc, chunk }) => keys.passageText(doc, chunk));
+  const passageKeys = chunks.map(({ doc, chunk }) => keys.passage(doc, chunk));
+  const sentenceKeys = sentencesOf.flatMap((texts, p) => texts.map((text, i) => keys.sentence(passageKeys[p] as string, i, text)));
+  const embeddedPassages = new Set<string>();
+  let textsEmbedded = 0;
+  if (inContext && embedder.embedPassagesInContext) {
+    // One run per passage whose vector or any of whose sentences' vectors is missing.
+    const todo = new Map<string, { text: string; sentences: string[] }>();
+    passageKeys.forEach((key, p) => {
+      const sentences = sentencesOf[p] as string[];
+      if (!known.has(key) || sentences.some((text, i) => !known.has(keys.sentence(key, i, text)))) todo.set(key, { text: passages[p] as string, sentences });
+    });
+    if (todo.size > 0) {
+      progress?.start(todo.size);
+      const vectors = await embedder.embedPassagesInContext([...todo.values()], (done) => progress?.update(done));
+      progress?.stop();
+      [...todo.keys()].forEach((key, n) => {
+        const result = vectors[n] as PassageVectors;
+        known.set(key, result.passage);
+        result.sentences.forEach((vector, i) => known.set(keys.sentence(key, i, ''), vector));
+        embeddedPassages.add(key);
+      });
+      textsEmbedded = todo.size;
+    }
+  } else {
+    const sentences = sentencesOf.flat();
+    const textByKey = new Map<string, string>();
+    passageKeys.forEach((key, i) => textByKey.set(key, embeddedTexts[i] as string));
+    sentenceKeys.forEach((key, i) => textByKey.set(key, sentences[i] as string));
+    // Texts are embedded once: without headers a one-sentence passage is its sentence's text.
+    const missing = [...textByKey.keys()].filter((key) => !known.has(key));
+    if (missing.length > 0) {
+      progress?.start(missing.length);
+      const vectors = await embedder.embedPassages(
+        missing.map((key) => textByKey.get(key) as string),
+        (done) => progress?.update(done),
+      );
+      progress?.stop();
+      missing.forEach((key, i) => known.set(key, vectors[i] as Float32Array));
+      for (const key of missing) embeddedPassages.add(key);
+    }
+    textsEmbedded = missing.length;
+  }
+  return { passages, passageKeys, sentenceKeys, embeddedPassages, textsEmbedded };
+}

@@ -1,0 +1,61 @@
+import { hashBytes } from '../library/read-library.js';
+import { textToEmbed } from '../library/passage-header.js';
+import type { StoredDocument } from '../store/index-format.js';
+import type { StoredIndex } from '../store/index-store.js';
+
+/** How an ingest makes its vectors: both are recorded in the manifest, and a change re-embeds. */
+export interface VectorModes {
+  /** `in-context`: sentence vectors read from their passage's run; `separate`: each sentence run alone. */
+  sentences: 'separate' | 'in-context';
+  /** `header`: passages embedded with their document's context (passage-header.ts); `none`: their words alone. */
+  passageContext: 'header' | 'none';
+}
+
+/**
+ * The keys vectors are found by, so that nothing is embedded twice: a passage by the text it is
+ * embedded from (with or without its header), a sentence by its text, or, read in its passage's
+ * run, by that passage's key and its place in it.
+ */
+export class VectorKeys {
+  constructor(private readonly modes: VectorModes) {}
+
+  /** The text a passage's vector is computed from, under these modes or the given context mode. */
+  passageText(doc: StoredDocument, chunk: { start: number; end: number }, context: VectorModes['passageContext'] = this.modes.passageContext): string {
+    const passage = doc.text.slice(chunk.start, chunk.end);
+    return context === 'header' ? textToEmbed(doc.meta, doc.sections, chunk.start, passage) : passage;
+  }
+
+  passage(doc: StoredDocument, chunk: { start: number; end: number }, context?: VectorModes['passageContext']): string {
+    return hashBytes(this.passageText(doc, chunk, context));
+  }
+
+  sentence(passageKey: string, index: number, text: string): string {
+    return this.modes.sentences === 'in-context' ? `${passageKey}#${String(index)}` : hashBytes(text);
+  }
+}
+
+/**
+ * Every vector of a previous index by its key, so unchanged passages and sentences keep theirs.
+ * A passage is keyed by the text it was embedded from (the previous index's own context mode),
+ * so a vector made without a header is not reused for one with it; sentence vectors made the
+ * other way (in context or alone) are not reused at all.
+ */
+export function reusableVectors(previous: StoredIndex, keys: VectorKeys, sentences: VectorModes['sentences']): Map<string, Float32Array> {
+  const known = new Map<string, Float32Array>();
+  const { documents, vectors, table, manifest } = previous;
+  const sameSentences = (manifest.sentenceVectors ?? 'separate') === sentences;
+  let label = 0;
+  let sentence = 0;
+  for (const doc of documents) {
+    for (const chunk of doc.chunks) {
+      const passageKey = keys.passage(doc, chunk, manifest.passageContext ?? 'none');
+      known.set(passageKey, Float32Array.from(vectors.getPoint(label)));
+      label++;
+      chunk.sentences.forEach(([start, end], i) => {
+        if (sameSentences) known.set(keys.sentence(passageKey, i, doc.text.slice(start, end)), table.row(manifest.chunkCount + sentence));
+        sentence++;
+      });
+    }
+  }
+  return known;
+}
