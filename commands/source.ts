@@ -5,7 +5,7 @@ import { fitText, LIMITS } from '../src/discord/format.js';
 import { documentReply, paragraphReply } from '../src/discord/messages.js';
 import { send } from '../src/discord/respond.js';
 import { foldPhrase } from '../src/search/find-phrase.js';
-import type { StoredDocument } from '../src/store/index-format.js';
+import type { LibraryDocument } from '../src/library/types.js';
 
 export const data = new SlashCommandBuilder()
   .setName('source')
@@ -13,18 +13,18 @@ export const data = new SlashCommandBuilder()
   .addStringOption((option) => option.setName('document').setDescription('Start typing a title').setRequired(true).setMaxLength(200).setAutocomplete(true))
   .addIntegerOption((option) => option.setName('paragraph').setDescription('Paragraph number').setMinValue(1));
 
-function titleMatches(documents: readonly StoredDocument[], typed: string): StoredDocument[] {
+function titleMatches(documents: readonly LibraryDocument[], typed: string): LibraryDocument[] {
   const key = foldPhrase(typed);
   if (!key) return [...documents];
   return documents.filter((doc) => foldPhrase(doc.meta.title).includes(key) || foldPhrase(doc.sourceId).includes(key));
 }
 
 /** The document chosen from the suggestions (its file id), or typed as a title that names only one. */
-function findDocument(documents: readonly StoredDocument[], chosen: string): StoredDocument {
+function findDocument(documents: readonly LibraryDocument[], chosen: string): LibraryDocument {
   const exact = documents.find((doc) => doc.sourceId === chosen);
   if (exact) return exact;
   const matches = titleMatches(documents, chosen);
-  if (matches.length === 1) return matches[0] as StoredDocument;
+  if (matches.length === 1) return matches[0] as LibraryDocument;
   throw new UserError(matches.length === 0 ? 'No document in the library has that title. Try /sources for the list.' : 'Several documents match that title: pick one from the suggestions.');
 }
 

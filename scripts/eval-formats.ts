@@ -15,7 +15,7 @@ import { runEval } from '../src/eval/run-eval.js';
 import { updateIndex } from '../src/ingest/update-index.js';
 import { createLogger } from '../src/log.js';
 import { Answerer } from '../src/search/ask.js';
-import { openEmbedded } from '../src/search/embedded-store.js';
+import { openEmbedded } from '../src/store/embedded-store.js';
 
 const program = new Command()
   .option('--set <file>', 'question set', path.join(CHECKOUT_ROOT, 'eval', 'qa-dev.jsonl'))

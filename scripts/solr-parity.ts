@@ -13,7 +13,7 @@ import { Command } from 'commander';
 import { loadCoreConfig } from '../src/config.js';
 import { readEvalSet } from '../src/eval/eval-set.js';
 import { createLogger } from '../src/log.js';
-import { openEmbedded } from '../src/search/embedded-store.js';
+import { openEmbedded } from '../src/store/embedded-store.js';
 import type { Passage } from '../src/search/library.js';
 import { CANDIDATE_DEPTH } from '../src/search/retrieve.js';
 import { SolrClient } from '../src/store/solr/solr-client.js';

@@ -1,7 +1,7 @@
 import { ConfigError, type CoreConfig } from './config.js';
 import { hasVectors, type StoredTexts } from './store/index-store.js';
 import { StoreUnavailableError, type SearchStore } from './search/search-store.js';
-import { openEmbedded } from './search/embedded-store.js';
+import { openEmbedded } from './store/embedded-store.js';
 import { loadLexicalIndex } from './search/lexical-index.js';
 import { Vocabulary } from './search/vocabulary.js';
 import { RANK_WEIGHTS } from './search/rerank.js';

@@ -7,7 +7,7 @@ import { loadCoreConfig, PROJECT_ROOT } from '../../src/config.js';
 import { loadEmbedder, type Embedder } from '../../src/embed/embedder.js';
 import { updateIndex } from '../../src/ingest/update-index.js';
 import { Answerer } from '../../src/search/ask.js';
-import { openEmbedded } from '../../src/search/embedded-store.js';
+import { openEmbedded } from '../../src/store/embedded-store.js';
 import { materializeSotu, parseSotuLibrary, sampleCorpusDir } from './libraries.js';
 import { count } from './flags.js';
 import { directoryBytes, peakRssMB, summarize } from './measure.js';

@@ -371,7 +371,7 @@ export interface SweepOptions {
 async function vectorsFromIndex(indexDir: string, howMany: number): Promise<{ set: VectorSet; queries: VectorSet; source: Record<string, unknown> }> {
   const [{ loadIndex }, { openEmbedded }, { loadEmbedder }, { loadCoreConfig }] = await Promise.all([
     import('../../src/store/index-store.js'),
-    import('../../src/search/embedded-store.js'),
+    import('../../src/store/embedded-store.js'),
     import('../../src/embed/embedder.js'),
     import('../../src/config.js'),
   ]);

@@ -1,7 +1,7 @@
 import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import type { Answer, AnswerResult } from '../search/answer-types.js';
 import type { PhraseMatch } from '../search/find-phrase.js';
-import type { StoredDocument } from '../store/index-format.js';
+import type { LibraryDocument } from '../library/types.js';
 import {
   citationLine,
   codeBlock,
@@ -153,7 +153,7 @@ export function paragraphsReply(items: { result: AnswerResult; rank: number; tex
 const MAX_OCCURRENCES_SHOWN = 8;
 
 /** Where a phrase occurs: each occurrence's sentence, verbatim, with its citation. */
-export function occurrencesReply(phrase: string, matches: PhraseMatch[], documents: readonly StoredDocument[], style: QuoteStyle, options: { ephemeral: boolean; target: string | null; truncated: boolean }): Reply {
+export function occurrencesReply(phrase: string, matches: PhraseMatch[], documents: readonly LibraryDocument[], style: QuoteStyle, options: { ephemeral: boolean; target: string | null; truncated: boolean }): Reply {
   const header = `**Phrase:** ${safeText(phrase, 400)}`;
   if (matches.length === 0) {
     return { content: `${header}\nThis wording does not occur in the library (case, quote marks and spacing are ignored).`, ephemeral: options.ephemeral, target: options.target };
@@ -170,7 +170,7 @@ export function occurrencesReply(phrase: string, matches: PhraseMatch[], documen
   }));
   const budget = descriptionBudget(embeds, embeds.length);
   shown.forEach((match, i) => {
-    const document = documents.find((doc) => doc.sourceId === match.sourceId) as StoredDocument;
+    const document = documents.find((doc) => doc.sourceId === match.sourceId) as LibraryDocument;
     (embeds[i] as APIEmbed).description = quoteBlock(document.text.slice(match.context.start, match.context.end), budget, style).text;
   });
   return { content: `${header}\n${summary}`, embeds, ephemeral: options.ephemeral, target: options.target };
@@ -178,12 +178,12 @@ export function occurrencesReply(phrase: string, matches: PhraseMatch[], documen
 
 export const SOURCES_PER_PAGE = 10;
 
-function paragraphCount(document: StoredDocument): number {
+function paragraphCount(document: LibraryDocument): number {
   return new Set(document.chunks.map((chunk) => chunk.paragraph)).size;
 }
 
 /** One page of the library's documents. */
-export function sourcesReply(documents: readonly StoredDocument[], page: number): Reply {
+export function sourcesReply(documents: readonly LibraryDocument[], page: number): Reply {
   const pages = Math.max(1, Math.ceil(documents.length / SOURCES_PER_PAGE));
   const current = Math.min(Math.max(0, page), pages - 1);
   const slice = documents.slice(current * SOURCES_PER_PAGE, (current + 1) * SOURCES_PER_PAGE);
@@ -214,7 +214,7 @@ export function sourcesReply(documents: readonly StoredDocument[], page: number)
 }
 
 /** A document's metadata. */
-export function documentReply(document: StoredDocument): Reply {
+export function documentReply(document: LibraryDocument): Reply {
   const { meta } = document;
   const fields = [
     { name: 'Publisher', value: meta.publisher ? safeText(meta.publisher, 200) : 'unknown', inline: true },
@@ -229,7 +229,7 @@ export function documentReply(document: StoredDocument): Reply {
 }
 
 /** One paragraph of a document, verbatim. */
-export function paragraphReply(document: StoredDocument, paragraph: number, text: string, style: QuoteStyle, place: { page: number | null; section: string | null; link: string | null } = { page: null, section: null, link: null }): Reply {
+export function paragraphReply(document: LibraryDocument, paragraph: number, text: string, style: QuoteStyle, place: { page: number | null; section: string | null; link: string | null } = { page: null, section: null, link: null }): Reply {
   const citation = { title: document.meta.title, publisher: document.meta.publisher, date: document.meta.date, url: document.meta.url, paragraph, quote: text, ...place };
   const embed: APIEmbed = {
     color: ACCENT,

@@ -26,6 +26,39 @@ export interface ChunkSpan extends Span {
   signals: number[];
 }
 
+/** A passage of a document as the library keeps it: offsets into the document's text. */
+export interface DocumentChunk {
+  /** 1-based ordinal of the source paragraph among the document's content paragraphs. */
+  paragraph: number;
+  start: number;
+  end: number;
+  /** Each sentence's `[start, end)`. */
+  sentences: [number, number][];
+  /** Per sentence, the kinds of answer it states (bits of SIGNAL in answer-signals.ts). */
+  signals: number[];
+}
+
+/**
+ * A document as the library holds it, in memory and in its index (index-format.ts checks the
+ * file against this type): its text, its citation metadata and its passages. The one document
+ * type that search, the Discord front door and the stores share.
+ */
+export interface LibraryDocument {
+  sourceId: string;
+  /** sha256 of the file bytes. */
+  hash: string;
+  /** The text quoted from. */
+  text: string;
+  meta: DocumentMeta;
+  chunks: DocumentChunk[];
+  /** Absent: plain text (indexes made before other formats were read). */
+  format?: DocumentFormat;
+  /** Offset of each page's first character (PDF). */
+  pages?: number[];
+  /** Headings: [start offset, level, title]. */
+  sections?: [number, number, string][];
+}
+
 export interface SourceDocument {
   /** Path relative to the corpus folder, with forward slashes. */
   sourceId: string;

@@ -1,6 +1,6 @@
 import { foldPunctuation } from '../library/normalize.js';
 import type { Span } from '../library/types.js';
-import type { StoredDocument } from '../store/index-format.js';
+import type { LibraryDocument } from '../library/types.js';
 import type { Citation } from './answer-types.js';
 import { locateQuote } from './source-link.js';
 
@@ -74,14 +74,14 @@ export interface FindPhraseOptions {
   /** Stop after this many matches in all. */
   limit?: number;
   /** Page, heading and link of a match (Library.locate, which knows where the library is published). */
-  locate?: (document: StoredDocument, start: number, quote: string) => Pick<Citation, 'format' | 'page' | 'section' | 'link'>;
+  locate?: (document: LibraryDocument, start: number, quote: string) => Pick<Citation, 'format' | 'page' | 'section' | 'link'>;
   /** Let the phrase's last word be a prefix ("tortu" matches "tortured"): for suggestions while typing. */
   partialLastWord?: boolean;
 }
 
-const foldCache = new WeakMap<StoredDocument, FoldedText>();
+const foldCache = new WeakMap<LibraryDocument, FoldedText>();
 
-function foldedDocument(document: StoredDocument): FoldedText {
+function foldedDocument(document: LibraryDocument): FoldedText {
   let folded = foldCache.get(document);
   if (!folded) {
     folded = foldText(document.text);
@@ -104,7 +104,7 @@ function lineAround(text: string, span: Span): Span {
   return { start, end };
 }
 
-function locate(document: StoredDocument, span: Span): { paragraph: number | null; context: Span } {
+function locate(document: LibraryDocument, span: Span): { paragraph: number | null; context: Span } {
   for (const chunk of document.chunks) {
     if (span.start < chunk.start || span.start >= chunk.end) continue;
     const covering = chunk.sentences.filter(([start, end]) => end > span.start && start < span.end);
@@ -120,7 +120,7 @@ function locate(document: StoredDocument, span: Span): { paragraph: number | nul
  * Every occurrence of a phrase in the library, allowing only the variants `foldText` folds.
  * Matches start and end on word boundaries ("war" does not match "toward").
  */
-export function findPhrase(documents: readonly StoredDocument[], phrase: string, options: FindPhraseOptions = {}): PhraseMatch[] {
+export function findPhrase(documents: readonly LibraryDocument[], phrase: string, options: FindPhraseOptions = {}): PhraseMatch[] {
   const needle = foldPhrase(phrase);
   const limit = options.limit ?? Infinity;
   const matches: PhraseMatch[] = [];
@@ -154,12 +154,12 @@ export function findPhrase(documents: readonly StoredDocument[], phrase: string,
 }
 
 /** Distinct sentences of the library containing what the user has typed so far, in library order. */
-export function suggestSentences(documents: readonly StoredDocument[], typed: string, limit = 25): { sourceId: string; text: string }[] {
+export function suggestSentences(documents: readonly LibraryDocument[], typed: string, limit = 25): { sourceId: string; text: string }[] {
   if (foldPhrase(typed).length < 2) return [];
   const seen = new Set<string>();
   const suggestions: { sourceId: string; text: string }[] = [];
   for (const match of findPhrase(documents, typed, { partialLastWord: true })) {
-    const document = documents.find((doc) => doc.sourceId === match.sourceId) as StoredDocument;
+    const document = documents.find((doc) => doc.sourceId === match.sourceId) as LibraryDocument;
     const text = document.text.slice(match.context.start, match.context.end);
     const key = foldPhrase(text);
     if (seen.has(key)) continue;

@@ -1,15 +1,15 @@
 import type { Citation } from './answer-types.js';
 import { fileUrl, locateQuote } from './source-link.js';
-import type { StoredDocument } from '../store/index-format.js';
+import type { DocumentChunk, LibraryDocument } from '../library/types.js';
 import { DocumentNames } from './document-metadata.js';
 import type { WordStatistics } from './lexical-index.js';
 
-export type StoredChunk = StoredDocument['chunks'][number];
+export type StoredChunk = DocumentChunk;
 
 /** One retrievable passage; its id is its label in the vector index and its id in the lexical index. */
 export interface Passage {
   id: number;
-  document: StoredDocument;
+  document: LibraryDocument;
   chunk: StoredChunk;
   text: string;
   /** Its place among its document's passages (from 0). */
@@ -27,8 +27,8 @@ export interface Passage {
  */
 export class Library {
   readonly passages: Passage[];
-  readonly documents: StoredDocument[];
-  private readonly bySourceId: Map<string, StoredDocument>;
+  readonly documents: LibraryDocument[];
+  private readonly bySourceId: Map<string, LibraryDocument>;
   private readonly indexOfSource: Map<string, number>;
   /** Which documents a question names by title, author, publisher or year. */
   readonly names: DocumentNames;
@@ -39,7 +39,7 @@ export class Library {
   private readonly libraryUrl: string | null;
 
   constructor(
-    documents: StoredDocument[],
+    documents: LibraryDocument[],
     /** The words of every passage, counted: the BM25 index, or a vocabulary of them. */
     readonly words: WordStatistics,
     options: { libraryUrl?: string } = {},
@@ -61,17 +61,17 @@ export class Library {
     this.indexOfSource = new Map(documents.map((doc, i) => [doc.sourceId, i]));
   }
 
-  document(sourceId: string): StoredDocument | undefined {
+  document(sourceId: string): LibraryDocument | undefined {
     return this.bySourceId.get(sourceId);
   }
 
   /** Where a reader can open the document: its own address, else its file under WITNESS_LIBRARY_URL. */
-  documentUrl(document: StoredDocument): string | null {
+  documentUrl(document: LibraryDocument): string | null {
     return document.meta.url ?? (this.libraryUrl ? fileUrl(this.libraryUrl, document.sourceId) : null);
   }
 
   /** Page, heading and link of a quote of `document` starting at `start`. */
-  readonly locate = (document: StoredDocument, start: number, quote: string): Pick<Citation, 'format' | 'page' | 'section' | 'link'> =>
+  readonly locate = (document: LibraryDocument, start: number, quote: string): Pick<Citation, 'format' | 'page' | 'section' | 'link'> =>
     locateQuote(document, start, quote, this.documentUrl(document));
 
   /** The passages of the `documentIndex`-th document. */

@@ -31,7 +31,7 @@ export interface QuestionSimilarities {
 /**
  * Where the library's vectors and word index live: everything a question is searched and ranked
  * with except the passages' texts and their documents' structure (the Library). The embedded
- * store (src/search/embedded-store.ts: hnswlib's HNSW graph, the int8 vector table and Witness's
+ * store (src/store/embedded-store.ts: hnswlib's HNSW graph, the int8 vector table and Witness's
  * BM25) is the default; Apache Solr (src/store/solr/) holds the same vectors and words on a
  * cluster, so a Solr-backed Witness keeps none of them in memory. Ranking is the same either way.
  */

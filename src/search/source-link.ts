@@ -1,4 +1,4 @@
-import type { StoredDocument } from '../store/index-format.js';
+import type { LibraryDocument } from '../library/types.js';
 import { pageAt, sectionAt } from '../extract/text-builder.js';
 import type { Citation } from './answer-types.js';
 import type { DocumentFormat } from '../extract/types.js';
@@ -69,7 +69,7 @@ export function quoteLink(url: string | null, quote: string, page: number | null
 }
 
 /** Page, heading and link of a quote of `document` starting at `start`, with the document's address `url`. */
-export function locateQuote(document: StoredDocument, start: number, quote: string, url: string | null = document.meta.url): Pick<Citation, 'format' | 'page' | 'section' | 'link'> {
+export function locateQuote(document: LibraryDocument, start: number, quote: string, url: string | null = document.meta.url): Pick<Citation, 'format' | 'page' | 'section' | 'link'> {
   const page = document.pages ? pageAt(document.pages, start) : null;
   const heading = document.sections ? (sectionAt(document.sections, start)?.[2] ?? null) : null;
   // The headline of an article is its title, already in the citation.

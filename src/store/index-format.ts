@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LibraryDocument } from '../library/types.js';
 
 /** Bumped whenever the files under index/ change shape or chunking changes what they mean. */
 export const INDEX_FORMAT_VERSION = 4;
@@ -44,7 +45,7 @@ export const StoredDocumentSchema = z.object({
   pages: z.array(z.number().int().nonnegative()).optional(),
   /** Headings: [start offset, level, title]. */
   sections: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().positive(), z.string()])).optional(),
-});
+}) satisfies z.ZodType<LibraryDocument>;
 
 export const DocumentsFileSchema = z.object({ documents: z.array(StoredDocumentSchema) });
 
@@ -68,7 +69,8 @@ export const ManifestSchema = z.object({
   files: z.record(z.string(), z.string()),
 });
 
-export type StoredDocument = z.infer<typeof StoredDocumentSchema>;
+/** The in-memory document (library/types.ts); the schema above is checked against it. */
+export type StoredDocument = LibraryDocument;
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 const isInt = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;

@@ -9,7 +9,7 @@ import { updateIndex } from '../../src/ingest/update-index.js';
 import { answerJson } from '../../src/cli/format-answer.js';
 import { Answerer } from '../../src/search/ask.js';
 import { findPhrase } from '../../src/search/find-phrase.js';
-import { openEmbedded } from '../../src/search/embedded-store.js';
+import { openEmbedded } from '../../src/store/embedded-store.js';
 import { runCli } from '../helpers/run-cli.js';
 
 /**

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { updateIndex } from '../../src/ingest/update-index.js';
 import { Answerer } from '../../src/search/ask.js';
-import { openEmbedded } from '../../src/search/embedded-store.js';
+import { openEmbedded } from '../../src/store/embedded-store.js';
 import { sampleWorkspace } from '../helpers/fixtures.js';
 import { runCli } from '../helpers/run-cli.js';
 import { standInEmbedder } from '../helpers/stand-in-embedder.js';

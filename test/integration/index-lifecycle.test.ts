@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from '../../src/config.js';
 import { loadEmbedder, type Embedder } from '../../src/embed/embedder.js';
 import { updateIndex } from '../../src/ingest/update-index.js';
 import { Answerer } from '../../src/search/ask.js';
-import { openEmbedded } from '../../src/search/embedded-store.js';
+import { openEmbedded } from '../../src/store/embedded-store.js';
 import { FILES, POINTER_FILE } from '../../src/store/index-format.js';
 import { hasVectors, loadIndex, loadIndexTexts } from '../../src/store/index-store.js';
 import { sampleWorkspace } from '../helpers/fixtures.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { loadEmbedder, type Embedder } from '../../src/embed/embedder.js';
 import { updateIndex } from '../../src/ingest/update-index.js';
-import { openEmbedded, type EmbeddedStore } from '../../src/search/embedded-store.js';
+import { openEmbedded, type EmbeddedStore } from '../../src/store/embedded-store.js';
 import type { Library } from '../../src/search/library.js';
 import { SolrStore } from '../../src/store/solr/solr-store.js';
 import { libraryScope, SolrClient, SolrError } from '../../src/store/solr/solr-client.js';

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { updateIndex } from '../../src/ingest/update-index.js';
 import { estimateTokens, parseDocument } from '../../src/library/parse-document.js';
 import { Answerer } from '../../src/search/ask.js';
-import { openEmbedded } from '../../src/search/embedded-store.js';
+import { openEmbedded } from '../../src/store/embedded-store.js';
 import { sentenceSpans, SEGMENT_WINDOW, trimSpan, unicodeSentenceSpans } from '../../src/library/spans.js';
 import { QuestionError } from '../../src/search/question.js';
 import { standInEmbedder } from '../helpers/stand-in-embedder.js';

@@ -1,8 +1,8 @@
-import type { StoredIndex, VectorIndex } from '../store/index-store.js';
-import type { QuantizedVectors } from '../store/quantized-vectors.js';
-import { loadLexicalIndex, type LexicalHit, type LexicalIndex } from './lexical-index.js';
-import { Library, type Passage } from './library.js';
-import type { FoundPassage, QuestionSimilarities, SearchStore } from './search-store.js';
+import type { StoredIndex, VectorIndex } from './index-store.js';
+import type { QuantizedVectors } from './quantized-vectors.js';
+import { loadLexicalIndex, type LexicalHit, type LexicalIndex } from '../search/lexical-index.js';
+import { Library, type Passage } from '../search/library.js';
+import type { FoundPassage, QuestionSimilarities, SearchStore } from '../search/search-store.js';
 
 /**
  * The default store, in this process: hnswlib's HNSW graph finds the nearest passages, Witness's
