@@ -7,6 +7,8 @@ import { Cooldowns } from './cooldowns.js';
 import { describeError } from './errors.js';
 import { HealthMonitor } from './health.js';
 import { LibraryState } from './library-state.js';
+import { BotMetrics } from './metrics.js';
+import { startOpsServer } from './ops-server.js';
 import { loadCommands } from './loader.js';
 import { Router } from './router.js';
 import { WorkQueue } from './work-queue.js';
@@ -16,6 +18,8 @@ const STATS_INTERVAL_MS = 15 * 60 * 1000;
 
 export interface RunningBot {
   client: Client<true>;
+  /** The port /healthz and /metrics listen on (loopback), or null when WITNESS_OPS_PORT is unset. */
+  opsPort: number | null;
   /** Finishes replies under way (up to `timeoutMs`), then disconnects and frees the model. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -30,18 +34,27 @@ export async function startBot(config: BotConfig, logger: Logger, opening: Promi
   const witness = await opening;
   const library = new LibraryState(witness, config.core, logger);
   const health = new HealthMonitor();
+  const queue = new WorkQueue(config.queueLimit);
+  const metrics = new BotMetrics({
+    queue: () => ({ waiting: queue.pending, running: queue.active }),
+    libraries: () => [{ name: 'base', documents: library.current.library.documents.length }],
+  });
+  let serving = false;
+  // The operator's port opens before login, so a health check sees "starting" rather than nothing.
+  const ops = config.opsPort === null ? null : await startOpsServer(config.opsPort, metrics, () => serving);
   const router = new Router(
     commands,
     {
       config,
       library,
-      queue: new WorkQueue(config.queueLimit),
+      queue,
       answers: new AnswerStore(),
       style: { contentWarnings: config.contentWarnings, graphicKeywords: config.graphicKeywords },
     },
     new Cooldowns(config.cooldownSeconds),
     logger,
     health,
+    metrics,
   );
   // Slash commands, buttons and autocomplete need no privileged intent; Guilds is the minimum.
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.apiBase }, allowedMentions: { parse: [] } });
@@ -52,11 +65,13 @@ export async function startBot(config: BotConfig, logger: Logger, opening: Promi
   try {
     await client.login(config.token);
   } catch (error) {
+    await ops?.close();
     await witness.embedder.dispose();
     await client.destroy();
     throw error;
   }
   const readyClient = await ready;
+  serving = true;
   health.resetEventLoop();
   const logStats = (): void => logger.info({ event: 'stats', ...health.snapshot() }, 'stats');
   const statsTimer = setInterval(logStats, STATS_INTERVAL_MS).unref();
@@ -73,17 +88,21 @@ export async function startBot(config: BotConfig, logger: Logger, opening: Promi
       skipped: report.skipped.length,
       model: witness.embedder.modelId,
       embedThreads: config.core.embedThreads,
+      opsPort: ops?.port ?? null,
     },
     'ready',
   );
   return {
     client: readyClient,
+    opsPort: ops?.port ?? null,
     async stop(timeoutMs = 10_000) {
+      serving = false;
       await router.drain(timeoutMs);
       clearInterval(statsTimer);
       logStats();
       health.stop();
       await client.destroy();
+      await ops?.close();
       await library.current.embedder.dispose();
       logger.info({ event: 'stopped' }, 'stopped');
     },

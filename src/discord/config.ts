@@ -50,6 +50,7 @@ const BotEnvSchema = z.object({
   /** Let `/library add url:` fetch loopback, private and link-local addresses: for tests against a local server only. */
   WITNESS_FETCH_ALLOW_PRIVATE: booleanFromEnv.default(false),
   WITNESS_FETCH_TIMEOUT_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).min(1).max(300).default(20),
+  WITNESS_OPS_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).optional(),
 });
 
 export interface BotConfig {
@@ -65,6 +66,8 @@ export interface BotConfig {
   uploadMaxBytes: number;
   fetchAllowPrivate: boolean;
   fetchTimeoutSeconds: number;
+  /** Loopback port of /healthz and /metrics (ops-server.ts); null: off. */
+  opsPort: number | null;
   core: CoreConfig;
 }
 
@@ -100,6 +103,7 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     uploadMaxBytes: settings.WITNESS_UPLOAD_MAX_BYTES,
     fetchAllowPrivate: settings.WITNESS_FETCH_ALLOW_PRIVATE,
     fetchTimeoutSeconds: settings.WITNESS_FETCH_TIMEOUT_SECONDS,
+    opsPort: settings.WITNESS_OPS_PORT ?? null,
     core,
   };
 }

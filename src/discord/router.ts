@@ -7,6 +7,7 @@ import { describeError, UserError } from './errors.js';
 import { StoreUnavailableError } from '../search/search-store.js';
 import { QuestionError } from '../search/question.js';
 import { DISCORD_ACK_DEADLINE_MS, type HealthMonitor } from './health.js';
+import type { BotMetrics, InteractionOutcome } from './metrics.js';
 import { noticeReply } from './messages.js';
 import { finishAutocomplete, send, whenAcknowledged } from './respond.js';
 
@@ -23,6 +24,7 @@ export class Router {
     private readonly cooldowns: Cooldowns,
     private readonly logger: Logger,
     private readonly health: HealthMonitor,
+    private readonly metrics?: BotMetrics,
   ) {}
 
   handle(interaction: Interaction): void {
@@ -49,17 +51,21 @@ export class Router {
     const command = this.commands.get(name);
     const started = performance.now();
     const timer = this.health.received(interaction.id, interaction.createdTimestamp);
+    let outcome: InteractionOutcome = 'ok';
     whenAcknowledged(interaction, () => {
+      this.metrics?.acknowledged(name, (performance.now() - started) / 1000);
       const age = timer.acknowledged();
       // Discord gives up on an interaction not acknowledged within 3 s ("The application did not respond").
       if (age > DISCORD_ACK_DEADLINE_MS) logger.warn({ event: 'late-ack', ageMs: age }, 'acknowledged after Discord\'s 3-second deadline');
     });
     try {
       if (this.closing) {
+        outcome = 'restarting';
         if (interaction.isRepliable()) await send(interaction, noticeReply('Witness is restarting. Please try again in a moment.'));
         return;
       }
       if (!command) {
+        outcome = 'unknown_command';
         logger.warn('interaction for an unknown command');
         if (interaction.isRepliable()) await send(interaction, noticeReply('This command is not available any more.'));
         return;
@@ -84,9 +90,11 @@ export class Router {
         await command.execute(interaction, ctx);
       }
     } catch (error) {
+      outcome = error instanceof UserError || error instanceof QuestionError ? 'user_error' : error instanceof StoreUnavailableError ? 'store_unavailable' : 'failed';
       await this.fail(interaction, error, ctx);
     } finally {
       timer.done();
+      this.metrics?.handled(name, outcome, (performance.now() - started) / 1000);
       logger.debug({ ms: Math.round(performance.now() - started) }, 'interaction handled');
     }
   }

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InteractionType, type APIEmbed } from 'discord.js';
 import { ELLIPSIS, embedLength, LIMITS, unescapeText } from '../../src/discord/format.js';
@@ -20,6 +21,15 @@ export interface AskSuite {
  * real 2-node SolrCloud, 2 shards × 2 replicas (ask-solr.e2e.test.ts). The same tests must pass
  * on both.
  */
+/** A loopback port nothing listens on now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
 export function askSuite(store: 'embedded' | 'solr'): AskSuite {
   let harness: Harness;
   let ready: Record<string, unknown>;
@@ -27,11 +37,12 @@ export function askSuite(store: 'embedded' | 'solr'): AskSuite {
   const relays: TcpRelay[] = [];
 
   beforeAll(async () => {
-    let env: Record<string, string> = {};
+    // The operator's port (/healthz, /metrics) is on for this suite: it is scraped below.
+    let env: Record<string, string> = { WITNESS_OPS_PORT: String(await freePort()) };
     if (store === 'solr') {
       cluster = await startSolrCluster();
       for (const node of cluster.nodes) relays.push(await startTcpRelay(node));
-      env = { WITNESS_STORE: 'solr', WITNESS_SOLR_URL: relays.map((relay) => relay.url).join(','), WITNESS_SOLR_COLLECTION: cluster.collection };
+      env = { ...env, WITNESS_STORE: 'solr', WITNESS_SOLR_URL: relays.map((relay) => relay.url).join(','), WITNESS_SOLR_COLLECTION: cluster.collection };
     }
     harness = await startHarness({ env });
     const registered = await runScript(harness, 'scripts/register-commands.ts');
@@ -95,6 +106,37 @@ export function askSuite(store: 'embedded' | 'solr'): AskSuite {
       const commands = await harness.twin.prisma.applicationCommand.findMany({ where: { guildId: harness.twin.guildId } });
       expect(commands.map((c) => c.name).sort()).toEqual(['Find sources', 'ask', 'help', 'library', 'quote', 'source', 'sources']);
       expect(harness.logs.join('\n')).not.toContain(harness.env.DISCORD_TOKEN);
+    });
+  });
+
+  describe('the operator’s port (WITNESS_OPS_PORT)', () => {
+    const get = async (path: string): Promise<{ status: number; text: string }> => {
+      const response = await fetch(`http://127.0.0.1:${String(ready.opsPort)}${path}`);
+      return { status: response.status, text: await response.text() };
+    };
+
+    it('answers /healthz once logged in with the library loaded, on loopback only', async () => {
+      expect(ready.opsPort).toBe(Number(harness.env.WITNESS_OPS_PORT));
+      expect(await get('/healthz')).toEqual({ status: 200, text: '{"status":"ready"}' });
+      expect((await get('/nothing')).status).toBe(404);
+    });
+
+    it('counts interactions by command and outcome in /metrics, with no user’s words and no library contents', async () => {
+      const question = 'Which town near the Syrian border did the rebels capture?';
+      await ask(await newUser(harness), question);
+      await ask(await newUser(harness), '?!?');
+      const { status, text } = await get('/metrics');
+      expect(status).toBe(200);
+      expect(text).toMatch(/^witness_interactions_total\{command="ask",outcome="ok"\} [1-9]/mu);
+      expect(text).toMatch(/^witness_interactions_total\{command="ask",outcome="user_error"\} [1-9]/mu);
+      expect(text).toMatch(/^witness_answer_seconds_count\{command="ask"\} [2-9]/mu);
+      expect(text).toMatch(/^witness_ack_seconds_bucket\{le="3",command="ask"\} [1-9]/mu);
+      expect(text).toMatch(/^witness_open_libraries 1$/mu);
+      expect(text).toMatch(/^witness_library_documents\{library="base"\} 5$/mu);
+      expect(text).toMatch(/^witness_queue_depth 0$/mu);
+      expect(text).toMatch(/^witness_store_errors_total 0$/mu);
+      expect(text).not.toContain('Syrian');
+      expect(text).not.toContain('Tal Afar');
     });
   });
 
