@@ -5,7 +5,6 @@
 // and offset). Tuning sets only.
 //
 //   npx tsx scripts/fuse-models.ts --set eval/qa-dev.jsonl=CORPUS,E5_INDEX,BGE_INDEX … [--weights 0,2,5,10]
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { loadCoreConfig } from '../src/config.js';
@@ -13,7 +12,7 @@ import { readEvalSet } from '../src/eval/eval-set.js';
 import { createLogger } from '../src/log.js';
 import type { Passage } from '../src/search/library.js';
 import { openWitness, type Witness } from '../src/witness.js';
-import { collect } from './tuning-sets.js';
+import { collect, goldPlaces, holdsGold } from './tuning-sets.js';
 
 const program = new Command()
   .option('--set <spec>', 'FILE=CORPUS,E5_INDEX,BGE_INDEX (repeatable)', collect, [] as string[])
@@ -41,12 +40,7 @@ for (const spec of options.set) {
   for (const question of await readEvalSet(file)) {
     if (question.kind === 'unanswerable') continue;
     answerable++;
-    const gold: { sourceId: string; start: number; end: number }[] = [];
-    for (const answer of question.answers) {
-      let text = texts.get(answer.doc);
-      if (text === undefined) texts.set(answer.doc, (text = await readFile(path.join(corpusDir, answer.doc), 'utf8')));
-      for (let at = text.indexOf(answer.quote); at >= 0; at = text.indexOf(answer.quote, at + 1)) gold.push({ sourceId: answer.doc, start: at, end: at + answer.quote.length });
-    }
+    const gold = await goldPlaces(corpusDir, question, texts);
     const { candidates } = await e5.answerer.rank(question.question, 'hybrid');
     const started = performance.now();
     const [vector] = await bge.embedder.embedQueries([question.question]);
@@ -64,7 +58,7 @@ for (const spec of options.set) {
     });
     weights.forEach((weight, w) => {
       const order = candidates.map((c, i) => ({ c, score: c.score + weight * (second[i] as number) })).sort((a, b) => b.score - a.score);
-      const rank = order.findIndex(({ c }) => gold.some((g) => g.sourceId === c.passage.document.sourceId && c.passage.chunk.start < g.end && g.start < c.passage.chunk.end));
+      const rank = order.findIndex(({ c }) => holdsGold(c.passage, gold));
       if (rank === 0) (counts[w] as { hit1: number }).hit1++;
       if (rank >= 0 && rank < 3) (counts[w] as { hit3: number }).hit3++;
     });

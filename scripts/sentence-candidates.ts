@@ -5,14 +5,13 @@
 // side in one run. Tuning sets only.
 //
 //   npx tsx scripts/sentence-candidates.ts --set eval/qa-sotu-dev.jsonl=CORPUS,INDEX … [--counts 0,10,25]
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { readEvalSet } from '../src/eval/eval-set.js';
 import { Answerer } from '../src/search/ask.js';
 import type { FoundPassage, SearchStore } from '../src/search/search-store.js';
 import { loadIndex } from '../src/store/index-store.js';
-import { collect, openTuningSet } from './tuning-sets.js';
+import { collect, goldPlaces, holdsGold, openTuningSet } from './tuning-sets.js';
 
 const program = new Command()
   .option('--set <spec>', 'FILE=CORPUS,INDEX (repeatable)', collect, [] as string[])
@@ -41,12 +40,7 @@ for (const spec of options.set) {
   for (const question of await readEvalSet(file)) {
     if (question.kind === 'unanswerable') continue;
     answerable++;
-    const gold: { sourceId: string; start: number; end: number }[] = [];
-    for (const answer of question.answers) {
-      let text = texts.get(answer.doc);
-      if (text === undefined) texts.set(answer.doc, (text = await readFile(path.join(config.corpusDir as string, answer.doc), 'utf8')));
-      for (let at = text.indexOf(answer.quote); at >= 0; at = text.indexOf(answer.quote, at + 1)) gold.push({ sourceId: answer.doc, start: at, end: at + answer.quote.length });
-    }
+    const gold = await goldPlaces(config.corpusDir as string, question, texts);
     const [vector] = (await witness.embedder.embedQueries([question.question])) as [Float32Array];
     const scored: { row: number; score: number }[] = [];
     for (let row = 0; row < manifest.sentenceCount; row++) scored.push({ row, score: table.dot(manifest.chunkCount + row, vector) });
@@ -74,7 +68,7 @@ for (const spec of options.set) {
       };
       const answerer = new Answerer(library, store, witness.embedder, witness.answerer.settings);
       const { candidates } = await answerer.rank(question.question, 'hybrid');
-      const rank = candidates.findIndex((cand) => gold.some((g) => g.sourceId === cand.passage.document.sourceId && cand.passage.chunk.start < g.end && g.start < cand.passage.chunk.end));
+      const rank = candidates.findIndex((cand) => holdsGold(cand.passage, gold));
       const result = results[c] as { hit1: number; hit3: number };
       if (rank === 0) result.hit1++;
       if (rank >= 0 && rank < 3) result.hit3++;

@@ -31,30 +31,19 @@ export class BotMetrics {
     this.ackSeconds = new Histogram({ name: 'witness_ack_seconds', help: 'From receiving an interaction to Discord accepting its acknowledgement', labelNames: ['command'], buckets, registers: [this.registry] });
     this.handledSeconds = new Histogram({ name: 'witness_answer_seconds', help: 'From receiving an interaction to its final reply', labelNames: ['command'], buckets, registers: [this.registry] });
     this.storeErrors = new Counter({ name: 'witness_store_errors_total', help: 'Interactions that failed because the search store (Solr) did not answer', registers: [this.registry] });
-    new Gauge({
-      name: 'witness_queue_depth',
-      help: 'Questions waiting for the model',
-      registers: [this.registry],
-      collect() {
-        this.set(sources.queue().waiting);
-      },
-    });
-    new Gauge({
-      name: 'witness_queue_running',
-      help: 'Questions running on the model',
-      registers: [this.registry],
-      collect() {
-        this.set(sources.queue().running);
-      },
-    });
-    new Gauge({
-      name: 'witness_open_libraries',
-      help: 'Libraries open in this process',
-      registers: [this.registry],
-      collect() {
-        this.set(sources.libraries().length);
-      },
-    });
+    const gauge = (name: string, help: string, read: () => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    };
+    gauge('witness_queue_depth', 'Questions waiting for the model', () => sources.queue().waiting);
+    gauge('witness_queue_running', 'Questions running on the model', () => sources.queue().running);
+    gauge('witness_open_libraries', 'Libraries open in this process', () => sources.libraries().length);
     new Gauge({
       name: 'witness_library_documents',
       help: 'Documents in each open library',
