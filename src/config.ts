@@ -16,7 +16,7 @@ const booleanFromEnv = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
   .transform((value) => value === true || value === 'true' || value === '1' || value === 'yes');
 
-const positiveInt = z.coerce.number().int().positive();
+const positiveInt = z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).positive({ error: 'must be more than 0' });
 
 /** Every setting of Witness's core, with its environment variable and default. */
 export const CoreConfigSchema = z.object({
@@ -28,13 +28,12 @@ export const CoreConfigSchema = z.object({
   maxFileBytes: positiveInt.default(10 * 1024 * 1024),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   /** Overrides the calibrated abstention threshold (dense cosine of the best passage). */
-  minScore: z.coerce.number().min(-1).max(1).optional(),
-  /** onnxruntime intra-op threads for the embedding model; 0 means one per core. */
+  minScore: z.coerce.number({ error: 'must be a number' }).min(-1).max(1).optional(),
   sentenceVectors: z.enum(['separate', 'in-context']).default('separate'),
   /** `header`: each passage's vector is computed with its document's title, author, year and heading (passage-header.ts); `none`: from its words alone. */
   passageContext: z.enum(['header', 'none']).default('header'),
-  embedThreads: z.coerce.number().int().min(0).max(64).default(0),
-  /** Share of embedding similarity (vs BM25) in the hybrid ranking. */
+  /** onnxruntime intra-op threads for the embedding model; 0 means one per core. */
+  embedThreads: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0).max(64).default(0),
   /** Most documents the library may hold before `/library add` refuses new ones. */
   maxDocuments: positiveInt.max(1_000_000).default(5000),
   /** Most pages a PDF may have. */

@@ -79,7 +79,10 @@ async function* walk(dir: string, root: string, skipped: SkippedFile[]): AsyncGe
  * stop the rest of the library from loading.
  */
 export async function listLibrary(corpusDir: string, options: ReadLibraryOptions): Promise<LibraryListing> {
-  const root = await realpath(corpusDir);
+  const root = await realpath(corpusDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') throw new Error(`the corpus folder ${corpusDir} does not exist (set it with --corpus or WITNESS_CORPUS_DIR)`);
+    throw error;
+  });
   const files: LibraryFile[] = [];
   const skipped: SkippedFile[] = [];
   const sidecars = new Map<string, string>();

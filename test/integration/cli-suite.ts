@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleWorkspace } from '../helpers/fixtures.js';
@@ -129,6 +130,13 @@ export function cliSuite(store: 'embedded' | 'solr'): void {
         expect(run.stdout).toBe('');
         expect(run.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'))).toHaveLength(1);
       }
+    });
+
+    it('names a corpus folder that does not exist in one line, without a system error code', () => {
+      const run = runCli(['ask', '--corpus', '/nonexistent-witness-corpus', '--index', path.join(tmpdir(), 'witness-no-corpus-index'), 'hello']);
+      expect(run.status).toBe(1);
+      const lines = run.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'));
+      expect(lines).toEqual(['error: the corpus folder /nonexistent-witness-corpus does not exist (set it with --corpus or WITNESS_CORPUS_DIR)']);
     });
 
     it('prints usage and exits 2 on an unknown flag', () => {

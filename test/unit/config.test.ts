@@ -31,4 +31,10 @@ describe('loadCoreConfig', () => {
       expect((error as Error).message).not.toContain(secretish);
     }
   });
+
+  it('says in words what a number setting needs, not "received NaN"', () => {
+    expect(() => loadCoreConfig({}, { WITNESS_MAX_PAGES: 'lots' })).toThrow('WITNESS_MAX_PAGES (maxPages): must be a number');
+    expect(() => loadCoreConfig({}, { WITNESS_MAX_PAGES: '2.5' })).toThrow('WITNESS_MAX_PAGES (maxPages): must be a whole number');
+    expect(() => loadCoreConfig({}, { WITNESS_EMBED_THREADS: 'x' })).toThrow(/WITNESS_EMBED_THREADS \(embedThreads\): must be a number$/u);
+  });
 });
