@@ -36,13 +36,16 @@ const SelectResponse = z.object({
 /** The system error code behind a failed fetch (ECONNREFUSED, ETIMEDOUT…), looked for down its causes. */
 function networkCode(error: unknown): string {
   let current: unknown = error;
+  // fetch wraps what went wrong ("TypeError: fetch failed"); the innermost cause says it.
+  let innermost = '';
   for (let depth = 0; depth < 5 && current; depth++) {
-    const found = current as { code?: unknown; cause?: unknown; errors?: unknown[]; name?: string };
+    const found = current as { code?: unknown; cause?: unknown; errors?: unknown[]; name?: string; message?: unknown };
     if (typeof found.code === 'string') return found.code;
     if (found.name === 'TimeoutError') return 'timed out';
+    if (typeof found.message === 'string' && found.message !== '') innermost = found.message;
     current = found.cause ?? found.errors?.[0];
   }
-  return (error as Error).name;
+  return innermost || (error as Error).name;
 }
 
 /** A vector as Solr's parser takes it: plain decimals, six places, no exponents. */
