@@ -32,6 +32,8 @@ export const CoreConfigSchema = z.object({
   sentenceVectors: z.enum(['separate', 'in-context']).default('separate'),
   /** `header`: each passage's vector is computed with its document's title, author, year and heading (passage-header.ts); `none`: from its words alone. */
   passageContext: z.enum(['header', 'none']).default('header'),
+  /** A PDF's or Word file's creation date becomes its date when its text states none: off, since a converted file's creation date is the day it was converted. */
+  fileDates: booleanFromEnv.default(false),
   /** onnxruntime intra-op threads for the embedding model; 0 means one per core. */
   embedThreads: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0).max(64).default(0),
   /** Most documents the library may hold before `/library add` refuses new ones. */
@@ -67,6 +69,7 @@ export const CORE_ENV: Record<keyof z.input<typeof CoreConfigSchema>, string> = 
   embedThreads: 'WITNESS_EMBED_THREADS',
   sentenceVectors: 'WITNESS_SENTENCE_VECTORS',
   passageContext: 'WITNESS_PASSAGE_CONTEXT',
+  fileDates: 'WITNESS_FILE_DATES',
   maxDocuments: 'WITNESS_MAX_DOCUMENTS',
   maxPages: 'WITNESS_MAX_PAGES',
   extractSeconds: 'WITNESS_EXTRACT_SECONDS',

@@ -44,6 +44,7 @@ async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreCon
     rebuild: options.rebuild ?? false,
     sentenceVectors: config.sentenceVectors,
     passageContext: config.passageContext,
+    fileDates: config.fileDates,
     ...(options.progress ? { progress: options.progress } : {}),
   });
   const libraryOptions = config.libraryUrl ? { libraryUrl: config.libraryUrl } : {};

@@ -52,5 +52,6 @@ export class ExtractError extends Error {
 /**
  * Bumped whenever the same file would give different extracted text, pages or headings, so an
  * index built by an older extractor is brought up to date.
+ * 2: a PDF's or Word file's creation date is no longer its date unless WITNESS_FILE_DATES is set.
  */
-export const EXTRACTION_VERSION = 1;
+export const EXTRACTION_VERSION = 2;

@@ -28,6 +28,8 @@ export interface ReadDocumentsInput {
   previousFailed: FailedFiles;
   readOptions: ReadLibraryOptions;
   chunking: ChunkingOptions;
+  /** Use a PDF's or Word file's creation date when its text states no date (WITNESS_FILE_DATES). */
+  fileDates: boolean;
   /** The fingerprint of a document as read (its bytes may have changed since they were listed). */
   fingerprint: (sourceId: string, hash: string) => string;
   logger: Logger;
@@ -76,7 +78,7 @@ export async function readDocuments(input: ReadDocumentsInput): Promise<Document
     const source = result.document;
     read.corpus[sourceId] = input.fingerprint(sourceId, source.hash);
     for (const message of result.warnings) warn(sourceId, message);
-    const prepared = prepareDocument(source, listing.sidecars.get(sourceId), input.chunking);
+    const prepared = prepareDocument(source, listing.sidecars.get(sourceId), input.chunking, { fromFile: input.fileDates });
     for (const message of prepared.warnings) warn(sourceId, message);
     read.documents.push(toStored(source, prepared.document));
   }

@@ -42,6 +42,8 @@ export interface IngestOptions {
   sentenceVectors?: 'separate' | 'in-context';
   /** `header` (default): passages are embedded with their document's context (passage-header.ts); `none`: their words alone. */
   passageContext?: 'header' | 'none';
+  /** A PDF's or Word file's creation date becomes its date when its text states none (default: never). */
+  fileDates?: boolean;
   progress?: IngestProgress & Partial<ExtractProgress>;
   /**
    * `texts`: when nothing changed, the index is returned without its vectors (neither read nor
@@ -77,11 +79,12 @@ export const HNSW_EF_CONSTRUCTION = 200;
  * What a document looks like to the index: its bytes, its sidecar and the chunking rules, so a
  * change to any of them triggers work.
  */
-function fingerprint(sourceId: string, hash: string, sidecar: string | undefined): string {
+function fingerprint(sourceId: string, hash: string, sidecar: string | undefined, fileDates: boolean): string {
   const content = sidecar === undefined ? hash : `${hash}+${hashBytes(sidecar)}`;
-  // Text files are read as they are; other kinds also depend on the extractor's version.
+  // Text files are read as they are; other kinds also depend on the extractor's version, and on
+  // whether their creation date may be their date.
   const kind = FORMAT_BY_EXTENSION[path.extname(sourceId).toLowerCase()];
-  const extracted = kind === 'text' || kind === 'markdown' ? '' : `/x${String(EXTRACTION_VERSION)}`;
+  const extracted = kind === 'text' || kind === 'markdown' ? '' : `/x${String(EXTRACTION_VERSION)}${fileDates ? '/fd' : ''}`;
   return `${content}/c${String(CHUNKING_VERSION)}${extracted}`;
 }
 
@@ -127,7 +130,8 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
 
   // Every listed file by fingerprint: read ones go to `corpus`, unreadable ones to `failed`.
   const listed: Record<string, string> = {};
-  for (const file of library.files) listed[file.sourceId] = fingerprint(file.sourceId, file.hash, library.sidecars.get(file.sourceId));
+  const fileDates = options.fileDates === true;
+  for (const file of library.files) listed[file.sourceId] = fingerprint(file.sourceId, file.hash, library.sidecars.get(file.sourceId), fileDates);
   const previousFailed = previous.ok ? (previous.index.manifest.failed ?? {}) : {};
   const previousListed: Record<string, string> = previous.ok ? { ...previous.index.manifest.corpus } : {};
   for (const [sourceId, failure] of Object.entries(previousFailed)) previousListed[sourceId] = failure.fingerprint;
@@ -195,7 +199,8 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
     previousFailed: options.rebuild ? {} : previousFailed,
     readOptions: reading ? { ...readOptions, onPage: reading } : readOptions,
     chunking: { maxPassageSize: Math.min(embedder.profile.maxTokens, 256), measure: embedder.countTokens },
-    fingerprint: (sourceId, hash) => fingerprint(sourceId, hash, library.sidecars.get(sourceId)),
+    fileDates,
+    fingerprint: (sourceId, hash) => fingerprint(sourceId, hash, library.sidecars.get(sourceId), fileDates),
     logger,
   });
   for (const skip of skipped) logger.warn({ sourceId: skip.sourceId, reason: skip.reason }, 'skipped file');

@@ -116,3 +116,23 @@ describe('parseDocument on other shapes of input', () => {
     expect(parseDocument(text, '042_notes', options).meta.title).toBe('042_notes');
   });
 });
+
+describe('a document’s date', () => {
+  const source = {
+    sourceId: 'report.pdf',
+    hash: 'h',
+    text: 'Water quality report\n\nNo toxin was detected in treated water at any time.\n',
+    format: 'pdf' as const,
+    fallbackMeta: { date: '2026-12-07' },
+  };
+  const chunking = { maxPassageSize: 256, measure: (text: string) => text.split(/\s+/u).length };
+
+  it('never comes from the file’s creation date unless the operator asks', () => {
+    expect(prepareDocument(source, undefined, chunking).document.meta.date).toBeNull();
+    expect(prepareDocument(source, undefined, chunking, { fromFile: true }).document.meta.date).toBe('2026-12-07');
+  });
+
+  it('comes from the sidecar when it gives one', () => {
+    expect(prepareDocument(source, '{"date": "2019-05-02"}', chunking).document.meta.date).toBe('2019-05-02');
+  });
+});
