@@ -136,6 +136,23 @@ const DUPLICATE_SEARCH_DEPTH = 30;
  */
 const FINGERPRINT_CACHE_SIZE = 4096;
 
+/** Whether a passage's document has pages (a PDF), so its citation can give one. */
+const paged = (c: Candidate): boolean => (c.passage.document.pages?.length ?? 0) > 0;
+
+/**
+ * Folds a repeat of a chosen passage from another source into it. The same words in a PDF and
+ * in another format of one report (a Word file, a web page) are cited from the PDF, which gives
+ * the page; the other becomes the corroborating citation.
+ */
+function corroborate(chosen: Selected, repeat: Candidate): void {
+  if (paged(repeat) && !paged(chosen.candidate)) {
+    chosen.corroborating.push(chosen.candidate);
+    chosen.candidate = repeat;
+  } else {
+    chosen.corroborating.push(repeat);
+  }
+}
+
 /** Picks results best first, spreading across sources and folding repeats of one passage together. */
 function pickResults(candidates: Candidate[], k: number, floor: number, gramCache: Map<number, Set<number>>, additive: boolean): Selected[] {
   const pool = candidates.filter((c) => c.dense >= floor);
@@ -169,7 +186,7 @@ function pickResults(candidates: Candidate[], k: number, floor: number, gramCach
     used.add(best.passage.id);
     const duplicateOf = sameAs(best, selected);
     if (duplicateOf) {
-      if (duplicateOf.candidate.passage.document.sourceId !== best.passage.document.sourceId) duplicateOf.corroborating.push(best);
+      if (duplicateOf.candidate.passage.document.sourceId !== best.passage.document.sourceId) corroborate(duplicateOf, best);
       continue;
     }
     selected.push({ candidate: best, rankScore: bestScore, corroborating: [] });
@@ -179,7 +196,7 @@ function pickResults(candidates: Candidate[], k: number, floor: number, gramCach
   for (const c of pool.slice(0, DUPLICATE_SEARCH_DEPTH)) {
     if (used.has(c.passage.id)) continue;
     const same = sameAs(c, selected);
-    if (same && same.candidate.passage.document.sourceId !== c.passage.document.sourceId) same.corroborating.push(c);
+    if (same && same.candidate.passage.document.sourceId !== c.passage.document.sourceId) corroborate(same, c);
   }
   return selected;
 }
