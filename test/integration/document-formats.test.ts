@@ -81,7 +81,8 @@ describe('a library of PDFs, web pages and Word files', () => {
     expect(pdf?.link).toBe('https://library.example.org/witness/trt-mosul.pdf#page=2');
 
     // A web page: its own canonical address, with the quoted words highlighted.
-    const page = (await answerer.ask('Where were the execution photos posted?')).results.find((r) => r.sourceId === 'aljazeera.html');
+    // (The same article is in the library as a PDF too, pdf-named.txt: the PDF is cited with its page, the web page corroborates it.)
+    const page = (await answerer.ask('Where were the execution photos posted?')).results.flatMap((r) => [r, ...r.corroboratedBy]).find((r) => r.sourceId === 'aljazeera.html');
     expect(page?.format).toBe('html');
     expect(page?.link).toMatch(/^https:\/\/example\.org\/news\/004_2fa897a6bb32e4bf#:~:text=/u);
 
