@@ -1,4 +1,5 @@
 import type { Embedder, PassageVectors } from '../embed/common.js';
+import { hashBytes } from '../library/read-library.js';
 import type { StoredDocument } from '../store/index-format.js';
 import type { VectorKeys } from './vector-keys.js';
 
@@ -38,7 +39,7 @@ export async function embedMissing(
   const passages = chunks.map(({ doc, chunk }) => doc.text.slice(chunk.start, chunk.end));
   const sentencesOf = chunks.map(({ doc, chunk }) => chunk.sentences.map(([start, end]) => doc.text.slice(start, end)));
   const embeddedTexts = chunks.map(({ doc, chunk }) => keys.passageText(doc, chunk));
-  const passageKeys = chunks.map(({ doc, chunk }) => keys.passage(doc, chunk));
+  const passageKeys = embeddedTexts.map((text) => hashBytes(text));
   const sentenceKeys = sentencesOf.flatMap((texts, p) => texts.map((text, i) => keys.sentence(passageKeys[p] as string, i, text)));
   const embeddedPassages = new Set<string>();
   let textsEmbedded = 0;

@@ -67,6 +67,8 @@ export interface Evidence {
   unknownNames: string[];
   /** The asked-for kinds of answer the closest passages lack ("a number"), or null. */
   missingKind: string | null;
+  /** The question's words with their rarity, as the quote is chosen by them too. */
+  questionWords: Map<string, number>;
 }
 
 /** Results after the first may be this much less similar to the question than the best passage. */
@@ -320,9 +322,12 @@ export class Answerer {
     for (const { passage } of first) {
       for (const [start, end] of passage.chunk.sentences) sentenceCoverage = Math.max(sentenceCoverage, coverageOf(passage.document.text.slice(start, end), questionWords));
     }
+    const sentence = Math.max(-1, ...first.map((c) => c.features?.sentence ?? c.dense)) - bar;
+    const libraryScale = Math.log10(Math.min(Math.max(1, this.library.passages.length), this.model.passages.max));
+    const rank = (candidates[0]?.score ?? 0) / 10;
     const features: AnswerabilityFeatures = {
       dense: Math.max(-1, ...candidates.map((c) => c.dense)) - bar,
-      sentence: Math.max(-1, ...first.map((c) => c.features?.sentence ?? c.dense)) - bar,
+      sentence,
       coverage: Math.max(0, ...first.map((c) => c.features?.coverage ?? 0)),
       known: ranking.knownShare,
       named: ranking.namesDocuments ? 1 : 0,
@@ -332,14 +337,12 @@ export class Answerer {
       unknownName: names.length > 0 ? 1 : 0,
       denseGap: gapToRank(candidates.map((c) => c.dense), GAP_RANK),
       sentenceGap: gapToRank(candidates.map((c) => c.features?.sentence ?? c.dense), GAP_RANK),
-      libraryScale: Math.log10(Math.min(Math.max(1, this.library.passages.length), this.model.passages.max)),
-      rank: (candidates[0]?.score ?? 0) / 10,
-      rankAtScale: 0,
-      sentenceAtScale: 0,
+      libraryScale,
+      rank,
+      rankAtScale: rank * libraryScale,
+      sentenceAtScale: sentence * libraryScale,
     };
-    features.rankAtScale = features.rank * features.libraryScale;
-    features.sentenceAtScale = features.sentence * features.libraryScale;
-    return { features, probability: answerability(features, this.model), unknownNames: names, missingKind: kind };
+    return { features, probability: answerability(features, this.model), unknownNames: names, missingKind: kind, questionWords };
   }
 
   async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {
@@ -386,7 +389,7 @@ export class Answerer {
       this.fingerprints,
       mode === 'hybrid',
     );
-    const questionWords = this.library.words.questionWeights(question);
+    const questionWords = evidence?.questionWords ?? this.library.words.questionWeights(question);
     const chosen = picked.map((p) => p.candidate.passage);
     const quotes = chooseQuotes(chosen, { similarities, intent, questionWords, lexicalWeight: this.settings.quoteLexicalWeight ?? QUOTE_LEXICAL_WEIGHT,
       reach: this.settings.reachAnswer !== 0,

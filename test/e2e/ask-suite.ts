@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InteractionType, type APIEmbed } from 'discord.js';
 import { ELLIPSIS, embedLength, LIMITS, unescapeText } from '../../src/discord/format.js';
 import { foldPhrase } from '../../src/search/find-phrase.js';
+import { freePort } from '../helpers/ports.js';
 import { startSolrCluster, type SolrCluster } from '../helpers/solr-cluster.js';
 import { startTcpRelay, type TcpRelay } from '../helpers/tcp-relay.js';
 import { autocomplete, CHANNEL_ID, click, corpusText, newUser, outcome, runScript, slash, startBot, startHarness, stopHarness, userObject, type Harness, type InteractionOutcome } from './harness.js';
@@ -21,15 +21,6 @@ export interface AskSuite {
  * real 2-node SolrCloud, 2 shards × 2 replicas (ask-solr.e2e.test.ts). The same tests must pass
  * on both.
  */
-/** A loopback port nothing listens on now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
 export function askSuite(store: 'embedded' | 'solr'): AskSuite {
   let harness: Harness;
   let ready: Record<string, unknown>;
