@@ -5,6 +5,7 @@ import { answerReply, citeReply, pageCount, pageResults, paragraphsReply, type A
 import { defer, send, update } from '../src/discord/respond.js';
 import type { StoredAnswer } from '../src/discord/answer-store.js';
 import { checkQuestion } from '../src/search/question.js';
+import { askInScope } from '../src/discord/scope.js';
 
 /** Results fetched per question; pages of `results` are shown from these. */
 const FETCHED_RESULTS = 10;
@@ -31,16 +32,17 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const hidden = interaction.options.getBoolean('hide') ?? false;
   ctx.queue.assertRoom();
   await defer(interaction, hidden, ctx.logger);
-  const answer = await ctx.queue.run(() => ctx.library.current.answerer.ask(question, { k: FETCHED_RESULTS }));
-  const stored: StoredAnswer = { answer, askerId: interaction.user.id, perPage, target, hidden };
+  const answer = await askInScope(ctx, interaction.guildId, question, FETCHED_RESULTS);
+  const stored: StoredAnswer = { answer, askerId: interaction.user.id, perPage, target, hidden, guildId: interaction.guildId };
   const answerId = ctx.answers.put(stored);
   ctx.logger.info({ answered: answer.answered, results: answer.results.length }, 'answered');
   await send(interaction, answerReply(view(stored, answerId, 0), ctx.style));
 }
 
-function storedAnswer(ctx: BotContext, answerId: string | undefined): StoredAnswer {
+function storedAnswer(ctx: BotContext, answerId: string | undefined, interaction: ButtonInteraction): StoredAnswer {
   const stored = answerId ? ctx.answers.get(answerId) : null;
-  if (!stored) throw new UserError('This answer has expired. Ask the question again with /ask.');
+  // An answer is only ever shown in the server it was asked in.
+  if (!stored || stored.guildId !== interaction.guildId) throw new UserError('This answer has expired. Ask the question again with /ask.');
   return stored;
 }
 
@@ -53,30 +55,31 @@ function pageOf(stored: StoredAnswer, raw: string | undefined): number {
 export const buttons = {
   /** The next page: the asker's own message turns the page; anyone else gets it privately. */
   async more(interaction: ButtonInteraction, ctx: BotContext, [answerId, rawPage]: string[]): Promise<void> {
-    const stored = storedAnswer(ctx, answerId);
+    const stored = storedAnswer(ctx, answerId, interaction);
     const page = pageOf(stored, rawPage);
     if (interaction.user.id === stored.askerId) await update(interaction, answerReply(view(stored, answerId as string, page), ctx.style));
     else await send(interaction, answerReply(view(stored, answerId as string, page, true), ctx.style, { withPostButton: false }));
   },
   async para(interaction: ButtonInteraction, ctx: BotContext, [answerId, rawPage]: string[]): Promise<void> {
-    const stored = storedAnswer(ctx, answerId);
+    const stored = storedAnswer(ctx, answerId, interaction);
     const shown = pageResults({ answer: stored.answer, perPage: stored.perPage, page: pageOf(stored, rawPage) });
-    const library = ctx.library.current.library;
-    const items = shown.map(({ result, rank }) => {
-      const document = library.document(result.sourceId);
+    const items = [];
+    for (const { result, rank } of shown) {
+      const library = await ctx.libraries.byLabel(interaction.guildId, result.library);
+      const document = library?.current.library.document(result.sourceId);
       if (!document) throw new UserError('That document has left the library since this answer was given.');
-      return { result, rank, text: document.text.slice(result.passage.start, result.passage.end) };
-    });
+      items.push({ result, rank, text: document.text.slice(result.passage.start, result.passage.end) });
+    }
     await send(interaction, paragraphsReply(items, ctx.style));
   },
   async cite(interaction: ButtonInteraction, ctx: BotContext, [answerId, rawPage]: string[]): Promise<void> {
-    const stored = storedAnswer(ctx, answerId);
+    const stored = storedAnswer(ctx, answerId, interaction);
     const shown = pageResults({ answer: stored.answer, perPage: stored.perPage, page: pageOf(stored, rawPage) });
     await send(interaction, citeReply(shown.map(({ result }) => result)));
   },
   /** Shares a hidden answer with the channel, as the asker saw it. */
   async post(interaction: ButtonInteraction, ctx: BotContext, [answerId, rawPage]: string[]): Promise<void> {
-    const stored = storedAnswer(ctx, answerId);
+    const stored = storedAnswer(ctx, answerId, interaction);
     if (interaction.user.id !== stored.askerId) throw new UserError('Only the person who asked can post this answer.');
     const page = pageOf(stored, rawPage);
     await send(interaction, answerReply(view(stored, answerId as string, page, false), ctx.style));

@@ -6,6 +6,8 @@ import { send } from '../src/discord/respond.js';
 export const data = new SlashCommandBuilder().setName('help').setDescription('What Witness does, its commands, and how answers are chosen');
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  const { library } = ctx.library.current;
-  await send(interaction, helpReply({ documents: library.documents.length, passages: library.passages.length, cooldownSeconds: ctx.config.cooldownSeconds }));
+  const scope = await ctx.libraries.scope(interaction.guildId);
+  const documents = scope.reduce((sum, { state }) => sum + state.current.library.documents.length, 0);
+  const passages = scope.reduce((sum, { state }) => sum + state.current.library.passages.length, 0);
+  await send(interaction, helpReply({ documents, passages, cooldownSeconds: ctx.config.cooldownSeconds }));
 }

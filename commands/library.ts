@@ -1,26 +1,44 @@
-import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { randomBytes } from 'node:crypto';
+import { ButtonStyle, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import type { ExtractProgress, IngestProgress, IngestReport } from '../src/ingest/update-index.js';
 import type { BotContext } from '../src/discord/command.js';
 import { nameForUrl, saveUpload, safeFileName } from '../src/discord/corpus-upload.js';
 import { detectFormat } from '../src/extract/detect-format.js';
 import { fetchUrl, FetchError, type FetchedPage } from '../src/ingest/fetch-url.js';
 import { UserError } from '../src/discord/errors.js';
-import { safeText } from '../src/discord/format.js';
-import { defer, send } from '../src/discord/respond.js';
+import { fitText, LIMITS, safeText } from '../src/discord/format.js';
+import { button, row } from '../src/discord/messages.js';
+import type { LibraryState } from '../src/discord/library-state.js';
+import { parseDocumentKey } from '../src/discord/scope.js';
+import { foldPhrase } from '../src/search/find-phrase.js';
+import { defer, deferUpdate, send, update } from '../src/discord/respond.js';
 
 export const data = new SlashCommandBuilder()
   .setName('library')
-  .setDescription('Moderators: maintain the library')
+  .setDescription("Moderators: maintain this server's library")
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
   .setContexts(InteractionContextType.Guild)
-  .addSubcommand((sub) => sub.setName('reindex').setDescription('Re-scan the corpus folder and index what changed'))
   .addSubcommand((sub) =>
     sub
       .setName('add')
-      .setDescription('Add a document (PDF, Word, web page, text) to the library')
+      .setDescription("Add a document (PDF, Word, web page, text) to this server's library")
       .addAttachmentOption((option) => option.setName('file').setDescription('A .pdf, .docx, .html, .txt or .md file'))
       .addStringOption((option) => option.setName('url').setDescription('The address of a web page (or PDF) to add').setMaxLength(2000)),
-  );
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('remove')
+      .setDescription("Remove a document from this server's library")
+      .addStringOption((option) => option.setName('document').setDescription('Start typing its title').setRequired(true).setMaxLength(200).setAutocomplete(true)),
+  )
+  .addSubcommand((sub) => sub.setName('list').setDescription("This server's documents, its limits and whether the base library is searched"))
+  .addSubcommand((sub) =>
+    sub
+      .setName('settings')
+      .setDescription("Show or change this server's library settings")
+      .addBooleanOption((option) => option.setName('base').setDescription('Also search the base library shared by every server (default: on)')),
+  )
+  .addSubcommand((sub) => sub.setName('reindex').setDescription("Re-read this server's documents and index what changed"));
 
 function summary(report: IngestReport): string {
   const lines = [
@@ -75,21 +93,87 @@ async function fetchPage(address: string, maxBytes: number, ctx: BotContext): Pr
   }
 }
 
-export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  // Discord hides the command from others by default, but server owners can change that: check again.
+/** Removals waiting for the moderator's confirming click: by token, for 5 minutes, at most 100. */
+const pendingRemovals = new Map<string, { guildId: string; userId: string; sourceId: string; expires: number }>();
+const REMOVAL_TTL_MS = 5 * 60 * 1000;
+
+function holdRemoval(guildId: string, userId: string, sourceId: string): string {
+  const now = Date.now();
+  for (const [token, entry] of pendingRemovals) if (entry.expires <= now || pendingRemovals.size >= 100) pendingRemovals.delete(token);
+  const token = randomBytes(6).toString('base64url');
+  pendingRemovals.set(token, { guildId, userId, sourceId, expires: now + REMOVAL_TTL_MS });
+  return token;
+}
+
+/** Only members with Manage Server, in a server: Discord hides the command from others, but server owners can change that. */
+function assertModerator(interaction: ChatInputCommandInteraction | ButtonInteraction | AutocompleteInteraction, ctx: BotContext): string {
   if (!interaction.inGuild() || !interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) {
     ctx.logger.warn('library command refused: missing Manage Server');
-    throw new UserError('Only moderators (Manage Server permission) can change the library.');
+    throw new UserError("Only moderators (Manage Server permission) can change this server's library.");
   }
+  return interaction.guildId;
+}
+
+const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const guildId = assertModerator(interaction, ctx);
   const sub = interaction.options.getSubcommand(true);
-  if (sub === 'reindex') {
-    ctx.queue.assertRoom();
-    await defer(interaction, true, ctx.logger);
-    const report = await ctx.queue.run(() => ctx.library.reindex());
-    ctx.logger.info({ documents: report.documents, passages: report.passages, embedded: report.embedded }, 'reindexed');
-    await send(interaction, { content: `Re-indexed. ${summary(report)}`, ephemeral: true });
-    return;
-  }
+  if (sub === 'reindex') return reindex(interaction, ctx, guildId);
+  if (sub === 'list') return list(interaction, ctx, guildId);
+  if (sub === 'settings') return settings(interaction, ctx, guildId);
+  if (sub === 'remove') return askToRemove(interaction, ctx, guildId);
+  return add(interaction, ctx, guildId);
+}
+
+async function reindex(interaction: ChatInputCommandInteraction, ctx: BotContext, guildId: string): Promise<void> {
+  const own = await ctx.libraries.server(guildId);
+  if (!own) throw new UserError("This server's library has no documents yet: add one with /library add. (The base library is kept by the bot's operator.)");
+  ctx.queue.assertRoom();
+  await defer(interaction, true, ctx.logger);
+  const report = await ctx.queue.run(() => own.reindex());
+  await ctx.libraries.measure(guildId);
+  ctx.logger.info({ event: 'library-change', change: 'reindex', documents: report.documents, passages: report.passages, embedded: report.embedded }, 'server library reindexed');
+  await send(interaction, { content: `Re-indexed this server's library. ${summary(report)}`, ephemeral: true });
+}
+
+async function list(interaction: ChatInputCommandInteraction, ctx: BotContext, guildId: string): Promise<void> {
+  const own = await ctx.libraries.server(guildId);
+  const documents = own?.current.library.documents ?? [];
+  const { base } = await ctx.libraries.settings(guildId);
+  const bytes = await ctx.libraries.corpusBytes(guildId);
+  const { limits } = ctx.libraries;
+  const lines = documents.slice(0, 25).map((doc, i) => `**${String(i + 1)}.** ${safeText(doc.meta.title, 150)} — ${safeText(doc.sourceId, 120)}`);
+  if (documents.length > 25) lines.push(`…and ${String(documents.length - 25)} more.`);
+  const header = [
+    `This server's library: ${String(documents.length)} of ${String(limits.documents)} documents, ${megabytes(bytes)} of ${megabytes(limits.bytes)}.`,
+    `Base library (${String(ctx.libraries.base.current.library.documents.length)} documents, shared by every server): ${base ? 'searched here' : 'turned off here'}.`,
+  ];
+  await send(interaction, { content: [...header, '', ...(lines.length > 0 ? lines : ['No documents of its own yet: add one with /library add.'])].join('\n'), ephemeral: true });
+}
+
+async function settings(interaction: ChatInputCommandInteraction, ctx: BotContext, guildId: string): Promise<void> {
+  const base = interaction.options.getBoolean('base');
+  const current = base === null ? await ctx.libraries.settings(guildId) : await ctx.libraries.updateSettings(guildId, { base });
+  if (base !== null) ctx.logger.info({ event: 'library-change', change: 'settings', base }, 'server library settings changed');
+  const line = current.base ? 'The base library is searched in this server, beside its own documents.' : "The base library is turned off in this server: only this server's own documents are searched.";
+  await send(interaction, { content: `${base === null ? '' : 'Saved. '}${line}`, ephemeral: true });
+}
+
+async function askToRemove(interaction: ChatInputCommandInteraction, ctx: BotContext, guildId: string): Promise<void> {
+  const { sourceId } = parseDocumentKey(interaction.options.getString('document', true));
+  const own = await ctx.libraries.server(guildId);
+  const document = own?.current.library.document(sourceId);
+  if (!document) throw new UserError("That document is not in this server's library. /library list shows what is.");
+  const token = holdRemoval(guildId, interaction.user.id, sourceId);
+  await send(interaction, {
+    content: `Remove “${safeText(document.meta.title, 200)}” (${safeText(sourceId, 200)}) from this server's library? Its file is deleted and it is no longer quoted here.`,
+    components: [row(button(`library:remove:${token}`, 'Remove', { style: ButtonStyle.Danger }), button(`library:cancel:${token}`, 'Cancel'))],
+    ephemeral: true,
+  });
+}
+
+async function add(interaction: ChatInputCommandInteraction, ctx: BotContext, guildId: string): Promise<void> {
   const attachment = interaction.options.getAttachment('file');
   const address = interaction.options.getString('url')?.trim() || null;
   if ((attachment === null) === (address === null)) throw new UserError('Give either a file or a url (one of them).');
@@ -97,35 +181,76 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const name = attachment ? safeFileName(attachment.name) : null;
   if (attachment && attachment.size > maxBytes) throw new UserError(`The file is larger than the ${String(maxBytes)}-byte limit.`);
   ctx.queue.assertRoom();
+  const own = (await ctx.libraries.server(guildId, true)) as LibraryState;
+  if (attachment) await ctx.libraries.checkRoom(guildId, own, attachment.size);
   // Checked before anything is downloaded or written; the place is held until the add is done.
-  const release = ctx.library.reserveDocument(ctx.config.core.maxDocuments);
+  const release = own.reserveDocument(ctx.libraries.limits.documents, `This server's library is full: the limit is ${String(ctx.libraries.limits.documents)} documents. Remove one with /library remove first. Nothing was added.`);
   let report: IngestReport;
   let sourceId: string;
   const limits = { maxPages: ctx.config.core.maxPages, maxSeconds: ctx.config.core.extractSeconds };
+  const corpusDir = own.corpusDir;
   try {
     await defer(interaction, true, ctx.logger);
     if (attachment && name) {
       const bytes = await download(attachment.url, maxBytes);
-      ({ sourceId } = await saveUpload(ctx.config.core.corpusDir, name, bytes, { maxBytes, ...limits }));
-      ctx.logger.info({ sourceId, bytes: bytes.length }, 'document added');
+      await ctx.libraries.checkRoom(guildId, own, bytes.length, false);
+      ({ sourceId } = await saveUpload(corpusDir, name, bytes, { maxBytes, ...limits }));
+      ctx.logger.info({ event: 'library-change', change: 'add', sourceId, bytes: bytes.length }, 'document added');
     } else {
       const page = await fetchPage(address as string, maxBytes, ctx);
+      await ctx.libraries.checkRoom(guildId, own, page.bytes.length, false);
       const detected = await detectFormat(page.bytes, new URL(page.url).pathname);
       if ('error' in detected) throw new UserError(`The page cannot be added: ${detected.error}. Nothing was saved.`);
       const extension = detected.format === 'pdf' ? '.pdf' : detected.format === 'docx' ? '.docx' : detected.format === 'html' ? '.html' : '.txt';
-      ({ sourceId } = await saveUpload(ctx.config.core.corpusDir, nameForUrl(page.url, extension), page.bytes, { maxBytes, ...limits, pageUrl: page.url }));
-      ctx.logger.info({ sourceId, bytes: page.bytes.length }, 'web page added');
+      ({ sourceId } = await saveUpload(corpusDir, nameForUrl(page.url, extension), page.bytes, { maxBytes, ...limits, pageUrl: page.url }));
+      ctx.logger.info({ event: 'library-change', change: 'add', sourceId, bytes: page.bytes.length }, 'web page added');
     }
     const progress = pageProgress(interaction);
-    report = await ctx.queue.run(() => ctx.library.reindex(progress));
+    report = await ctx.queue.run(() => own.reindex(progress));
     await progress.settled();
+    await ctx.libraries.measure(guildId);
   } finally {
     release();
   }
-  const added = ctx.library.current.library.document(sourceId);
+  const added = own.current.library.document(sourceId);
   const paragraphs = added ? new Set(added.chunks.map((chunk) => chunk.paragraph)).size : 0;
   const title = added ? `“${safeText(added.meta.title, 200)}”` : safeText(sourceId, 200);
   const size = added?.pages ? `${String(added.pages.length)} pages, ${String(paragraphs)} paragraphs` : `${String(paragraphs)} paragraphs`;
-  const note = added ? `Added ${title} as ${safeText(sourceId, 200)} (${size}).` : `Saved ${safeText(sourceId, 200)}, but it was not indexed (see below).`;
+  const note = added ? `Added ${title} to this server's library as ${safeText(sourceId, 200)} (${size}).` : `Saved ${safeText(sourceId, 200)}, but it was not indexed (see below).`;
   await send(interaction, { content: `${note}\n${summary(report)}`, ephemeral: true });
 }
+
+/** Suggests this server's own documents (never another server's, never the base library's) for /library remove. */
+export async function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void> {
+  if (!interaction.inGuild()) return;
+  const own = await ctx.libraries.server(interaction.guildId);
+  const typed = foldPhrase(interaction.options.getFocused());
+  const documents = (own?.current.library.documents ?? []).filter((doc) => !typed || foldPhrase(doc.meta.title).includes(typed) || foldPhrase(doc.sourceId).includes(typed));
+  await interaction.respond(
+    documents
+      .filter((doc) => doc.sourceId.length <= LIMITS.choiceValue)
+      .slice(0, 25)
+      .map((doc) => ({ name: fitText(doc.meta.title.replace(/\s+/gu, ' '), LIMITS.choiceName, (t) => t).text, value: doc.sourceId })),
+  );
+}
+
+export const buttons = {
+  /** The moderator confirmed: the document leaves this server's answers now, and its file leaves the disk. */
+  async remove(interaction: ButtonInteraction, ctx: BotContext, [token]: string[]): Promise<void> {
+    const guildId = assertModerator(interaction, ctx);
+    const pending = token ? pendingRemovals.get(token) : undefined;
+    if (!pending || pending.expires <= Date.now() || pending.guildId !== guildId || pending.userId !== interaction.user.id) {
+      throw new UserError('This removal has expired or is not yours. Run /library remove again.');
+    }
+    pendingRemovals.delete(token as string);
+    ctx.queue.assertRoom();
+    await deferUpdate(interaction);
+    const document = await ctx.queue.run(() => ctx.libraries.remove(guildId, pending.sourceId));
+    ctx.logger.info({ event: 'library-change', change: 'remove', sourceId: pending.sourceId }, 'document removed');
+    await send(interaction, { content: `Removed “${safeText(document.meta.title, 200)}” (${safeText(pending.sourceId, 200)}) from this server's library.`, components: [] });
+  },
+  async cancel(interaction: ButtonInteraction, _ctx: BotContext, [token]: string[]): Promise<void> {
+    if (token) pendingRemovals.delete(token);
+    await update(interaction, { content: 'Nothing was removed.', components: [] });
+  },
+};

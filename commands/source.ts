@@ -5,7 +5,7 @@ import { fitText, LIMITS } from '../src/discord/format.js';
 import { documentReply, paragraphReply } from '../src/discord/messages.js';
 import { send } from '../src/discord/respond.js';
 import { foldPhrase } from '../src/search/find-phrase.js';
-import type { LibraryDocument } from '../src/library/types.js';
+import { documentKey, documentsInScope, parseDocumentKey, type ScopedDocument } from '../src/discord/scope.js';
 
 export const data = new SlashCommandBuilder()
   .setName('source')
@@ -13,23 +13,24 @@ export const data = new SlashCommandBuilder()
   .addStringOption((option) => option.setName('document').setDescription('Start typing a title').setRequired(true).setMaxLength(200).setAutocomplete(true))
   .addIntegerOption((option) => option.setName('paragraph').setDescription('Paragraph number').setMinValue(1));
 
-function titleMatches(documents: readonly LibraryDocument[], typed: string): LibraryDocument[] {
+function titleMatches(documents: readonly ScopedDocument[], typed: string): ScopedDocument[] {
   const key = foldPhrase(typed);
   if (!key) return [...documents];
-  return documents.filter((doc) => foldPhrase(doc.meta.title).includes(key) || foldPhrase(doc.sourceId).includes(key));
+  return documents.filter(({ document: doc }) => foldPhrase(doc.meta.title).includes(key) || foldPhrase(doc.sourceId).includes(key));
 }
 
-/** The document chosen from the suggestions (its file id), or typed as a title that names only one. */
-function findDocument(documents: readonly LibraryDocument[], chosen: string): LibraryDocument {
-  const exact = documents.find((doc) => doc.sourceId === chosen);
+/** The document chosen from the suggestions (its library and file), or typed as a title that names only one; only within the interaction's scope. */
+function findDocument(documents: readonly ScopedDocument[], chosen: string): ScopedDocument {
+  const { label, sourceId } = parseDocumentKey(chosen);
+  const exact = documents.find(({ document, label: inLibrary }) => document.sourceId === sourceId && (label === null || label === inLibrary));
   if (exact) return exact;
   const matches = titleMatches(documents, chosen);
-  if (matches.length === 1) return matches[0] as LibraryDocument;
+  if (matches.length === 1) return matches[0] as ScopedDocument;
   throw new UserError(matches.length === 0 ? 'No document in the library has that title. Try /sources for the list.' : 'Several documents match that title: pick one from the suggestions.');
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  const document = findDocument(ctx.library.current.library.documents, interaction.options.getString('document', true));
+  const { document, scoped } = findDocument(await documentsInScope(ctx, interaction.guildId), interaction.options.getString('document', true));
   const paragraph = interaction.options.getInteger('paragraph');
   if (paragraph === null) {
     await send(interaction, documentReply(document));
@@ -42,15 +43,15 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   }
   const start = Math.min(...chunks.map((chunk) => chunk.start));
   const end = Math.max(...chunks.map((chunk) => chunk.end));
-  await send(interaction, paragraphReply(document, paragraph, document.text.slice(start, end), ctx.style, ctx.library.current.library.locate(document, start, document.text.slice(start, end))));
+  await send(interaction, paragraphReply(document, paragraph, document.text.slice(start, end), ctx.style, scoped.state.current.library.locate(document, start, document.text.slice(start, end))));
 }
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void> {
-  const matches = titleMatches(ctx.library.current.library.documents, interaction.options.getFocused());
+  const matches = titleMatches(await documentsInScope(ctx, interaction.guildId), interaction.options.getFocused());
   await interaction.respond(
     matches
-      .filter((doc) => doc.sourceId.length <= LIMITS.choiceValue)
+      .filter(({ document, label }) => documentKey(label, document.sourceId).length <= LIMITS.choiceValue)
       .slice(0, 25)
-      .map((doc) => ({ name: fitText(doc.meta.title.replace(/\s+/gu, ' '), LIMITS.choiceName, (t) => t).text, value: doc.sourceId })),
+      .map(({ document, label }) => ({ name: fitText(document.meta.title.replace(/\s+/gu, ' '), LIMITS.choiceName, (t) => t).text, value: documentKey(label, document.sourceId) })),
   );
 }

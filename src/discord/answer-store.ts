@@ -7,6 +7,8 @@ export interface StoredAnswer {
   perPage: number;
   target: string | null;
   hidden: boolean;
+  /** The server it was asked in (null: a DM); its buttons work only there. */
+  guildId: string | null;
 }
 
 /** Recent answers, so buttons (more results, paragraph, cite, post) work without asking again. Bounded and expiring. */

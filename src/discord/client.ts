@@ -7,6 +7,7 @@ import { Cooldowns } from './cooldowns.js';
 import { describeError } from './errors.js';
 import { HealthMonitor } from './health.js';
 import { LibraryState } from './library-state.js';
+import { ServerLibraries } from './server-libraries.js';
 import { BotMetrics } from './metrics.js';
 import { startOpsServer } from './ops-server.js';
 import { loadCommands } from './loader.js';
@@ -32,12 +33,20 @@ export interface RunningBot {
 export async function startBot(config: BotConfig, logger: Logger, opening: Promise<Witness>): Promise<RunningBot> {
   const commands = await loadCommands();
   const witness = await opening;
-  const library = new LibraryState(witness, config.core, logger);
+  const base = new LibraryState(witness, config.core, logger);
+  const libraries = new ServerLibraries(base, {
+    root: config.serversDir,
+    budgetBytes: config.openLibrariesBytes,
+    limits: { documents: config.serverMaxDocuments, bytes: config.serverMaxBytes },
+    core: config.core,
+    logger,
+  });
   const health = new HealthMonitor();
   const queue = new WorkQueue(config.queueLimit);
   const metrics = new BotMetrics({
     queue: () => ({ waiting: queue.pending, running: queue.active }),
-    libraries: () => [{ name: 'base', documents: library.current.library.documents.length }],
+    base: () => base.current.library.documents.length,
+    servers: () => libraries.openLibraries(),
   });
   let serving = false;
   // The operator's port opens before login, so a health check sees "starting" rather than nothing.
@@ -46,7 +55,7 @@ export async function startBot(config: BotConfig, logger: Logger, opening: Promi
     commands,
     {
       config,
-      library,
+      libraries,
       queue,
       answers: new AnswerStore(),
       style: { contentWarnings: config.contentWarnings, graphicKeywords: config.graphicKeywords },
@@ -89,6 +98,7 @@ export async function startBot(config: BotConfig, logger: Logger, opening: Promi
       model: witness.embedder.modelId,
       embedThreads: config.core.embedThreads,
       opsPort: ops?.port ?? null,
+      serversDir: config.serversDir,
     },
     'ready',
   );
@@ -103,7 +113,7 @@ export async function startBot(config: BotConfig, logger: Logger, opening: Promi
       health.stop();
       await client.destroy();
       await ops?.close();
-      await library.current.embedder.dispose();
+      await base.current.embedder.dispose();
       logger.info({ event: 'stopped' }, 'stopped');
     },
   };

@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 import type { AnswerStore } from './answer-store.js';
 import type { BotConfig } from './config.js';
 import type { QuoteStyle } from './format.js';
-import type { LibraryState } from './library-state.js';
+import type { ServerLibraries } from './server-libraries.js';
 import type { WorkQueue } from './work-queue.js';
 
 /** What a handler gets besides its interaction: the library and the bot's shared services. */
@@ -18,7 +18,8 @@ export interface BotContext {
   /** A child logger carrying the request id, command, guild and user. */
   logger: Logger;
   requestId: string;
-  library: LibraryState;
+  /** Every server's library and the base library; an interaction reads only its own scope (scope.ts). */
+  libraries: ServerLibraries;
   /** Everything that runs the embedder goes through this queue. */
   queue: WorkQueue;
   answers: AnswerStore;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { loadCoreConfig, type CoreConfig } from '../config.js';
+import path from 'node:path';
+import { CHECKOUT_ROOT, loadCoreConfig, type CoreConfig } from '../config.js';
 
 /** Words that mark a passage as graphic: it is then shown behind spoiler bars with a content warning. */
 export const DEFAULT_GRAPHIC_KEYWORDS = [
@@ -51,6 +52,10 @@ const BotEnvSchema = z.object({
   WITNESS_FETCH_ALLOW_PRIVATE: booleanFromEnv.default(false),
   WITNESS_FETCH_TIMEOUT_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).min(1).max(300).default(20),
   WITNESS_OPS_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).optional(),
+  WITNESS_SERVERS_DIR: z.string().min(1).optional(),
+  WITNESS_SERVER_MAX_DOCUMENTS: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(100_000).default(100),
+  WITNESS_SERVER_MAX_MB: z.coerce.number({ error: 'must be a number of megabytes' }).min(1).max(1_000_000).default(200),
+  WITNESS_OPEN_LIBRARIES_MB: z.coerce.number({ error: 'must be a number of megabytes' }).min(1).max(1_000_000).default(256),
 });
 
 export interface BotConfig {
@@ -68,6 +73,13 @@ export interface BotConfig {
   fetchTimeoutSeconds: number;
   /** Loopback port of /healthz and /metrics (ops-server.ts); null: off. */
   opsPort: number | null;
+  /** One folder per server's own library (server-libraries.ts). */
+  serversDir: string;
+  /** Per-server limits on its own library. */
+  serverMaxDocuments: number;
+  serverMaxBytes: number;
+  /** Server libraries are closed, least recently used first, while their estimated size passes this. */
+  openLibrariesBytes: number;
   core: CoreConfig;
 }
 
@@ -104,6 +116,10 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     fetchAllowPrivate: settings.WITNESS_FETCH_ALLOW_PRIVATE,
     fetchTimeoutSeconds: settings.WITNESS_FETCH_TIMEOUT_SECONDS,
     opsPort: settings.WITNESS_OPS_PORT ?? null,
+    serversDir: path.resolve(settings.WITNESS_SERVERS_DIR ?? path.join(CHECKOUT_ROOT, 'servers')),
+    serverMaxDocuments: settings.WITNESS_SERVER_MAX_DOCUMENTS,
+    serverMaxBytes: Math.round(settings.WITNESS_SERVER_MAX_MB * 1024 * 1024),
+    openLibrariesBytes: Math.round(settings.WITNESS_OPEN_LIBRARIES_MB * 1024 * 1024),
     core,
   };
 }

@@ -146,9 +146,18 @@ export interface CitedSource {
   page?: number | null;
   section?: string | null;
   link?: string | null;
+  /** Which library holds the document, when a server's own library is searched beside the base library. */
+  library?: string;
 }
 
 const MIN_TITLE = 20;
+
+/** How a citation names the library a quote comes from. */
+export function libraryName(label: string | undefined): string | null {
+  if (label === 'server') return "this server's library";
+  if (label === 'base') return 'base library';
+  return null;
+}
 
 /** A link fit for markdown: http(s) only, with parentheses escaped; anything else is dropped. */
 export const safeLink = (link: string | null | undefined): string | null => httpLink(link, true);
@@ -159,6 +168,8 @@ function placeParts(source: CitedSource): string[] {
   if (source.page !== undefined && source.page !== null) parts.push(`p. ${String(source.page)}`);
   if (source.section) parts.push(`under “${safeText(source.section, 80)}”`);
   if (source.paragraph !== null) parts.push(`paragraph ${String(source.paragraph)}`);
+  const library = libraryName(source.library);
+  if (library) parts.push(library);
   return parts;
 }
 

@@ -19,6 +19,11 @@ export class LibraryState {
     return this.witness;
   }
 
+  /** The folder its documents are read from. */
+  get corpusDir(): string {
+    return this.config.corpusDir;
+  }
+
   /** Documents in the library now, counting uploads still being added. */
   get documentCount(): number {
     return this.witness.library.documents.length + this.pendingAdds;
@@ -29,9 +34,10 @@ export class LibraryState {
    * library already holds `maxDocuments` (counting adds under way, so two at once cannot both
    * take the last place). Call the returned function when the add is finished, saved or not.
    */
-  reserveDocument(maxDocuments: number): () => void {
+  reserveDocument(maxDocuments: number, fullMessage?: string): () => void {
     if (this.documentCount >= maxDocuments) {
       throw new UserError(
+        fullMessage ??
         `The library is full: it holds ${String(this.witness.library.documents.length)} documents and the limit is ${String(maxDocuments)} (WITNESS_MAX_DOCUMENTS). Nothing was added. Remove documents from the corpus folder and run /library reindex, or ask the operator to raise the limit.`,
       );
     }

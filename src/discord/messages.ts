@@ -10,6 +10,7 @@ import {
   fragmentLink,
   safeLink,
   LIMITS,
+  libraryName,
   plainCitation,
   quoteBlock,
   safeText,
@@ -153,12 +154,12 @@ export function paragraphsReply(items: { result: AnswerResult; rank: number; tex
 const MAX_OCCURRENCES_SHOWN = 8;
 
 /** Where a phrase occurs: each occurrence's sentence, verbatim, with its citation. */
-export function occurrencesReply(phrase: string, matches: PhraseMatch[], documents: readonly LibraryDocument[], style: QuoteStyle, options: { ephemeral: boolean; target: string | null; truncated: boolean }): Reply {
+export function occurrencesReply(phrase: string, matches: PhraseMatch[], textOf: (match: PhraseMatch) => string, style: QuoteStyle, options: { ephemeral: boolean; target: string | null; truncated: boolean }): Reply {
   const header = `**Phrase:** ${safeText(phrase, 400)}`;
   if (matches.length === 0) {
     return { content: `${header}\nThis wording does not occur in the library (case, quote marks and spacing are ignored).`, ephemeral: options.ephemeral, target: options.target };
   }
-  const documentCount = new Set(matches.map((m) => m.sourceId)).size;
+  const documentCount = new Set(matches.map((m) => `${m.library ?? ''}:${m.sourceId}`)).size;
   const shown = matches.slice(0, MAX_OCCURRENCES_SHOWN);
   const more = options.truncated ? 'at least ' : '';
   const summary = `${more}${String(matches.length)} occurrence${matches.length === 1 ? '' : 's'} in ${String(documentCount)} document${documentCount === 1 ? '' : 's'}${matches.length > shown.length ? `; the first ${String(shown.length)} are shown` : ''}.`;
@@ -170,8 +171,7 @@ export function occurrencesReply(phrase: string, matches: PhraseMatch[], documen
   }));
   const budget = descriptionBudget(embeds, embeds.length);
   shown.forEach((match, i) => {
-    const document = documents.find((doc) => doc.sourceId === match.sourceId) as LibraryDocument;
-    (embeds[i] as APIEmbed).description = quoteBlock(document.text.slice(match.context.start, match.context.end), budget, style).text;
+    (embeds[i] as APIEmbed).description = quoteBlock(textOf(match).slice(match.context.start, match.context.end), budget, style).text;
   });
   return { content: `${header}\n${summary}`, embeds, ephemeral: options.ephemeral, target: options.target };
 }
@@ -182,14 +182,23 @@ function paragraphCount(document: LibraryDocument): number {
   return new Set(document.chunks.map((chunk) => chunk.paragraph)).size;
 }
 
+/** A document as /sources lists it, with the library it belongs to when a server has its own. */
+export interface ListedDocument {
+  document: LibraryDocument;
+  library?: string;
+}
+
 /** One page of the library's documents. */
-export function sourcesReply(documents: readonly LibraryDocument[], page: number): Reply {
+export function sourcesReply(listed: readonly ListedDocument[], page: number): Reply {
+  const documents = listed.map((entry) => entry.document);
   const pages = Math.max(1, Math.ceil(documents.length / SOURCES_PER_PAGE));
   const current = Math.min(Math.max(0, page), pages - 1);
-  const slice = documents.slice(current * SOURCES_PER_PAGE, (current + 1) * SOURCES_PER_PAGE);
-  const lines = slice.map((doc, i) => {
+  const slice = listed.slice(current * SOURCES_PER_PAGE, (current + 1) * SOURCES_PER_PAGE);
+  const lines = slice.map(({ document: doc, library }, i) => {
     const about = [doc.meta.publisher, doc.meta.date].filter((part): part is string => Boolean(part)).map((part) => safeText(part, 80));
     about.push(`${String(paragraphCount(doc))} paragraphs`);
+    const where = libraryName(library);
+    if (where) about.push(where);
     return `**${String(current * SOURCES_PER_PAGE + i + 1)}.** ${safeText(doc.meta.title, 200)} — ${about.join(', ')}`;
   });
   return {
@@ -250,7 +259,7 @@ export function helpReply(stats: { documents: number; passages: number; cooldown
     '`/sources` — the documents in the library.',
     '`/source document [paragraph]` — one document, or one of its paragraphs.',
     '**Find sources** (right-click a message → Apps) — passages in the library that bear on that message.',
-    '`/library reindex`, `/library add file` — for moderators (Manage Server).',
+    "`/library add`, `/library remove`, `/library list`, `/library settings`, `/library reindex` — for moderators (Manage Server): this server's own library. What a server adds is searched only in that server; the base library is shared by all unless a moderator turns it off.",
     '',
     '**How answers are chosen**',
     'Passages are ranked by meaning (a sentence-embedding model) and by shared words, combined; the best sentences of each passage are quoted as they stand. When no passage is close enough, Witness says the library does not answer and names the closest sources instead of guessing.',

@@ -7,8 +7,10 @@ export type InteractionOutcome = 'ok' | 'user_error' | 'store_unavailable' | 'fa
 export interface MetricSources {
   /** Questions waiting for, and running on, the model. */
   queue: () => { waiting: number; running: number };
-  /** Libraries open in this process, and the documents each holds (by library name). */
-  libraries: () => { name: string; documents: number }[];
+  /** The base library's documents. */
+  base: () => number;
+  /** Server libraries open in this process: their documents and estimated bytes (no server is named). */
+  servers: () => { documents: number; bytes: number }[];
 }
 
 /**
@@ -43,17 +45,15 @@ export class BotMetrics {
     };
     gauge('witness_queue_depth', 'Questions waiting for the model', () => sources.queue().waiting);
     gauge('witness_queue_running', 'Questions running on the model', () => sources.queue().running);
-    gauge('witness_open_libraries', 'Libraries open in this process', () => sources.libraries().length);
-    new Gauge({
-      name: 'witness_library_documents',
-      help: 'Documents in each open library',
-      labelNames: ['library'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const { name, documents } of sources.libraries()) this.set({ library: name }, documents);
-      },
-    });
+    gauge('witness_open_libraries', 'Libraries open in this process (the base library and open server libraries)', () => 1 + sources.servers().length);
+    gauge('witness_base_library_documents', 'Documents in the base library', () => sources.base());
+    gauge('witness_server_library_documents', 'Documents in all open server libraries together', () => sources.servers().reduce((sum, s) => sum + s.documents, 0));
+    gauge('witness_server_library_bytes', 'Estimated memory of the open server libraries (their index size on disk)', () => sources.servers().reduce((sum, s) => sum + s.bytes, 0));
+    const perServer = new Histogram({ name: 'witness_documents_per_server', help: 'Documents per open server library, read at each scrape', buckets: [0, 1, 5, 10, 25, 50, 100, 250], registers: [this.registry] });
+    this.observeServers = () => {
+      perServer.reset();
+      for (const { documents } of sources.servers()) perServer.observe(documents);
+    };
   }
 
   acknowledged(command: string, seconds: number): void {
@@ -66,7 +66,10 @@ export class BotMetrics {
     if (outcome === 'store_unavailable') this.storeErrors.inc();
   }
 
+  private readonly observeServers: () => void;
+
   async text(): Promise<string> {
+    this.observeServers();
     return this.registry.metrics();
   }
 }

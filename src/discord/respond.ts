@@ -56,6 +56,12 @@ export async function update(interaction: ButtonInteraction, reply: Reply): Prom
   acknowledged(interaction);
 }
 
+/** Acknowledges a button at once, for work that may take longer than Discord's 3 seconds; `send` then replaces the message it is on. */
+export async function deferUpdate(interaction: ButtonInteraction): Promise<void> {
+  await interaction.deferUpdate();
+  acknowledged(interaction);
+}
+
 /**
  * Acknowledges at once ("thinking…") for work that may take longer than Discord's 3 seconds.
  *

@@ -20,6 +20,8 @@ export interface Citation {
   section: string | null;
   /** A link a reader can follow to the words: the PDF at its page, the web page with the words highlighted. */
   link: string | null;
+  /** Which of the libraries searched together holds the document (ask-across.ts); absent when one library was searched. */
+  library?: string;
 }
 
 export interface AnswerResult extends Citation {
@@ -52,5 +54,5 @@ export interface Answer {
   notStated?: string;
   results: AnswerResult[];
   /** For `not_in_library`: the nearest sources, so the user knows what was searched. */
-  closest: { sourceId: string; title: string; similarity: number }[];
+  closest: { sourceId: string; title: string; similarity: number; library?: string }[];
 }

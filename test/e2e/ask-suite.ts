@@ -123,7 +123,7 @@ export function askSuite(store: 'embedded' | 'solr'): AskSuite {
       expect(text).toMatch(/^witness_answer_seconds_count\{command="ask"\} [2-9]/mu);
       expect(text).toMatch(/^witness_ack_seconds_bucket\{le="3",command="ask"\} [1-9]/mu);
       expect(text).toMatch(/^witness_open_libraries 1$/mu);
-      expect(text).toMatch(/^witness_library_documents\{library="base"\} 5$/mu);
+      expect(text).toMatch(/^witness_base_library_documents 5$/mu);
       expect(text).toMatch(/^witness_queue_depth 0$/mu);
       expect(text).toMatch(/^witness_store_errors_total 0$/mu);
       expect(text).not.toContain('Syrian');
@@ -339,7 +339,7 @@ export function askSuite(store: 'embedded' | 'solr'): AskSuite {
 
     it('/source autocompletes titles as they are typed', async () => {
       const result = await outcome(harness, await autocomplete(harness, await newUser(harness), 'source', [{ name: 'document', type: STRING, value: 'photo evid', focused: true }]));
-      expect(result.data?.choices).toEqual([{ name: 'Photo Evidence of Mass Torture and Executions in Iraq', value: '002_7164e3e001d81504.txt' }]);
+      expect(result.data?.choices).toEqual([{ name: 'Photo Evidence of Mass Torture and Executions in Iraq', value: 'base:002_7164e3e001d81504.txt' }]);
     });
 
     it("/source shows a document's details, or one paragraph verbatim", async () => {

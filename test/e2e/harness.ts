@@ -12,6 +12,18 @@ import { PROJECT_ROOT } from '../../src/config.js';
 
 const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
 export const CHANNEL_ID = '1100000000000000001';
+/** With `servers: 2`: the first server (A) has CHANNEL_ID, the second (B) this channel. */
+export const GUILD_A = '1000000000000000001';
+export const GUILD_B = '1000000000000000002';
+export const CHANNEL_B = '1100000000000000002';
+/** The direct-message channel between the bot and a user (dmSlash). */
+export const DM_CHANNEL = '1100000000000000009';
+
+/** Which server and channel an interaction comes from (default: the first server's channel). */
+export interface Where {
+  guildId: string;
+  channelId: string;
+}
 export const BOT_ID = '1200000000000000001';
 /** Shaped like a real token; its first part encodes the bot's id, as Discord's do. */
 export const TOKEN = `${Buffer.from(BOT_ID).toString('base64url')}.GhJkLm.${'Zq9'.repeat(9)}x`;
@@ -50,6 +62,8 @@ export interface Harness {
   twin: DigitalDiscord;
   corpusDir: string;
   indexDir: string;
+  /** WITNESS_SERVERS_DIR: one folder per server's own library. */
+  serversDir: string;
   logs: string[];
   requests: RecordedRequest[];
   bot: ChildProcess | null;
@@ -67,19 +81,25 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Where the recording proxy accepts connections: its own thread (default) or the test's main thread. */
   proxyThread?: 'worker' | 'main';
+  /** 2: a second server (GUILD_B with CHANNEL_B) beside the first. */
+  servers?: 1 | 2;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const general = { id: CHANNEL_ID, name: 'general', type: ChannelType.GuildText };
   const twin = new DigitalDiscord({
     botToken: TOKEN,
     botUser: { id: BOT_ID, username: 'Witness' },
-    channels: [{ id: CHANNEL_ID, name: 'general', type: ChannelType.GuildText }],
+    ...(options.servers === 2
+      ? { guilds: [{ id: GUILD_A, name: 'Server A', channels: [general] }, { id: GUILD_B, name: 'Server B', channels: [{ id: CHANNEL_B, name: 'general-b', type: ChannelType.GuildText }] }] }
+      : { channels: [general] }),
     users: [{ username: 'alice' }],
   });
   await twin.start();
   const work = mkdtempSync(path.join(tmpdir(), 'witness-e2e-'));
   const corpusDir = path.join(work, 'corpus');
   const indexDir = path.join(work, 'index');
+  const serversDir = path.join(work, 'servers');
   cpSync(path.join(PROJECT_ROOT, 'corpus'), corpusDir, { recursive: true });
   for (const [name, text] of Object.entries(options.extraDocuments ?? {})) {
     writeFileSync(path.join(corpusDir, name), text);
@@ -136,11 +156,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     DISCORD_GUILD_ID: twin.guildId,
     WITNESS_CORPUS_DIR: corpusDir,
     WITNESS_INDEX_DIR: indexDir,
+    WITNESS_SERVERS_DIR: serversDir,
     WITNESS_LOG_LEVEL: 'info',
     WITNESS_COOLDOWN_SECONDS: '30',
     ...options.env,
   };
-  return { faults, twin, corpusDir, indexDir, logs: [], requests, bot: null, apiBase: env.DISCORD_API_BASE, filesBase: `http://127.0.0.1:${String(port)}/files/`, files, env };
+  return { faults, twin, corpusDir, indexDir, serversDir, logs: [], requests, bot: null, apiBase: env.DISCORD_API_BASE, filesBase: `http://127.0.0.1:${String(port)}/files/`, files, env };
 }
 
 const twinProxies = new Map<DigitalDiscord, { close(): Promise<void>; agent: http.Agent }>();
@@ -279,11 +300,11 @@ export async function stopHarness(harness: Harness): Promise<void> {
 }
 
 /** A new guild member (so per-user cooldowns never leak between tests). `permissions` null means all. */
-export async function newUser(harness: Harness, name = 'user', permissions: string | null = null): Promise<string> {
+export async function newUser(harness: Harness, name = 'user', permissions: string | null = null, guildIds: string[] = [harness.twin.guildId]): Promise<string> {
   userCounter++;
   const id = String(1300000000000000000n + BigInt(userCounter));
   await harness.twin.prisma.user.create({ data: { id, username: `${name}${String(userCounter)}`, globalName: name, bot: false } });
-  await harness.twin.prisma.guildMember.create({ data: { guildId: harness.twin.guildId, userId: id, ...(permissions === null ? {} : { permissions }) } });
+  for (const guildId of guildIds) await harness.twin.prisma.guildMember.create({ data: { guildId, userId: id, ...(permissions === null ? {} : { permissions }) } });
   return id;
 }
 
@@ -300,23 +321,66 @@ export interface CommandOption {
 }
 
 /** A slash command as Discord sends it, including `resolved` data for user and attachment options. */
-export async function slash(harness: Harness, userId: string, name: string, options: CommandOption[] = [], resolved?: Record<string, unknown>): Promise<{ id: string; token: string }> {
+export async function slash(harness: Harness, userId: string, name: string, options: CommandOption[] = [], resolved?: Record<string, unknown>, where?: Where): Promise<{ id: string; token: string }> {
   const command = await harness.twin.prisma.applicationCommand.findFirst({ where: { name } });
   return harness.twin.simulateInteraction({
     type: InteractionType.ApplicationCommand,
-    channelId: CHANNEL_ID,
+    channelId: where?.channelId ?? CHANNEL_ID,
+    ...(where ? { guildId: where.guildId } : {}),
     userId,
     data: { id: command?.id ?? '1', name, type: 1, ...(options.length > 0 ? { options } : {}), ...(resolved ? { resolved } : {}) },
   });
 }
 
-export async function autocomplete(harness: Harness, userId: string, name: string, options: CommandOption[]): Promise<{ id: string; token: string }> {
+export async function autocomplete(harness: Harness, userId: string, name: string, options: CommandOption[], where?: Where): Promise<{ id: string; token: string }> {
   const command = await harness.twin.prisma.applicationCommand.findFirst({ where: { name } });
-  return harness.twin.simulateInteraction({ type: InteractionType.ApplicationCommandAutocomplete, channelId: CHANNEL_ID, userId, data: { id: command?.id ?? '1', name, type: 1, options } });
+  return harness.twin.simulateInteraction({
+    type: InteractionType.ApplicationCommandAutocomplete,
+    channelId: where?.channelId ?? CHANNEL_ID,
+    ...(where ? { guildId: where.guildId } : {}),
+    userId,
+    data: { id: command?.id ?? '1', name, type: 1, options },
+  });
 }
 
-export async function click(harness: Harness, userId: string, messageId: string, customId: string): Promise<{ id: string; token: string }> {
-  return harness.twin.simulateButtonClick({ channelId: CHANNEL_ID, userId, messageId, customId });
+export async function click(harness: Harness, userId: string, messageId: string, customId: string, where?: Where): Promise<{ id: string; token: string }> {
+  return harness.twin.simulateButtonClick({ channelId: where?.channelId ?? CHANNEL_ID, ...(where ? { guildId: where.guildId } : {}), userId, messageId, customId });
+}
+
+let dmCounter = 0;
+
+/**
+ * A slash command sent in a direct message with the bot, as Discord sends one: no server, the
+ * user at the top level instead of a member, a DM channel. The twin only simulates commands in
+ * servers, so the payload is pushed through its gateway here.
+ */
+export async function dmSlash(harness: Harness, userId: string, name: string, options: CommandOption[] = [], type: InteractionType = InteractionType.ApplicationCommand): Promise<{ id: string; token: string }> {
+  const { prisma } = harness.twin;
+  if (!(await prisma.channel.findUnique({ where: { id: DM_CHANNEL } }))) await prisma.channel.create({ data: { id: DM_CHANNEL, type: ChannelType.DM } });
+  const command = await prisma.applicationCommand.findFirst({ where: { name } });
+  dmCounter++;
+  const id = String(1400000000000000000n + BigInt(dmCounter));
+  const token = `test-interaction-token-${id}`;
+  await prisma.interactionResponse.create({ data: { interactionId: id, interactionToken: token, applicationId: BOT_ID, channelId: DM_CHANNEL, type: 0, acknowledged: false } });
+  const gateway = (harness.twin as unknown as { server: { gateway: { broadcast(event: string, data: unknown): void } } }).server.gateway;
+  gateway.broadcast('INTERACTION_CREATE', {
+    id,
+    application_id: BOT_ID,
+    type,
+    data: { id: command?.id ?? '1', name, type: 1, ...(options.length > 0 ? { options } : {}) },
+    channel_id: DM_CHANNEL,
+    channel: { id: DM_CHANNEL, type: ChannelType.DM },
+    user: userObject(userId),
+    token,
+    version: 1,
+    app_permissions: '1099511627775',
+    locale: 'en-US',
+    entitlements: [],
+    authorizing_integration_owners: {},
+    context: 1,
+    attachment_size_limit: 26214400,
+  });
+  return { id, token };
 }
 
 async function sleep(ms: number): Promise<void> {
@@ -337,9 +401,9 @@ export async function until(condition: () => boolean, timeoutMs = 30_000, descri
  * with the real reply. Returns the response type, its data, the resulting message and the
  * REST requests the bot made for this interaction.
  */
-export async function outcome(harness: Harness, interaction: { id: string; token: string }, timeoutMs = 60_000): Promise<InteractionOutcome> {
+export async function outcome(harness: Harness, interaction: { id: string; token: string }, timeoutMs = 60_000, channelId = CHANNEL_ID): Promise<InteractionOutcome> {
   const deadline = Date.now() + timeoutMs;
-  const channel = harness.twin.channel(CHANNEL_ID);
+  const channel = harness.twin.channel(channelId);
   for (;;) {
     const response = await channel.getInteractionResponse(interaction.id);
     // Requests the proxy answered itself (an injected 429 or 5xx) never reached the twin.

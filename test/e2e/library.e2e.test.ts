@@ -23,11 +23,11 @@ const SUBCOMMAND = 1;
 const ATTACHMENT = 11;
 const EPHEMERAL = 64;
 
-/** 16 documents at start, 17 after the first add below: room for exactly one more. */
-const MAX_DOCUMENTS = 18;
+/** This server's own library: 1 document after the first add below, room for exactly one more. */
+const MAX_DOCUMENTS = 2;
 
 beforeAll(async () => {
-  harness = await startHarness({ extraDocuments: EXTRA, env: { WITNESS_MAX_DOCUMENTS: String(MAX_DOCUMENTS) } });
+  harness = await startHarness({ extraDocuments: EXTRA, env: { WITNESS_SERVER_MAX_DOCUMENTS: String(MAX_DOCUMENTS) } });
   const registered = await runScript(harness, 'scripts/register-commands.ts');
   expect(registered.code, registered.stderr).toBe(0);
   await startBot(harness);
@@ -54,8 +54,13 @@ async function addFile(userId: string, name: string, bytes: Buffer): Promise<Int
   return outcome(harness, await startAdd(userId, name, bytes, bytes.length));
 }
 
+/** Where this server's uploads are written: its own folder, never the base library's corpus. */
+function uploadPath(name: string): string {
+  return path.join(harness.serversDir, harness.twin.guildId, 'corpus', 'uploads', name);
+}
+
 function uploaded(name: string): boolean {
-  return existsSync(path.join(harness.corpusDir, 'uploads', name));
+  return existsSync(uploadPath(name));
 }
 
 describe('/library (moderators only)', () => {
@@ -72,7 +77,7 @@ describe('/library (moderators only)', () => {
     expect(reindex.message?.content).toContain('Only moderators');
     const add = await addFile(member, 'sneaky.txt', Buffer.from('Sneaky text that should never be saved.'));
     expect(add.message?.content).toContain('Only moderators');
-    expect(existsSync(path.join(harness.corpusDir, 'uploads', 'sneaky.txt'))).toBe(false);
+    expect(uploaded('sneaky.txt')).toBe(false);
   });
 
   it('adds a UTF-8 text file and indexes it incrementally', async () => {
@@ -81,9 +86,10 @@ describe('/library (moderators only)', () => {
     const added = await addFile(moderator, 'moon-notes.txt', Buffer.from(text));
     expect(added.type).toBe(5);
     expect(added.data).toEqual({ flags: EPHEMERAL });
-    expect(added.message?.content).toMatch(/^Added “Moon Garden Notes” as uploads\/moon-notes\.txt \(1 paragraphs\)\./u);
+    expect(added.message?.content).toMatch(/^Added “Moon Garden Notes” to this server's library as uploads\/moon-notes\.txt \(1 paragraphs\)\./u);
     expect(added.message?.content).toMatch(/\(1 passages embedded now, \d+ reused/u);
-    expect(readFileSync(path.join(harness.corpusDir, 'uploads', 'moon-notes.txt'), 'utf8')).toBe(text);
+    expect(readFileSync(uploadPath('moon-notes.txt'), 'utf8')).toBe(text);
+    expect(existsSync(path.join(harness.corpusDir, 'uploads', 'moon-notes.txt'))).toBe(false);
     const found = await outcome(harness, await slash(harness, moderator, 'quote', [{ name: 'text', type: STRING, value: 'silver thyme' }]));
     expect(found.message?.content).toContain('1 occurrence in 1 document');
   });
@@ -97,11 +103,11 @@ describe('/library (moderators only)', () => {
     expect((await addFile(moderator, 'latin1.txt', Buffer.from([0x63, 0x61, 0x66, 0xe9]))).message?.content).toContain('not valid UTF-8');
     const again = await addFile(moderator, 'moon-notes.txt', Buffer.from('Different words entirely, replacing the garden notes.'));
     expect(again.message?.content).toContain('already has a document named moon-notes.txt');
-    expect(readFileSync(path.join(harness.corpusDir, 'uploads', 'moon-notes.txt'), 'utf8')).toContain('silver thyme');
+    expect(readFileSync(uploadPath('moon-notes.txt'), 'utf8')).toContain('silver thyme');
     expect(existsSync(path.join(path.dirname(harness.corpusDir), 'escape.txt'))).toBe(false);
   });
 
-  it(`caps the library at WITNESS_MAX_DOCUMENTS (${String(MAX_DOCUMENTS)}): an add under way holds the last place; beyond it, refused at once and nothing written`, async () => {
+  it(`caps the server's library at WITNESS_SERVER_MAX_DOCUMENTS (${String(MAX_DOCUMENTS)}): an add under way holds the last place; beyond it, refused at once and nothing written`, async () => {
     const moderator = await newUser(harness, 'mod');
     const other = await newUser(harness, 'mod');
     const text = Buffer.from('Last Place Notes\n\nThe ferry timetable changed twice during the winter storms.\n');
@@ -114,25 +120,25 @@ describe('/library (moderators only)', () => {
     const refused = await addFile(other, 'one-too-many.txt', Buffer.from('One Too Many\n\nThis document must never reach the corpus folder.\n'));
     expect(refused.type).toBe(4);
     expect(refused.data?.flags).toBe(EPHEMERAL);
-    expect(refused.message?.content).toMatch(new RegExp(`^The library is full: it holds 17 documents and the limit is ${String(MAX_DOCUMENTS)} \\(WITNESS_MAX_DOCUMENTS\\)\\. Nothing was added\\.`, 'u'));
+    expect(refused.message?.content).toBe(`This server's library is full: it holds 1 documents and the limit is ${String(MAX_DOCUMENTS)}. Remove one with /library remove first. Nothing was added.`);
     expect(refused.requests.map((r) => r.method)).toEqual(['POST']);
     expect(uploaded('one-too-many.txt')).toBe(false);
     // The held add then completes.
     serve(text);
     const added = await outcome(harness, first);
-    expect(added.message?.content).toMatch(/^Added “Last Place Notes” as uploads\/last-place\.txt/u);
-    expect(added.message?.content).toMatch(/The library has 18 documents/u);
+    expect(added.message?.content).toMatch(/^Added “Last Place Notes” to this server's library as uploads\/last-place\.txt/u);
+    expect(added.message?.content).toMatch(/The library has 2 documents/u);
     // Now the library is at the limit: refused, even for a file that would otherwise be fine.
     const full = await addFile(other, 'after-full.txt', Buffer.from('After Full\n\nA later note about the harbour lights.\n'));
-    expect(full.message?.content).toContain('The library is full: it holds 18 documents');
+    expect(full.message?.content).toContain("This server's library is full: it holds 2 documents");
     expect(uploaded('after-full.txt')).toBe(false);
-    expect(harness.logs.some((line) => line.includes('"reason":"The library is full'))).toBe(true);
+    expect(harness.logs.some((line) => line.includes(`"reason":"This server's library is full`))).toBe(true);
   });
 
-  it('reindexes the corpus on request', async () => {
+  it("reindexes the server's library on request", async () => {
     const result = await outcome(harness, await slash(harness, await newUser(harness, 'mod'), 'library', [{ name: 'reindex', type: SUBCOMMAND }]));
     expect(result.data).toEqual({ flags: EPHEMERAL });
-    expect(result.message?.content).toMatch(/^Re-indexed\. The library has 18 documents/u);
+    expect(result.message?.content).toMatch(/^Re-indexed this server's library\. The library has 2 documents/u);
   });
 });
 
@@ -153,7 +159,7 @@ describe('paging, links and long paragraphs', () => {
     const embed = result.message?.embeds[0];
     expect(embed?.title).toBe('1. Harbour Report');
     expect(embed?.url).toBe('https://example.org/harbour-report#:~:text=The%20lighthouse%20keeper%20counted,harbour%20before%20the%20storm.');
-    expect(embed?.fields?.[0]?.value).toContain('**Harbour Report** — Coastal Gazette, 2021-05-04, paragraph 1 · [open source](https://example.org/harbour-report#:~:text=');
+    expect(embed?.fields?.[0]?.value).toContain('**Harbour Report** — Coastal Gazette, 2021-05-04, paragraph 1, base library · [open source](https://example.org/harbour-report#:~:text=');
   });
 
   it('cuts a paragraph longer than an embed at a word boundary, verbatim up to the ellipsis', async () => {

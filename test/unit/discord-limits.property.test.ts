@@ -135,7 +135,7 @@ describe('Discord messages (property)', () => {
   it('document, paragraph, sources and phrase replies stay within limits and never ping or inject', () => {
     fc.assert(
       fc.property(fc.array(document, { minLength: 1, maxLength: 12 }), hostileText, fc.option(snowflake, { nil: null }), style, fc.nat(3), (documents, phrase, target, quoteStyle, page) => {
-        checkPayload(sourcesReply(documents, page));
+        checkPayload(sourcesReply(documents.map((doc, i) => ({ document: doc, library: i % 2 === 0 ? 'server' : 'base' })), page));
         const first = documents[0] as StoredDocument;
         checkPayload(documentReply(first));
         checkPayload(paragraphReply(first, 1, first.text, quoteStyle));
@@ -154,9 +154,11 @@ describe('Discord messages (property)', () => {
           end: doc.text.length,
           quote: doc.text,
           context: { start: 0, end: doc.text.length },
+          library: 'server',
         }));
-        checkPayload(occurrencesReply(phrase, matches, documents, quoteStyle, { ephemeral: false, target, truncated: true }));
-        checkPayload(occurrencesReply(phrase, [], documents, quoteStyle, { ephemeral: true, target, truncated: false }));
+        const textOf = (match: PhraseMatch): string => documents.find((doc) => doc.sourceId === match.sourceId)?.text ?? '';
+        checkPayload(occurrencesReply(phrase, matches, textOf, quoteStyle, { ephemeral: false, target, truncated: true }));
+        checkPayload(occurrencesReply(phrase, [], textOf, quoteStyle, { ephemeral: true, target, truncated: false }));
       }),
       { numRuns: 200 },
     );

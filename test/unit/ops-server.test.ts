@@ -9,7 +9,7 @@ describe('the operator’s port', () => {
     close = null;
   });
 
-  const metrics = (): BotMetrics => new BotMetrics({ queue: () => ({ waiting: 2, running: 1 }), libraries: () => [{ name: 'base', documents: 7 }] });
+  const metrics = (): BotMetrics => new BotMetrics({ queue: () => ({ waiting: 2, running: 1 }), base: () => 7, servers: () => [{ documents: 3, bytes: 1000 }] });
 
   it('says "starting" with 503 until the bot is ready, then 200', async () => {
     let ready = false;
@@ -30,7 +30,10 @@ describe('the operator’s port', () => {
     const text = await bot.text();
     expect(text).toMatch(/^witness_queue_depth 2$/mu);
     expect(text).toMatch(/^witness_queue_running 1$/mu);
-    expect(text).toMatch(/^witness_library_documents\{library="base"\} 7$/mu);
+    expect(text).toMatch(/^witness_base_library_documents 7$/mu);
+    expect(text).toMatch(/^witness_open_libraries 2$/mu);
+    expect(text).toMatch(/^witness_server_library_documents 3$/mu);
+    expect(text).toMatch(/^witness_documents_per_server_count 1$/mu);
     expect(text).toMatch(/^witness_interactions_total\{command="other",outcome="failed"\} 1$/mu);
     expect(text).toMatch(/^witness_store_errors_total 1$/mu);
     expect(text).not.toContain('<script>');
