@@ -200,7 +200,7 @@ export function askSuite(store: 'embedded' | 'solr'): AskSuite {
       expect(result.data?.flags).toBe(EPHEMERAL);
       const content = result.message?.content ?? '';
       expect(content.startsWith('```text\n“')).toBe(true);
-      expect(content).toMatch(/paragraph \d+\./u);
+      expect(content).toMatch(/paragraph \d+, base library\./u);
       // The page shown is the second one now; its first quote is cited verbatim.
       const quotes = [...content.matchAll(/“([^”]*)” — /gu)].map((m) => m[1] as string);
       expect(quotes.length).toBeGreaterThan(0);

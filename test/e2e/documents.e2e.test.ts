@@ -45,14 +45,14 @@ async function addUrl(userId: string, url: string): Promise<InteractionOutcome> 
 }
 
 const fixture = (relative: string): Buffer => readFileSync(path.join(FORMATS, relative));
-const uploaded = (name: string): boolean => existsSync(path.join(harness.corpusDir, 'uploads', name));
+const uploaded = (name: string): boolean => existsSync(path.join(harness.serversDir, harness.twin.guildId, 'corpus', 'uploads', name));
 const everything = (result: InteractionOutcome): string => JSON.stringify(result.message?.embeds ?? []);
 
 describe('/library add with PDFs, Word files and web pages', () => {
   it('adds a PDF, and /quote and /ask cite its page with a link that opens the PDF there', async () => {
     const moderator = await newUser(harness, 'mod');
     const added = await addFile(moderator, 'trt-mosul.pdf', fixture('pdf/000_93204e62e34d1ad1.pdf'), 'application/pdf');
-    expect(added.message?.content).toMatch(/^Added “Residents of Mosul may face a horrific future[^”]*” as uploads\/trt-mosul\.pdf \(2 pages, \d+ paragraphs\)\./u);
+    expect(added.message?.content).toMatch(/^Added “Residents of Mosul may face a horrific future[^”]*” to this server's library as uploads\/trt-mosul\.pdf \(2 pages, \d+ paragraphs\)\./u);
     const found = await outcome(harness, await slash(harness, moderator, 'quote', [{ name: 'text', type: STRING, value: 'around 1 million civilians are trapped' }]));
     const fields = everything(found);
     expect(fields).toContain('p. 2');
@@ -64,7 +64,7 @@ describe('/library add with PDFs, Word files and web pages', () => {
   it('adds a Word file, cited under its heading', async () => {
     const moderator = await newUser(harness, 'mod');
     const added = await addFile(moderator, 'aljazeera.docx', fixture('docx/004_2fa897a6bb32e4bf.docx'), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
-    expect(added.message?.content).toMatch(/^Added “Photos released of Iraq 'mass execution'” as uploads\/aljazeera\.docx/u);
+    expect(added.message?.content).toMatch(/^Added “Photos released of Iraq 'mass execution'” to this server's library as uploads\/aljazeera\.docx/u);
     const found = await outcome(harness, await slash(harness, moderator, 'quote', [{ name: 'text', type: STRING, value: 'cheif military spokesman' }]));
     const fields = everything(found);
     expect(fields).toContain('under “Photo authenticity”');
@@ -77,7 +77,7 @@ describe('/library add with PDFs, Word files and web pages', () => {
     harness.files.set('news/iraq-photos.html', fixture('html/004_2fa897a6bb32e4bf.html'));
     const pageUrl = `${harness.filesBase}news/iraq-photos.html`;
     const added = await addUrl(moderator, pageUrl);
-    expect(added.message?.content, JSON.stringify(added.message)).toMatch(/^Added “Photos released of Iraq 'mass execution'” as uploads\/127-0-0-1-files-news-iraq-photos\.html/u);
+    expect(added.message?.content, JSON.stringify(added.message)).toMatch(/^Added “Photos released of Iraq 'mass execution'” to this server's library as uploads\/127-0-0-1-files-news-iraq-photos\.html/u);
     const found = await outcome(harness, await slash(harness, moderator, 'quote', [{ name: 'text', type: STRING, value: 'suspended hours later' }]));
     const link = /\((http:\/\/127\.0\.0\.1:\d+\/files\/news\/iraq-photos\.html#:~:text=[^)]+)\)/u.exec(everything(found))?.[1];
     expect(link).toBeDefined();
