@@ -26,6 +26,11 @@ export interface OpenOptions {
    * before importing the rest of Witness, so the two overlap.
    */
   model?: Promise<Embedder>;
+  /**
+   * With the Solr store: the server whose library this is. Its passages share the one collection,
+   * and every read and write is scoped to it (libraryScope); without it, the base library's.
+   */
+  guild?: string;
 }
 
 /** Brings the index up to date with the corpus and builds an answerer over it, reusing a loaded model. */
@@ -53,7 +58,7 @@ async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreCon
   if (config.store === 'solr') {
     // Only the texts and the word statistics stay here; the vectors and postings are left to Solr.
     library = new Library(index.documents, Vocabulary.of(loadLexicalIndex(index.lexicalJson)), libraryOptions);
-    store = await solrStore(config, index, library, logger);
+    store = await solrStore(config, index, library, logger, options.guild);
   } else if (hasVectors(index)) {
     ({ library, store } = openEmbedded(index, libraryOptions));
   } else {
@@ -73,7 +78,7 @@ async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreCon
  * that it cannot search until then. The index's vectors and postings are let go once Solr holds
  * them.
  */
-async function solrStore(config: CoreConfig, index: StoredTexts, library: Library, logger: Logger): Promise<SearchStore> {
+async function solrStore(config: CoreConfig, index: StoredTexts, library: Library, logger: Logger, guild: string | undefined): Promise<SearchStore> {
   if (!config.solrUrl) throw new ConfigError('WITNESS_STORE=solr needs WITNESS_SOLR_URL (Solr nodes, comma-separated, e.g. http://127.0.0.1:8983/solr)');
   const { SolrClient } = await import('./store/solr/solr-client.js');
   const { syncIndexToSolr } = await import('./store/solr/sync-index.js');
@@ -82,7 +87,7 @@ async function solrStore(config: CoreConfig, index: StoredTexts, library: Librar
   let unsynced: StoredTexts | null = index;
   let inStep: Promise<void> | null = null;
   const sync = (): Promise<void> => {
-    inStep ??= syncIndexToSolr(unsynced as StoredTexts, client).then(
+    inStep ??= syncIndexToSolr(unsynced as StoredTexts, client, guild === undefined ? {} : { guild }).then(
       (report) => {
         unsynced = null;
         logger.info({ store: 'solr', collection: config.solrCollection, ...report }, 'solr collection in step with the index');
@@ -100,7 +105,7 @@ async function solrStore(config: CoreConfig, index: StoredTexts, library: Librar
     if (!(error instanceof StoreUnavailableError)) throw error;
     logger.error({ store: 'solr', problem: error.message }, 'solr is not answering: questions cannot be searched until it does');
   }
-  return new SolrStore(client, library, { beforeSearch: sync });
+  return new SolrStore(client, library, { beforeSearch: sync, ...(guild === undefined ? {} : { guild }) });
 }
 
 /** Loads the model, brings the index up to date with the corpus, and returns a ready answerer. */
@@ -113,6 +118,6 @@ export async function openWitness(config: CoreConfig, logger: Logger, options: O
 }
 
 /** A fresh Witness after the corpus changed: only new or changed text is embedded, the model is reused. */
-export function refreshWitness(witness: Witness, config: CoreConfig, logger: Logger, progress?: IngestProgress): Promise<Witness> {
-  return buildWitness(witness.embedder, config, logger, progress ? { progress } : {});
+export function refreshWitness(witness: Witness, config: CoreConfig, logger: Logger, progress?: IngestProgress, guild?: string): Promise<Witness> {
+  return buildWitness(witness.embedder, config, logger, { ...(progress ? { progress } : {}), ...(guild === undefined ? {} : { guild }) });
 }

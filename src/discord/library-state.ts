@@ -13,6 +13,8 @@ export class LibraryState {
     private witness: Witness,
     private readonly config: CoreConfig,
     private readonly logger: Logger,
+    /** The server whose own library this is (its Solr scope); undefined for the base library. */
+    private readonly guild?: string,
   ) {}
 
   get current(): Witness {
@@ -52,7 +54,7 @@ export class LibraryState {
 
   /** Brings the index in line with the corpus folder, embedding only what changed, then swaps it in. */
   async reindex(progress?: IngestProgress): Promise<IngestReport> {
-    this.witness = await refreshWitness(this.witness, this.config, this.logger, progress);
+    this.witness = await refreshWitness(this.witness, this.config, this.logger, progress, this.guild);
     return this.witness.report;
   }
 }

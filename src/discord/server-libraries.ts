@@ -36,8 +36,8 @@ export interface ServerLibrariesOptions {
   /** The base library's settings; a server library uses them with its own folders and the embedded store. */
   core: CoreConfig;
   logger: Logger;
-  /** Opens a library folder with the base library's model (default: openWitness); tests may pass a stand-in. */
-  open?: (config: CoreConfig, model: Witness['embedder']) => Promise<Witness>;
+  /** Opens a server's library folder with the base library's model (default: openWitness, scoped to the server on Solr); tests may pass a stand-in. */
+  open?: (config: CoreConfig, model: Witness['embedder'], serverId: string) => Promise<Witness>;
 }
 
 const SettingsSchema = z.object({ base: z.boolean().default(true) });
@@ -97,11 +97,12 @@ export class ServerLibraries {
     }
     if (!create && !(await exists(path.join(folder, 'corpus')))) return null;
     await mkdir(path.join(folder, 'corpus'), { recursive: true });
-    const config: CoreConfig = { ...this.options.core, corpusDir: path.join(folder, 'corpus'), indexDir: path.join(folder, 'index'), store: 'embedded' };
+    // The same store as the base library: on Solr, one collection with every read and write scoped to the server.
+    const config: CoreConfig = { ...this.options.core, corpusDir: path.join(folder, 'corpus'), indexDir: path.join(folder, 'index') };
     const logger = this.options.logger.child({ library: 'server', guildId: serverId });
-    const opener = this.options.open ?? ((c: CoreConfig, model: Witness['embedder']) => openWitness(c, logger, { model: Promise.resolve(model) }));
+    const opener = this.options.open ?? ((c: CoreConfig, model: Witness['embedder'], guild: string) => openWitness(c, logger, { model: Promise.resolve(model), guild }));
     const entry: OpenLibrary = {
-      state: opener(config, this.base.current.embedder).then((witness) => new LibraryState(witness, config, logger)),
+      state: opener(config, this.base.current.embedder, serverId).then((witness) => new LibraryState(witness, config, logger, serverId)),
       bytes: 0,
       used: ++this.clock,
     };
