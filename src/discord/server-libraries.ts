@@ -96,25 +96,23 @@ export class ServerLibraries {
       return open.state;
     }
     if (!create && !(await exists(path.join(folder, 'corpus')))) return null;
-    await mkdir(path.join(folder, 'corpus'), { recursive: true });
     // The same store as the base library: on Solr, one collection with every read and write scoped to the server.
     const config: CoreConfig = { ...this.options.core, corpusDir: path.join(folder, 'corpus'), indexDir: path.join(folder, 'index') };
     const logger = this.options.logger.child({ library: 'server', guildId: serverId });
     const opener = this.options.open ?? ((c: CoreConfig, model: Witness['embedder'], guild: string) => openWitness(c, logger, { model: Promise.resolve(model), guild }));
-    const entry: OpenLibrary = {
-      state: opener(config, this.base.current.embedder, serverId).then((witness) => new LibraryState(witness, config, logger, serverId)),
-      bytes: 0,
-      used: ++this.clock,
+    const opening = async (): Promise<LibraryState> => {
+      await mkdir(config.corpusDir, { recursive: true });
+      return new LibraryState(await opener(config, this.base.current.embedder, serverId), config, logger, serverId);
     };
-    this.opened.set(serverId, entry);
-    try {
-      await entry.state;
-    } catch (error) {
+    // Everyone waiting on the opening (two questions at once) gets the same library, or the same plain refusal.
+    const state = opening().catch((error: unknown) => {
       this.opened.delete(serverId);
       logger.error({ err: error instanceof Error ? error.message : String(error) }, 'server library could not be opened');
       throw new UserError("This server's library could not be opened. The base library still answers; ask the bot's operator to check the server's folder.");
-    }
-    entry.ready = await entry.state;
+    });
+    const entry: OpenLibrary = { state, bytes: 0, used: ++this.clock };
+    this.opened.set(serverId, entry);
+    entry.ready = await state;
     logger.info({ event: 'library-opened', documents: entry.ready.current.library.documents.length }, 'server library opened');
     await this.measure(serverId);
     return entry.state;
