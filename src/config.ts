@@ -37,7 +37,6 @@ export const CoreConfigSchema = z.object({
   /** onnxruntime intra-op threads for the embedding model; 0 means one per core. */
   embedThreads: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0).max(64).default(0),
   /** Most documents the library may hold before `/library add` refuses new ones. */
-  maxDocuments: positiveInt.max(1_000_000).default(5000),
   /** Most pages a PDF may have. */
   maxPages: positiveInt.max(1_000_000).default(2000),
   /** Longest time reading one PDF, web page or Word file may take. */
@@ -70,7 +69,6 @@ export const CORE_ENV: Record<keyof z.input<typeof CoreConfigSchema>, string> = 
   sentenceVectors: 'WITNESS_SENTENCE_VECTORS',
   passageContext: 'WITNESS_PASSAGE_CONTEXT',
   fileDates: 'WITNESS_FILE_DATES',
-  maxDocuments: 'WITNESS_MAX_DOCUMENTS',
   maxPages: 'WITNESS_MAX_PAGES',
   extractSeconds: 'WITNESS_EXTRACT_SECONDS',
   libraryUrl: 'WITNESS_LIBRARY_URL',

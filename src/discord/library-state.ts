@@ -36,13 +36,8 @@ export class LibraryState {
    * library already holds `maxDocuments` (counting adds under way, so two at once cannot both
    * take the last place). Call the returned function when the add is finished, saved or not.
    */
-  reserveDocument(maxDocuments: number, fullMessage?: string): () => void {
-    if (this.documentCount >= maxDocuments) {
-      throw new UserError(
-        fullMessage ??
-        `The library is full: it holds ${String(this.witness.library.documents.length)} documents and the limit is ${String(maxDocuments)} (WITNESS_MAX_DOCUMENTS). Nothing was added. Remove documents from the corpus folder and run /library reindex, or ask the operator to raise the limit.`,
-      );
-    }
+  reserveDocument(maxDocuments: number, fullMessage: string): () => void {
+    if (this.documentCount >= maxDocuments) throw new UserError(fullMessage);
     this.pendingAdds++;
     let released = false;
     return () => {

@@ -94,7 +94,7 @@ describe('one library per server', () => {
           }
           // Each server's folder holds exactly the documents it added and did not remove.
           SERVERS.forEach((id, server) => {
-            let files: string[] = [];
+            let files: string[];
             try {
               files = readdirSync(path.join(root, 'servers', id, 'corpus'));
             } catch {
