@@ -40,6 +40,12 @@ export interface ServerLibrariesOptions {
   open?: (config: CoreConfig, model: Witness['embedder'], serverId: string) => Promise<Witness>;
 }
 
+/**
+ * An open library's memory per byte of its index on disk: 200 server libraries with 1,456 MB of
+ * index files took 2,257 MB of resident memory when all were open (BENCHMARKS.md, "Many servers").
+ */
+const MEMORY_PER_INDEX_BYTE = 1.55;
+
 const SettingsSchema = z.object({ base: z.boolean().default(true) });
 const SERVER_ID = /^\d{15,21}$/u;
 
@@ -47,7 +53,7 @@ interface OpenLibrary {
   state: Promise<LibraryState>;
   /** The same, once open. */
   ready?: LibraryState;
-  /** Size of its index on disk: what it holds in memory, roughly (vectors, texts, word index). */
+  /** Its estimated memory: its index's size on disk × MEMORY_PER_INDEX_BYTE (vectors, texts, word index). */
   bytes: number;
   used: number;
 }
@@ -122,7 +128,7 @@ export class ServerLibraries {
   async measure(serverId: string): Promise<void> {
     const entry = this.opened.get(serverId);
     if (!entry) return;
-    entry.bytes = await indexBytes(path.join(this.folder(serverId), 'index'));
+    entry.bytes = Math.round(MEMORY_PER_INDEX_BYTE * (await indexBytes(path.join(this.folder(serverId), 'index'))));
     this.evict(serverId);
   }
 

@@ -7,6 +7,9 @@ import { profileFor } from './model-profiles.js';
 
 type TokenizersModule = typeof import('@huggingface/tokenizers');
 
+
+/** Question vectors kept for a second search of the same question (embedQueries). */
+const RECENT_QUERIES = 16;
 export interface VendoredModel {
   modelFile: string;
   tokenizerFile: string;
@@ -122,6 +125,8 @@ export async function loadWorkerEmbedder(options: EmbedderOptions, files: Vendor
   // More than one batch is a job worth every core (ingest); a question or a few texts are not.
   const run = (texts: string[], onBatch?: (done: number) => void): Promise<Float32Array[]> => (texts.length > batchSize ? bulk : single)(texts, onBatch);
 
+  const recentQueries = new Map<string, Promise<Float32Array[]>>();
+
   // Counting tokens (chunking at ingest) needs the tokenizer here too; built on first use only.
   let tokenizer: InstanceType<TokenizersModule['Tokenizer']> | null = null;
   const countTokens = (text: string): number => {
@@ -137,7 +142,20 @@ export async function loadWorkerEmbedder(options: EmbedderOptions, files: Vendor
     dimension,
     profile,
     embedPassages: (texts, onBatch) => run(texts.map((text) => profile.passagePrefix + text), onBatch),
-    embedQueries: (texts) => run(texts.map((text) => profile.queryPrefix + text)),
+    embedQueries: (texts) => {
+      // A question asked of a server's library and of the base library is embedded once: the
+      // last few question vectors are kept (read-only) for the second library's search.
+      if (texts.length !== 1) return run(texts.map((text) => profile.queryPrefix + text));
+      const text = texts[0] as string;
+      let vector = recentQueries.get(text);
+      if (!vector) {
+        vector = run([profile.queryPrefix + text]);
+        vector.catch(() => recentQueries.delete(text));
+        recentQueries.set(text, vector);
+        if (recentQueries.size > RECENT_QUERIES) recentQueries.delete(recentQueries.keys().next().value as string);
+      }
+      return vector;
+    },
     ...(profile.pooling === 'mean'
       ? {
           embedPassagesInContext: async (passages, onBatch) => {
