@@ -26,6 +26,18 @@ function xmlValue(xml: string | undefined, tag: string): string | undefined {
 }
 
 /**
+ * mammoth writes a footnote or endnote reference as a bracketed number in a link
+ * (`<sup><a href="#footnote-1" id="footnote-ref-1">[1]</a></sup>`) and ends each note, listed
+ * after the body, with a link back (`<a href="#footnote-ref-1">↑</a>`). Both are dropped, so no
+ * marker is glued to the word it follows ("PFHxS[1]"); the notes' own text stays, after the body.
+ */
+export function withoutNoteMarkers(html: string): string {
+  return html
+    .replace(/<sup>\s*<a href="#(?:footnote|endnote)-\d+"[^>]*>\[\d+\]<\/a>\s*<\/sup>/gu, '')
+    .replace(/\s*<a href="#(?:footnote|endnote)-ref-\d+"[^>]*>\s*↑\s*<\/a>/gu, '');
+}
+
+/**
  * A Word document's paragraphs and headings (mammoth), after the container has been checked
  * against zip bombs, with the title, author and creation date of its core properties.
  */
@@ -40,7 +52,7 @@ export async function extractDocx(bytes: Uint8Array, limits: ExtractLimits): Pro
   } catch (error) {
     throw new ExtractError(`the Word document could not be read (${(error as Error).message.split('\n')[0] ?? 'unknown error'})`);
   }
-  const { text, sections } = await htmlFragmentToText(html);
+  const { text, sections } = await htmlFragmentToText(withoutNoteMarkers(html));
   if (text.trim().length === 0) throw new ExtractError('the Word document has no text');
   const core = zip.read.get(CORE);
   const meta: FormatMeta = {};

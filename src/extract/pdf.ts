@@ -25,6 +25,8 @@ interface PageLines {
   lines: Line[];
   height: number;
   width: number;
+  /** Footnotes at the foot of the page, each one text (separateNotes). */
+  notes?: string[];
 }
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -33,6 +35,11 @@ let pdfjs: Promise<PdfJs> | null = null;
 function loadPdfJs(): Promise<PdfJs> {
   pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
   return pdfjs;
+}
+
+/** A footnote or endnote reference: a number or mark set smaller and raised above the line it follows. */
+function isNoteMarker(run: Run, line: Line): boolean {
+  return run.size <= 0.8 * line.size && run.y > line.y + 0.15 * line.size && /^(?:\d{1,3}|[*†‡§])$/u.test(run.text.trim());
 }
 
 /** Groups a page's text runs (in content order) into lines. */
@@ -46,6 +53,11 @@ function linesOf(runs: Run[]): Line[] {
       const gap = run.x - line.x1;
       // A gap wider than a few spaces is a column gutter or a table cell: another line.
       if (sameBaseline && gap > -line.size && gap <= 1.5 * line.size) {
+        if (isNoteMarker(run, line)) {
+          // A footnote's number raised after a word ("PFHxS¹"): dropped, never glued onto the word.
+          line.x1 = Math.max(line.x1, run.x + run.width);
+          continue;
+        }
         if (blank) {
           if (!line.text.endsWith(' ')) line.text += ' ';
         } else {
@@ -185,11 +197,48 @@ function isHyphenation(before: string, after: string, words: Map<string, number>
   return !bothWords;
 }
 
+/** The size most of the text is set in (by characters). */
+function bodySizeOf(pages: PageLines[]): number {
+  return median(pages.flatMap((page) => page.lines.flatMap((line) => Array<number>(Math.min(line.text.length, 200)).fill(Math.round(line.size * 10) / 10)))) || 10;
+}
+
+const NOTE_START = /^(?:\d{1,3}|[*†‡§])(?:\s|(?=\p{Lu}))/u;
+
+/**
+ * Footnotes: the block of lines at the foot of a page set smaller than the body text, the first
+ * of them starting with a note number. They are taken out of the page's flow, so a paragraph
+ * that runs on to the next page is joined whole rather than cut by them, and kept as notes, one
+ * text each (a note starts at a line beginning with its number).
+ */
+function separateNotes(pages: PageLines[]): void {
+  const bodySize = bodySizeOf(pages);
+  for (const page of pages) {
+    const fromBottom = page.lines.slice().sort((a, b) => a.y - b.y);
+    const block: Line[] = [];
+    for (const line of fromBottom) {
+      if (line.size > bodySize * 0.92 || line.y > page.height * 0.5) break;
+      block.push(line);
+    }
+    block.reverse();
+    const firstNote = block.findIndex((line) => NOTE_START.test(line.text));
+    if (firstNote < 0) continue;
+    const noteLines = block.slice(firstNote);
+    const notes: string[] = [];
+    for (const line of noteLines) {
+      if (NOTE_START.test(line.text) || notes.length === 0) notes.push(line.text);
+      else notes[notes.length - 1] += ` ${line.text}`;
+    }
+    const taken = new Set(noteLines);
+    page.lines = page.lines.filter((line) => !taken.has(line));
+    page.notes = notes;
+  }
+}
+
 /** Writes the pages' lines as paragraphs: a larger gap than the usual line spacing, a change of size, or a heading starts one. */
 function assemble(pages: PageLines[], words: Map<string, number>, english: Set<string>): TextBuilder {
   const builder = new TextBuilder();
   const sizes = pages.flatMap((page) => page.lines.flatMap((line) => Array<number>(Math.min(line.text.length, 200)).fill(Math.round(line.size * 10) / 10)));
-  const bodySize = median(sizes) || 10;
+  const bodySize = bodySizeOf(pages);
   const headingSizes = [...new Set(sizes.filter((size) => size > bodySize * 1.15))].sort((a, b) => b - a);
   const isHeading = (line: Line): boolean => line.size > bodySize * 1.15 && line.text.split(' ').length <= 25;
   let previous: Line | null = null;
@@ -198,7 +247,20 @@ function assemble(pages: PageLines[], words: Map<string, number>, english: Set<s
     if (heading) builder.heading(heading.text, heading.level);
     heading = null;
   };
-  for (const page of pages) {
+  // Footnotes are written as their own paragraphs after the page's text, or, when a paragraph runs
+  // on to the next page, after that paragraph ends (cited on the page where it ends).
+  let notes: string[] = [];
+  const flushNotes = (): void => {
+    if (notes.length === 0) return;
+    builder.endParagraph();
+    for (const note of notes) {
+      builder.append(note);
+      builder.endParagraph();
+    }
+    notes = [];
+  };
+  const endsSentence = (text: string): boolean => /[.!?:;"”’)\]]$/u.test(text);
+  for (const [pageIndex, page] of pages.entries()) {
     builder.startPage();
     const columns = readingOrder(page);
     const spacings: number[] = [];
@@ -218,6 +280,8 @@ function assemble(pages: PageLines[], words: Map<string, number>, english: Set<s
           const nextLine = drop > 0 && drop <= line.size * 1.8;
           if (heading && nextLine && Math.abs(heading.size - line.size) < 0.5) heading.text += ` ${line.text}`;
           else {
+            // The paragraph before the heading has ended: the notes waiting for it go before the heading.
+            if (!heading) flushNotes();
             flushHeading();
             heading = { text: line.text, level: Math.max(1, headingSizes.indexOf(Math.round(line.size * 10) / 10) + 1), size: line.size };
           }
@@ -231,13 +295,22 @@ function assemble(pages: PageLines[], words: Map<string, number>, english: Set<s
           // A new column or page: the paragraph goes on unless the last line ended a sentence.
           else breakBefore = /[.!?:;"”’)\]]$/u.test(previous.text) && !/^\p{Ll}/u.test(line.text);
         }
-        if (breakBefore) builder.endParagraph();
+        if (breakBefore) {
+          flushNotes();
+          builder.endParagraph();
+        }
         appendLine(builder, line.text, words, english);
         previous = line;
       });
     }
+    notes.push(...(page.notes ?? []));
+    // The page's last paragraph ends here when its last line ends a sentence and the next page does not go on in lower case.
+    const nextFirst = pages[pageIndex + 1]?.lines.slice().sort((a, b) => b.y - a.y)[0];
+    const last = previous as Line | null;
+    if (notes.length > 0 && (!last || (endsSentence(last.text) && !(nextFirst && /^\p{Ll}/u.test(nextFirst.text))))) flushNotes();
   }
   flushHeading();
+  flushNotes();
   return builder;
 }
 
@@ -346,6 +419,7 @@ export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits, onPag
       if (textChars < 20) throw new ExtractError('the PDF has no text layer (a scanned document?); OCR is not supported');
 
       removeFurniture(pages);
+      separateNotes(pages);
       const words = new Map<string, number>();
       for (const page of pages) {
         for (const line of page.lines) for (const word of line.text.toLowerCase().match(/\p{L}+(?:-\p{L}+)*/gu) ?? []) words.set(word, (words.get(word) ?? 0) + 1);

@@ -173,3 +173,37 @@ describe('time limits for every kind', () => {
     expect(await refusal('docx/004_2fa897a6bb32e4bf.docx', { maxSeconds: 0.001 })).toBe('reading the Word document took longer than 0.001 s');
   });
 });
+
+describe('footnotes (notes/water-report, a LibreOffice report whose paragraph crosses a page with its notes)', () => {
+  const WHOLE = 'and no toxin was detected in treated water at any time. The eastern reservoir returned to supply';
+
+  it('PDF: the paragraph across the page break is joined whole, markers are dropped, each note stands apart', async () => {
+    const pdf = await extract('notes/water-report.pdf');
+    const paragraphs = pdf.text.split(/\n\s*\n/u).map((p) => p.trim());
+    expect(paragraphs.some((p) => p.includes(WHOLE))).toBe(true);
+    expect(pdf.text).toContain('PFOS and PFHxS, both of which persist');
+    expect(pdf.text).toContain('set by the national regulator.');
+    expect(pdf.text).not.toMatch(/PFHxS\d|regulator\d|time\d/u);
+    expect(paragraphs).toContain('2 Drinking Water Standards, fourth edition, table 7.');
+    expect(paragraphs.filter((p) => /^[123] /u.test(p))).toHaveLength(3);
+    // A note is never inside a body paragraph, and the heading keeps its paragraph right after it.
+    const lead = paragraphs.indexOf('Lead in household taps');
+    expect(paragraphs[lead + 1]).toMatch(/^Lead was found above the guideline value/u);
+    expect(pdf.pages).toHaveLength(2);
+  });
+
+  it('Word: no bracketed marker glued to a word, no back-link arrows; the notes follow the body', async () => {
+    const docx = await extract('notes/water-report.docx');
+    expect(docx.text).toContain(WHOLE);
+    expect(docx.text).toContain('PFOS and PFHxS, both of which persist');
+    expect(docx.text).not.toMatch(/\[\d\]|↑/u);
+    expect(docx.text.trim().endsWith('The limit of detection was 0.1 micrograms per litre.')).toBe(true);
+  });
+
+  it('the other PDFs, which have no notes, keep every line (no caption or closing line is taken for a note)', async () => {
+    for (const stem of STEMS) {
+      const pdf = await extract(`pdf/${stem}.pdf`);
+      expect(positions(pdf, articleLines(stem)).filter((at) => at < 0)).toEqual([]);
+    }
+  });
+});
