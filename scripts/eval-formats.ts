@@ -28,6 +28,8 @@ const libraries = [
   ['PDF', path.join(CHECKOUT_ROOT, 'test', 'fixtures', 'formats', 'pdf')],
   ['HTML', path.join(CHECKOUT_ROOT, 'test', 'fixtures', 'formats', 'html')],
   ['DOCX', path.join(CHECKOUT_ROOT, 'test', 'fixtures', 'formats', 'docx')],
+  // The web pages printed to PDF with their site chrome (scripts/fixtures/make-web-pdfs.ts).
+  ['web page as PDF', path.join(CHECKOUT_ROOT, 'test', 'fixtures', 'formats', 'webpdf')],
 ] as const;
 
 const config = loadCoreConfig();
@@ -36,7 +38,7 @@ const logger = createLogger('error');
 const questions = await readEvalSet(flags.set);
 const rows: string[] = [];
 for (const [label, corpusDir] of libraries) {
-  const indexDir = path.join(flags.work, label.replace('.', ''));
+  const indexDir = path.join(flags.work, label.replace(/[^A-Za-z]+/gu, '-'));
   rmSync(indexDir, { recursive: true, force: true });
   const started = performance.now();
   const { index, report } = await updateIndex({ corpusDir, indexDir, maxFileBytes: config.maxFileBytes, embedder, logger });
