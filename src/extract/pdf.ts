@@ -27,6 +27,8 @@ interface PageLines {
   width: number;
   /** Footnotes at the foot of the page, each one text (separateNotes). */
   notes?: string[];
+  /** The page's link areas [x0, y0, x1, y1] (link annotations), in the lines' coordinates. */
+  links?: [number, number, number, number][];
 }
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -80,6 +82,48 @@ function linesOf(runs: Run[]): Line[] {
 /** A line's text with its numbers blanked, to find running headers whose page number changes. */
 const furnitureKey = (text: string): string => text.toLowerCase().replace(/\d+/gu, '#').replace(/\s+/gu, ' ').trim();
 const PAGE_NUMBER = /^(?:page\s*)?#(?:\s*(?:of|\/)\s*#)?$|^[-–—]\s*#\s*[-–—]$|^[ivxlc]+$/iu;
+
+/** The share of a line's width covered by links (a link area around its baseline). */
+function linkShare(line: Line, links: readonly [number, number, number, number][]): number {
+  const spans = links
+    .filter(([, y0, , y1]) => line.y >= y0 - 2 && line.y <= y1 + 2)
+    .map(([x0, , x1]) => [Math.max(x0, line.x0), Math.min(x1, line.x1)] as const)
+    .filter(([a, b]) => b > a)
+    .sort((a, b) => a[0] - b[0]);
+  let covered = 0;
+  let end = -Infinity;
+  for (const [a, b] of spans) {
+    if (b <= end) continue;
+    covered += b - Math.max(a, end);
+    end = b;
+  }
+  return covered / Math.max(1, line.x1 - line.x0);
+}
+
+/** Words of a site's furniture: sign-in, sharing, newsletters, cookie and legal lines, "most read" lists. */
+const CHROME_WORDS =
+  /\b(?:cookies?|privacy (?:policy|notice)|terms (?:of|and) (?:use|service|conditions)|all rights reserved|sign (?:in|up)|log ?in|subscribe|newsletter|accept all|manage (?:settings|preferences)|share (?:this|article)|email article|print article|send feedback|most (?:read|popular|viewed|shared)|trending|follow us|advertise(?:ment| with us)?|skip to (?:main )?content|in your inbox)\b|©/iu;
+
+/**
+ * A web page printed to PDF (its many links give it away) brings its site along: navigation,
+ * share buttons, "most read" lists, newsletter boxes, footers and cookie notices, even where they
+ * appear once. As Readability does for a saved page, lines that are mostly link are left out
+ * (menus, teasers, lists of other articles), and so are short lines in the words of a site's
+ * furniture and bare list bullets. Documents with few links (reports, papers) are not touched.
+ */
+function removeChrome(pages: PageLines[]): void {
+  const linkCount = pages.reduce((sum, page) => sum + (page.links?.length ?? 0), 0);
+  if (linkCount < 8) return;
+  for (const page of pages) {
+    const links = page.links ?? [];
+    page.lines = page.lines.filter((line) => {
+      const words = line.text.split(/\s+/u).length;
+      if (/^[•·▪◦‣\-–—*]+$/u.test(line.text)) return false;
+      if (links.length > 0 && linkShare(line, links) >= 0.5) return false;
+      return !(words <= 20 && CHROME_WORDS.test(line.text));
+    });
+  }
+}
 
 /** Lines in the top or bottom margin zone of their page. */
 function inMarginZone(line: Line, page: PageLines): boolean {
@@ -165,6 +209,12 @@ function readingOrder(page: PageLines): Line[][] {
   flush();
   return columns;
 }
+
+const quantile = (values: number[], q: number): number => {
+  if (values.length === 0) return 0;
+  const sorted = values.slice().sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length * q)] as number;
+};
 
 const median = (values: number[]): number => {
   if (values.length === 0) return 0;
@@ -270,7 +320,9 @@ function assemble(pages: PageLines[], words: Map<string, number>, english: Set<s
         if (gap > 0) spacings.push(gap);
       }
     }
-    const spacing = median(spacings) || bodySize * 1.2;
+    // The usual line spacing inside a paragraph: a low quantile of the gaps, not their median, since
+    // on a page of short paragraphs (a printed web page) most gaps are paragraph gaps.
+    const spacing = quantile(spacings, 0.25) || bodySize * 1.2;
     for (const column of columns) {
       column.forEach((line, i) => {
         const close = previous !== null && i > 0 && previous.y - line.y <= spacing * 1.3;
@@ -324,8 +376,8 @@ function appendLine(builder: TextBuilder, text: string, words: Map<string, numbe
       builder.append(clean, '');
       return;
     }
-    // A compound broken at its own hyphen ("face-" + "down") is one word again.
-    if (/\p{L}-$/u.test(tail) && /^\p{L}/u.test(clean)) {
+    // A compound broken at its own hyphen ("face-" + "down", "17-" + "year-old") is one word again.
+    if (/[\p{L}\p{N}]-$/u.test(tail) && /^\p{L}/u.test(clean)) {
       builder.append(clean, '');
       return;
     }
@@ -402,7 +454,14 @@ export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits, onPag
             const [a, b, , d, e, f] = item.transform as number[];
             runs.push({ text: expandLigatures(item.str), x: (e ?? 0) - x0, y: (f ?? 0) - y0, width: item.width, size: Math.hypot(b ?? 0, d ?? 0) || Math.abs(a ?? 0) || item.height });
           }
-          pages.push({ lines: linesOf(runs), width: x1 - x0, height: y1 - y0 });
+          const links: [number, number, number, number][] = [];
+          for (const annotation of (await page.getAnnotations()) as { subtype?: string; rect?: number[] }[]) {
+            const [ax0, ay0, ax1, ay1] = annotation.rect ?? [];
+            if (annotation.subtype === 'Link' && ax0 !== undefined && ay0 !== undefined && ax1 !== undefined && ay1 !== undefined) {
+              links.push([Math.min(ax0, ax1) - x0, Math.min(ay0, ay1) - y0, Math.max(ax0, ax1) - x0, Math.max(ay0, ay1) - y0]);
+            }
+          }
+          pages.push({ lines: linesOf(runs), width: x1 - x0, height: y1 - y0, links });
           page.cleanup();
           onPage?.(n, pdf.numPages);
         } catch {
@@ -419,6 +478,7 @@ export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits, onPag
       if (textChars < 20) throw new ExtractError('the PDF has no text layer (a scanned document?); OCR is not supported');
 
       removeFurniture(pages);
+      removeChrome(pages);
       separateNotes(pages);
       const words = new Map<string, number>();
       for (const page of pages) {

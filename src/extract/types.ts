@@ -53,6 +53,8 @@ export class ExtractError extends Error {
  * Bumped whenever the same file would give different extracted text, pages or headings, so an
  * index built by an older extractor is brought up to date.
  * 2: a PDF's or Word file's creation date is no longer its date unless WITNESS_FILE_DATES is set.
- * 3: footnotes are taken out of a PDF page's flow and their markers dropped (PDF and Word).
+ * 3: footnotes are taken out of a PDF page's flow and their markers dropped (PDF and Word); a
+ *    printed web page's chrome (mostly-link lines, site furniture) is left out; PDF paragraph
+ *    breaks read against a low quantile of the line gaps.
  */
 export const EXTRACTION_VERSION = 3;

@@ -207,3 +207,13 @@ describe('footnotes (notes/water-report, a LibreOffice report whose paragraph cr
     }
   });
 });
+
+describe('a web page printed to PDF (webpdf/, the saved news pages printed by LibreOffice with their site chrome)', () => {
+  it.each(STEMS)('%s: keeps the article and leaves out the navigation, share buttons, lists, newsletter, footer and cookie notice', async (stem) => {
+    const pdf = await extract(`webpdf/${stem}.pdf`);
+    const html = await extract(`html/${stem}.html`);
+    const missing = articleLines(stem).filter((line) => foldText(html.text).key.includes(foldPhrase(line)) && !foldText(pdf.text).key.includes(foldPhrase(line)));
+    expect(missing).toEqual([]);
+    expect(pdf.text).not.toMatch(/cookies|sign in|most read|all rights reserved|terms of use|in your inbox|manage settings/iu);
+  });
+});
