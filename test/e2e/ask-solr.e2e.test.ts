@@ -101,7 +101,7 @@ if (!solrAvailable) {
       expect(harness.logs.slice(logsBefore).some((line) => line.includes('solr collection in step with the index'))).toBe(true);
     }, 240_000);
 
-    it('sends only a document a moderator adds, and answers from it through Solr', async () => {
+    it("sends only a document a moderator adds, to the server's own part of the collection, and answers from it through Solr", async () => {
       const { harness } = suite;
       const text = 'Moon Garden Notes\n\nThe gardeners planted silver thyme beneath the old observatory wall in early spring.\n';
       const name = 'moon-garden.txt';
@@ -115,8 +115,9 @@ if (!solrAvailable) {
         }),
       );
       expect(JSON.stringify(added.message)).toContain('Moon Garden Notes');
-      const synced = harness.logs.slice(logsBefore).find((line) => line.includes('solr collection in step with the index'));
-      expect(JSON.parse(synced as string)).toMatchObject({ sent: 1, unchanged: 5, removed: 0 });
+      // The server's library (opened empty, then with the document) is synced apart from the base library's five documents, which are not sent again.
+      const synced = harness.logs.slice(logsBefore).filter((line) => line.includes('solr collection in step with the index')).at(-1);
+      expect(JSON.parse(synced as string)).toMatchObject({ library: 'server', guildId: harness.twin.guildId, sent: 1, unchanged: 0, removed: 0 });
       const result = await ask('What did the gardeners plant beneath the observatory wall?');
       expect(result.message?.embeds[0]?.description).toContain('silver thyme');
       expect(result.message?.embeds[0]?.footer?.text).toMatch(/^uploads\/moon-garden\.txt · /u);
