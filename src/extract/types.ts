@@ -55,6 +55,6 @@ export class ExtractError extends Error {
  * 2: a PDF's or Word file's creation date is no longer its date unless WITNESS_FILE_DATES is set.
  * 3: footnotes are taken out of a PDF page's flow and their markers dropped (PDF and Word); a
  *    printed web page's chrome (mostly-link lines, site furniture) is left out; PDF paragraph
- *    breaks read against a low quantile of the line gaps.
+ *    breaks read against a low quantile of the line gaps; a PDF with no text layer is read by OCR.
  */
 export const EXTRACTION_VERSION = 3;

@@ -85,13 +85,23 @@ describe('/library add with PDFs, Word files and web pages', () => {
     expect(response.status).toBe(200);
   });
 
+  it('adds a scanned PDF, read by OCR with a warning that says so, and finds its words with their page', async () => {
+    const moderator = await newUser(harness, 'mod');
+    const added = await addFile(moderator, 'scan-001.pdf', fixture('scan/001_f9e13c605d763562.pdf'), 'application/pdf');
+    expect(added.message?.content).toMatch(/^Added “[^”]+” to this server's library as uploads\/scan-001\.pdf \(2 pages, \d+ paragraphs\)\./u);
+    expect(added.message?.content).toMatch(/Warning for uploads\/scan-001\.pdf: the PDF has no text layer: its 2 scanned pages were read by OCR/u);
+    const found = await outcome(harness, await slash(harness, moderator, 'quote', [{ name: 'text', type: STRING, value: 'left at least 1,566 Shia cadets dead' }]));
+    const scan = found.message?.embeds.find((embed) => embed.footer?.text.startsWith('uploads/scan-001.pdf'));
+    expect(scan?.fields?.[0]?.value).toMatch(/p\. [12]/u);
+  });
+
   it('refuses bad files and bad addresses with the reason, and saves nothing', async () => {
     const moderator = await newUser(harness, 'mod');
     const encrypted = await addFile(moderator, 'locked.pdf', fixture('bad/encrypted.pdf'), 'application/pdf');
     expect(encrypted.message?.content).toBe('The file cannot be added: the PDF is encrypted (password-protected); remove the password and add it again. Nothing was saved.');
     expect(uploaded('locked.pdf')).toBe(false);
     const scanned = await addFile(moderator, 'scan.pdf', fixture('bad/scanned.pdf'), 'application/pdf');
-    expect(scanned.message?.content).toContain('no text layer (a scanned document?); OCR is not supported');
+    expect(scanned.message?.content).toContain('no text layer (a scanned document?) and OCR could not read it with confidence');
     const bomb = await addFile(moderator, 'bomb.docx', fixture('bad/zip-bomb.docx'), 'application/octet-stream');
     expect(bomb.message?.content).toContain('zip bomb');
     const lying = await addFile(moderator, 'photo.pdf', fixture('bad/lying.pdf'), 'application/pdf');
