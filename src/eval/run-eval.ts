@@ -65,7 +65,7 @@ function goldDocument(sourceIds: readonly string[], doc: string): string | null 
  * wherever it stands. In text extracted from a PDF or web page the same words may be spaced
  * or punctuated differently, so a quote not found as is is looked for with those folded away.
  */
-export async function resolveGold(sourceIds: readonly string[], question: EvalQuestion, readText: (sourceId: string) => Promise<string>): Promise<GoldSpan[]> {
+export async function resolveGold(sourceIds: readonly string[], question: EvalQuestion, readText: (sourceId: string) => Promise<string>, approximate = false): Promise<GoldSpan[]> {
   const spans: GoldSpan[] = [];
   for (const answer of question.answers) {
     const sourceId = goldDocument(sourceIds, answer.doc);
@@ -79,10 +79,44 @@ export async function resolveGold(sourceIds: readonly string[], question: EvalQu
     const folded = foldText(text);
     const needle = foldPhrase(answer.quote);
     let at = folded.key.indexOf(needle);
+    if (at < 0 && approximate) {
+      // Not there even approximately: OCR lost those words, and the question counts as missed.
+      const near = nearestWindow(text, answer.quote);
+      if (near) spans.push({ sourceId, ...near });
+      continue;
+    }
     if (at < 0) throw new Error(`${question.id}: gold quote not found in ${sourceId}`);
     for (; at >= 0; at = folded.key.indexOf(needle, at + 1)) spans.push({ sourceId, start: folded.starts[at] as number, end: folded.ends[at + needle.length - 1] as number });
   }
   return spans;
+}
+
+/**
+ * For text read by OCR, where a quote may differ from the document by a misread letter: the run
+ * of as many words as the quote that shares the most of its words (at least 80 %), or null.
+ */
+function nearestWindow(text: string, quote: string): { start: number; end: number } | null {
+  const words = [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({ word: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length }));
+  const wanted = (quote.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+  if (wanted.length === 0 || words.length < wanted.length) return null;
+  const need = new Map<string, number>();
+  for (const word of wanted) need.set(word, (need.get(word) ?? 0) + 1);
+  let best: { start: number; end: number; score: number } | null = null;
+  for (let i = 0; i + wanted.length <= words.length; i++) {
+    const left = new Map(need);
+    let shared = 0;
+    for (let j = i; j < i + wanted.length; j++) {
+      const word = (words[j] as { word: string }).word;
+      const count = left.get(word) ?? 0;
+      if (count > 0) {
+        shared++;
+        left.set(word, count - 1);
+      }
+    }
+    const score = shared / wanted.length;
+    if (!best || score > best.score) best = { start: (words[i] as { start: number }).start, end: (words[i + wanted.length - 1] as { end: number }).end, score };
+  }
+  return best && best.score >= 0.8 ? { start: best.start, end: best.end } : null;
 }
 
 function hits(citation: Citation, gold: GoldSpan[]): boolean {
@@ -90,7 +124,7 @@ function hits(citation: Citation, gold: GoldSpan[]): boolean {
 }
 
 /** Runs every question through one retrieval mode and scores it as the eval README defines. */
-export async function runEval(answerer: Answerer, corpusDir: string, questions: EvalQuestion[], mode: RetrievalMode, k = 10): Promise<EvalMetrics> {
+export async function runEval(answerer: Answerer, corpusDir: string, questions: EvalQuestion[], mode: RetrievalMode, k = 10, options: { approximateGold?: boolean } = {}): Promise<EvalMetrics> {
   const cache = new Map<string, string>();
   const sourceIds = answerer.library.documents.map((doc) => doc.sourceId);
   // Quotes are checked against the source itself: a text file's own text, or the text read
@@ -114,7 +148,7 @@ export async function runEval(answerer: Answerer, corpusDir: string, questions: 
   let verbatim = 0;
   let reciprocalRanks = 0;
   for (const question of questions) {
-    const gold = await resolveGold(sourceIds, question, readText);
+    const gold = await resolveGold(sourceIds, question, readText, options.approximateGold ?? false);
     const answer: Answer = await answerer.ask(question.question, { k, mode });
     let hitRank: number | null = null;
     for (const [i, result] of answer.results.entries()) {

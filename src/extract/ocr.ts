@@ -34,51 +34,34 @@ export function toPnm(image: PageImage): Buffer {
   return Buffer.concat([Buffer.from(`P6\n${String(width)} ${String(height)}\n255\n`, 'ascii'), rgb]);
 }
 
-export interface OcrPage {
-  /** The page's text as Tesseract reads it: lines, with a blank line between paragraphs. */
+/** A word as Tesseract reads it, in the image's pixels (y grows downwards). */
+export interface OcrWord {
   text: string;
+  x0: number;
+  x1: number;
+  /** Its line's baseline. */
+  baseline: number;
+  /** Its line's height (ascenders to descenders): the type size, in pixels. */
+  size: number;
+}
+
+export interface OcrPage {
+  words: OcrWord[];
   /** Tesseract's mean word confidence, 0–100. */
   confidence: number;
 }
 
 type Tesseract = typeof import('tesseract.js');
 
-interface OcrLine {
-  text: string;
-  bbox: { x0: number; y0: number; x1: number; y1: number };
-}
-
-/**
- * The page's lines grouped into paragraphs by the space between them, as a reader sees them: a
- * gap clearly taller than the usual line gap (or a new block of Tesseract's layout) starts a
- * paragraph. Tesseract's own paragraphs are not used: on scans of set text it often runs a whole
- * column into one.
- */
-function paragraphsOf(blocks: { paragraphs: { lines: OcrLine[] }[] }[]): string {
-  const lines: { line: OcrLine; block: number }[] = [];
-  blocks.forEach((block, b) => {
-    for (const paragraph of block.paragraphs) for (const line of paragraph.lines) if (line.text.trim()) lines.push({ line, block: b });
-  });
-  if (lines.length === 0) return '';
-  const heights = lines.map(({ line }) => line.bbox.y1 - line.bbox.y0).sort((a, b) => a - b);
-  const height = heights[Math.floor(heights.length / 2)] ?? 10;
-  const gaps = lines.slice(1).map(({ line }, i) => line.bbox.y0 - (lines[i] as { line: OcrLine }).line.bbox.y1).filter((gap) => gap >= 0).sort((a, b) => a - b);
-  const usual = gaps[Math.floor(gaps.length * 0.25)] ?? 0;
-  const out: string[] = [];
-  lines.forEach(({ line, block }, i) => {
-    const before = lines[i - 1];
-    const gap = before ? line.bbox.y0 - before.line.bbox.y1 : 0;
-    const breaks = before !== undefined && (block !== before.block || gap > usual + 0.5 * height || gap < -height);
-    if (breaks) out.push('');
-    out.push(line.text.replace(/\n$/u, ''));
-  });
-  return out.join('\n');
-}
+/** Words Tesseract gives less confidence than this (0–100) are not text: marks in a photograph, specks (a real word, "Iraqi", read at between 30 and 50 in a fixture). */
+const MIN_WORD_CONFIDENCE = 30;
 
 /**
  * Reads page images with Tesseract (tesseract.js, WebAssembly) and its English model from the
- * npm package @tesseract.js-data/eng: nothing is downloaded. One worker reads all the pages of
- * a document, then is stopped, so no thread outlives the document.
+ * npm package @tesseract.js-data/eng: nothing is downloaded. Each word comes back with its place
+ * on the page, so the page's layout (columns, headings, running heads, notes) is read by the
+ * same rules as a PDF's text layer (pdf.ts). One worker reads all the pages of a document, then
+ * is stopped, so no thread outlives the document.
  */
 export async function recognizePages(images: (PageImage | null)[], onPage?: (done: number, total: number) => void): Promise<OcrPage[]> {
   const { createWorker } = (await import('tesseract.js')) as Tesseract;
@@ -90,12 +73,23 @@ export async function recognizePages(images: (PageImage | null)[], onPage?: (don
   try {
     const pages: OcrPage[] = [];
     for (const [i, image] of images.entries()) {
-      if (!image) {
-        pages.push({ text: '', confidence: 0 });
-      } else {
-        const { data } = await worker.recognize(toPnm(image), {}, { blocks: true, text: true });
-        pages.push({ text: paragraphsOf(data.blocks ?? []) || data.text, confidence: data.confidence });
+      const words: OcrWord[] = [];
+      let confidence = 0;
+      if (image) {
+        const { data } = await worker.recognize(toPnm(image), {}, { blocks: true });
+        confidence = data.confidence;
+        for (const block of data.blocks ?? []) {
+          for (const paragraph of block.paragraphs) {
+            for (const line of paragraph.lines) {
+              const baseline = (line.baseline.y0 + line.baseline.y1) / 2;
+              const size = line.rowAttributes.rowHeight || line.bbox.y1 - line.bbox.y0;
+              // Specks and photographs come back as a few letters Tesseract is unsure of: left out.
+              for (const word of line.words) if (word.text.trim() && word.confidence >= MIN_WORD_CONFIDENCE) words.push({ text: word.text, x0: word.bbox.x0, x1: word.bbox.x1, baseline, size });
+            }
+          }
+        }
       }
+      pages.push({ words, confidence });
       onPage?.(i + 1, images.length);
     }
     return pages;

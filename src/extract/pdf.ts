@@ -419,12 +419,13 @@ type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
  */
 const MIN_OCR_CONFIDENCE = 88;
 
-/** The largest image each page paints (a scanned page is one image), as pdf.js decodes it. */
-async function pageImages(pdf: PdfDocument): Promise<(PageImage | null)[]> {
+/** The largest image each page paints (a scanned page is one image), as pdf.js decodes it, with the page's size in points. */
+async function pageImages(pdf: PdfDocument): Promise<({ image: PageImage; width: number; height: number } | null)[]> {
   const { OPS } = await loadPdfJs();
-  const images: (PageImage | null)[] = [];
+  const images: ({ image: PageImage; width: number; height: number } | null)[] = [];
   for (let n = 1; n <= pdf.numPages; n++) {
     const page = await pdf.getPage(n);
+    const [x0, y0, x1, y1] = page.view as [number, number, number, number];
     const operators = await page.getOperatorList();
     let best: { id: string; area: number } | null = null;
     operators.fnArray.forEach((fn, i) => {
@@ -439,59 +440,61 @@ async function pageImages(pdf: PdfDocument): Promise<(PageImage | null)[]> {
     }
     const store = chosen.id.startsWith('g_') ? page.commonObjs : page.objs;
     const image = await new Promise<Partial<PageImage> | null>((resolve) => store.get(chosen.id, (data: unknown) => resolve(data as Partial<PageImage> | null)));
-    images.push(image?.data && image.width && image.height && image.kind ? { width: image.width, height: image.height, kind: image.kind, data: image.data } : null);
+    images.push(image?.data && image.width && image.height && image.kind ? { image: { width: image.width, height: image.height, kind: image.kind, data: image.data }, width: x1 - x0, height: y1 - y0 } : null);
   }
   return images;
 }
 
 /**
- * A PDF with no text layer, read by OCR (ocr.ts): each page's image is recognised, and its
- * paragraphs are written as a text PDF's are, with where each page starts. The reading is
- * refused when OCR finds next to nothing or is unsure of it (a scan too small or unclear).
+ * A PDF with no text layer, read by OCR (ocr.ts). Each recognised word becomes a run of text at
+ * its place on the page (the scan taken to fill the page), and from there the page is read
+ * exactly as a text PDF is: lines, columns, running heads and page numbers, headings by size,
+ * footnotes, paragraphs and hyphens. The reading is refused when OCR finds next to nothing or is
+ * unsure of it (a scan too small or unclear).
  */
 async function scannedPdf(pdf: PdfDocument, info: Record<string, unknown>, onPage?: (done: number, total: number) => void): Promise<ExtractedText> {
-  const images = await pageImages(pdf);
-  if (images.every((image) => image === null)) throw new ExtractError('the PDF has no text and no page image to read');
-  const read = await recognizePages(images, onPage);
-  const scanned = read.filter((_, i) => images[i] !== null);
+  const scans = await pageImages(pdf);
+  if (scans.every((scan) => scan === null)) throw new ExtractError('the PDF has no text and no page image to read');
+  const read = await recognizePages(scans.map((scan) => scan?.image ?? null), onPage);
+  const scanned = read.filter((_, i) => scans[i] !== null);
   const confidence = scanned.reduce((sum, page) => sum + page.confidence, 0) / Math.max(1, scanned.length);
-  const chars = read.reduce((sum, page) => sum + page.text.replace(/\s+/gu, '').length, 0);
+  const chars = read.reduce((sum, page) => sum + page.words.reduce((s, word) => s + word.text.length, 0), 0);
   if (chars < 20 || confidence < MIN_OCR_CONFIDENCE) {
     throw new ExtractError(`the PDF has no text layer (a scanned document?) and OCR could not read it with confidence (${confidence.toFixed(0)} %): the scan may be too small or unclear`);
   }
+  // OCR measures each line's height a little differently (ascenders, descenders): heights within
+  // a quarter of the usual one are the body size, so only real changes of size (headings) count.
+  const usual = median(read.flatMap((page) => page.words.map((word) => word.size)));
+  const sizeOf = (size: number): number => (Math.abs(size - usual) <= 0.25 * usual ? usual : size);
+  const pages: PageLines[] = read.map((page, i) => {
+    const scan = scans[i];
+    if (!scan) return { lines: [], width: 1, height: 1 };
+    const scale = scan.width / scan.image.width;
+    const runs: Run[] = page.words.map((word) => ({
+      text: expandLigatures(word.text),
+      x: word.x0 * scale,
+      y: (scan.image.height - word.baseline) * scale,
+      width: (word.x1 - word.x0) * scale,
+      // A line's height in the scan is a little more than its type size.
+      size: sizeOf(word.size) * scale * 0.8,
+    }));
+    return { lines: linesOf(runs), width: scan.width, height: scan.height };
+  });
+  removeFurniture(pages);
+  separateNotes(pages);
   const words = new Map<string, number>();
-  for (const page of read) for (const word of page.text.toLowerCase().match(/\p{L}+(?:-\p{L}+)*/gu) ?? []) words.set(word, (words.get(word) ?? 0) + 1);
-  const english = read.some((page) => /\p{L}-\n/u.test(page.text)) ? await loadDictionary() : new Set<string>();
-  // Running headers, footers and page numbers, as on a text PDF: a page's first or last line
-  // that is only a page number, or that repeats (numbers aside) on at least half the pages.
-  const paragraphsOfPage = read.map((page) => page.text.split(/\n\s*\n/u).map((p) => p.trim()).filter(Boolean));
-  const edges = (list: string[]): string[] => [...new Set([list[0], list[list.length - 1]].filter((p): p is string => p !== undefined && !p.includes('\n')))];
-  const seenOn = new Map<string, number>();
-  for (const list of paragraphsOfPage) for (const key of new Set(edges(list).map(furnitureKey))) seenOn.set(key, (seenOn.get(key) ?? 0) + 1);
-  const furniture = (paragraph: string): boolean => {
-    const key = furnitureKey(paragraph);
-    return PAGE_NUMBER.test(key) || (read.length >= 2 && (seenOn.get(key) ?? 0) >= Math.max(2, Math.ceil(read.length / 2)));
-  };
-  const builder = new TextBuilder();
-  for (const list of paragraphsOfPage) {
-    builder.startPage();
-    const edge = new Set(edges(list));
-    for (const paragraph of list.filter((p) => !(edge.has(p) && furniture(p)))) {
-      for (const line of paragraph.split('\n')) {
-        const text = expandLigatures(line.replace(/\s+/gu, ' ').trim());
-        if (text) appendLine(builder, text, words, english);
-      }
-      builder.endParagraph();
-    }
+  for (const page of pages) {
+    for (const line of page.lines) for (const word of line.text.toLowerCase().match(/\p{L}+(?:-\p{L}+)*/gu) ?? []) words.set(word, (words.get(word) ?? 0) + 1);
   }
-  const { text, pages } = builder.finish();
+  const english = pages.some((page) => page.lines.some((line) => /\p{L}-$/u.test(line.text))) ? await loadDictionary() : new Set<string>();
+  const { text, pages: pageStarts, sections } = assemble(pages, words, english).finish();
   const meta: FormatMeta = {};
   const title = infoString(info, 'Title');
   const author = infoString(info, 'Author');
   if (title) meta.title = title;
   if (author) meta.author = author;
   const warnings = [`the PDF has no text layer: its ${String(scanned.length)} scanned page${scanned.length === 1 ? ' was' : 's were'} read by OCR (mean confidence ${confidence.toFixed(0)} %); quotes give OCR's reading, which may differ from the scan in places`];
-  return { format: 'pdf', text, pages, sections: [], meta, fallbackMeta: {}, warnings };
+  return { format: 'pdf', text, pages: pageStarts, sections, meta, fallbackMeta: {}, warnings };
 }
 
 /**
