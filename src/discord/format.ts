@@ -148,6 +148,8 @@ export interface CitedSource {
   link?: string | null;
   /** Which library holds the document, when a server's own library is searched beside the base library. */
   library?: string;
+  /** The quote is OCR's reading of a scanned page. */
+  recognized?: boolean;
 }
 
 const MIN_TITLE = 20;
@@ -166,6 +168,7 @@ export const safeLink = (link: string | null | undefined): string | null => http
 function placeParts(source: CitedSource): string[] {
   const parts: string[] = [];
   if (source.page !== undefined && source.page !== null) parts.push(`p. ${String(source.page)}`);
+  if (source.recognized) parts.push('read by OCR from a scan');
   if (source.section) parts.push(`under “${safeText(source.section, 80)}”`);
   if (source.paragraph !== null) parts.push(`paragraph ${String(source.paragraph)}`);
   const library = libraryName(source.library);

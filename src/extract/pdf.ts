@@ -494,7 +494,7 @@ async function scannedPdf(pdf: PdfDocument, info: Record<string, unknown>, onPag
   if (title) meta.title = title;
   if (author) meta.author = author;
   const warnings = [`the PDF has no text layer: its ${String(scanned.length)} scanned page${scanned.length === 1 ? ' was' : 's were'} read by OCR (mean confidence ${confidence.toFixed(0)} %); quotes give OCR's reading, which may differ from the scan in places`];
-  return { format: 'pdf', text, pages: pageStarts, sections, meta, fallbackMeta: {}, warnings };
+  return { format: 'pdf', text, pages: pageStarts, sections, recognized: true, meta, fallbackMeta: {}, warnings };
 }
 
 /**

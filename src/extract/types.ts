@@ -27,6 +27,8 @@ export interface ExtractedText {
   text: string;
   pages?: number[];
   sections?: Section[];
+  /** The text was recognised by OCR from page images (a scanned PDF). */
+  recognized?: boolean;
   /** Metadata the file states, which wins over what is guessed from the text. */
   meta: FormatMeta;
   /** Metadata used only when nothing better is known (a PDF's creation date is the file's, not the article's). */

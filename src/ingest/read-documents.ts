@@ -102,6 +102,7 @@ function toStored(source: SourceDocument, prepared: ReturnType<typeof prepareDoc
   };
   if (source.format) stored.format = source.format;
   if (source.pages) stored.pages = source.pages;
+  if (source.recognized) stored.recognized = true;
   if (source.sections) stored.sections = source.sections.map((section) => [section.start, section.level, section.title] as [number, number, string]);
   return stored;
 }

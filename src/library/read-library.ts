@@ -148,6 +148,7 @@ export async function readDocument(entry: LibraryFile, options: ReadLibraryOptio
   const document: SourceDocument = { sourceId: entry.sourceId, hash: hashBytes(bytes), text: extracted.text };
   if (extracted.format !== 'text') document.format = extracted.format;
   if (extracted.pages) document.pages = extracted.pages;
+  if (extracted.recognized) document.recognized = true;
   if (extracted.sections && extracted.sections.length > 0) document.sections = extracted.sections;
   if (Object.keys(extracted.meta).length > 0) document.formatMeta = extracted.meta;
   if (Object.keys(extracted.fallbackMeta).length > 0) document.fallbackMeta = extracted.fallbackMeta;

@@ -57,6 +57,8 @@ export interface LibraryDocument {
   pages?: number[];
   /** Headings: [start offset, level, title]. */
   sections?: [number, number, string][];
+  /** The text was recognised by OCR from a scan: citations say so. */
+  recognized?: boolean;
 }
 
 export interface SourceDocument {
@@ -72,6 +74,8 @@ export interface SourceDocument {
   pages?: number[];
   /** Headings and where they start (PDF, HTML, DOCX). */
   sections?: Section[];
+  /** The text was recognised by OCR from a scan. */
+  recognized?: boolean;
   /** Metadata the file states about itself, and what is used only when nothing better is known. */
   formatMeta?: FormatMeta;
   fallbackMeta?: FormatMeta;

@@ -20,6 +20,8 @@ export interface Citation {
   section: string | null;
   /** A link a reader can follow to the words: the PDF at its page, the web page with the words highlighted. */
   link: string | null;
+  /** The quote is OCR's reading of a scanned page (absent: the file's own text). */
+  recognized?: boolean;
   /** Which of the libraries searched together holds the document (ask-across.ts); absent when one library was searched. */
   library?: string;
 }

@@ -74,7 +74,7 @@ export interface FindPhraseOptions {
   /** Stop after this many matches in all. */
   limit?: number;
   /** Page, heading and link of a match (Library.locate, which knows where the library is published). */
-  locate?: (document: LibraryDocument, start: number, quote: string) => Pick<Citation, 'format' | 'page' | 'section' | 'link'>;
+  locate?: (document: LibraryDocument, start: number, quote: string) => Pick<Citation, 'format' | 'page' | 'section' | 'link' | 'recognized'>;
   /** Let the phrase's last word be a prefix ("tortu" matches "tortured"): for suggestions while typing. */
   partialLastWord?: boolean;
 }

@@ -71,7 +71,7 @@ export class Library {
   }
 
   /** Page, heading and link of a quote of `document` starting at `start`. */
-  readonly locate = (document: LibraryDocument, start: number, quote: string): Pick<Citation, 'format' | 'page' | 'section' | 'link'> =>
+  readonly locate = (document: LibraryDocument, start: number, quote: string): Pick<Citation, 'format' | 'page' | 'section' | 'link' | 'recognized'> =>
     locateQuote(document, start, quote, this.documentUrl(document));
 
   /** The passages of the `documentIndex`-th document. */

@@ -69,10 +69,10 @@ export function quoteLink(url: string | null, quote: string, page: number | null
 }
 
 /** Page, heading and link of a quote of `document` starting at `start`, with the document's address `url`. */
-export function locateQuote(document: LibraryDocument, start: number, quote: string, url: string | null = document.meta.url): Pick<Citation, 'format' | 'page' | 'section' | 'link'> {
+export function locateQuote(document: LibraryDocument, start: number, quote: string, url: string | null = document.meta.url): Pick<Citation, 'format' | 'page' | 'section' | 'link' | 'recognized'> {
   const page = document.pages ? pageAt(document.pages, start) : null;
   const heading = document.sections ? (sectionAt(document.sections, start)?.[2] ?? null) : null;
   // The headline of an article is its title, already in the citation.
   const section = heading !== null && heading !== document.meta.title ? heading : null;
-  return { format: document.format ?? 'text', page, section, link: quoteLink(url, quote, page, document.format ?? 'text') };
+  return { format: document.format ?? 'text', page, section, link: quoteLink(url, quote, page, document.format ?? 'text'), ...(document.recognized ? { recognized: true } : {}) };
 }

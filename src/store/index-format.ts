@@ -45,6 +45,8 @@ export const StoredDocumentSchema = z.object({
   pages: z.array(z.number().int().nonnegative()).optional(),
   /** Headings: [start offset, level, title]. */
   sections: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().positive(), z.string()])).optional(),
+  /** The text was recognised by OCR from a scan. */
+  recognized: z.boolean().optional(),
 }) satisfies z.ZodType<LibraryDocument>;
 
 export const DocumentsFileSchema = z.object({ documents: z.array(StoredDocumentSchema) });
@@ -93,6 +95,7 @@ export function isStoredDocuments(value: unknown): value is StoredDocument[] {
     if (!Array.isArray(doc.chunks)) return false;
     if (doc.format !== undefined && typeof doc.format !== 'string') return false;
     if (doc.pages !== undefined && !(Array.isArray(doc.pages) && doc.pages.every(isInt))) return false;
+    if (doc.recognized !== undefined && typeof doc.recognized !== 'boolean') return false;
     if (doc.sections !== undefined && !(Array.isArray(doc.sections) && doc.sections.every((s) => Array.isArray(s) && isInt(s[0]) && isInt(s[1]) && typeof s[2] === 'string'))) return false;
     for (const chunk of doc.chunks) {
       if (typeof chunk !== 'object' || chunk === null) return false;

@@ -92,7 +92,7 @@ describe('/library add with PDFs, Word files and web pages', () => {
     expect(added.message?.content).toMatch(/Warning for uploads\/scan-001\.pdf: the PDF has no text layer: its 2 scanned pages were read by OCR/u);
     const found = await outcome(harness, await slash(harness, moderator, 'quote', [{ name: 'text', type: STRING, value: 'left at least 1,566 Shia cadets dead' }]));
     const scan = found.message?.embeds.find((embed) => embed.footer?.text.startsWith('uploads/scan-001.pdf'));
-    expect(scan?.fields?.[0]?.value).toMatch(/p\. [12]/u);
+    expect(scan?.fields?.[0]?.value).toMatch(/p\. [12], read by OCR from a scan/u);
   });
 
   it('refuses bad files and bad addresses with the reason, and saves nothing', async () => {
