@@ -2,17 +2,8 @@
 // test/integration/extract-fuzz.test.ts): flipped bytes, a truncation, a repeated section, or,
 // for a Word file, one zip entry cut short. Deterministic for a seed.
 
-/** A small, seedable pseudo-random generator (mulberry32). */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the benchmarks use (mulberry32), so a run can be repeated. */
+export { seededRandom as random } from '../bench/measure.js';
 
 export type Mutation = 'flip' | 'truncate' | 'repeat' | 'zip-entry';
 
