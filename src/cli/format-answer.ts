@@ -7,6 +7,7 @@ function where(citation: Citation): string {
     ...(citation.section ? [`under “${citation.section}”`] : []),
     `paragraph ${String(citation.paragraph)}`,
     `characters ${String(citation.start)}–${String(citation.end)}`,
+    ...(citation.recognized ? ['read by OCR from a scan'] : []),
   ];
   return `${source} — ${place.join(', ')}${citation.link ? `\n    ${citation.link}` : ''}`;
 }
@@ -55,6 +56,7 @@ export function answerJson(answer: Answer): string {
       page: r.page,
       section: r.section,
       link: r.link,
+      ...(r.recognized ? { recognized: true } : {}),
       paragraph: r.paragraph,
       start: r.start,
       end: r.end,
