@@ -71,6 +71,17 @@ export interface Evidence {
   questionWords: Map<string, number>;
 }
 
+/**
+ * The paragraph a quote was taken from, for "Full paragraph": the passage, and when the quote
+ * reaches on into the next paragraph for the answer (choose-quote.ts), that paragraph too, so the
+ * span always holds the whole quote.
+ */
+function passageAround(library: Library, passage: Passage, quote: Span): Span {
+  if (quote.end <= passage.chunk.end) return { start: passage.chunk.start, end: passage.chunk.end };
+  const next = library.passageAt(passage.document.sourceId, passage.chunkIndex + 1);
+  return { start: passage.chunk.start, end: Math.max(quote.end, next?.chunk.end ?? quote.end) };
+}
+
 /** Results after the first may be this much less similar to the question than the best passage. */
 const RESULT_SIMILARITY_MARGIN = 0.2;
 /** Each further result from a source already shown counts for this much less (dense and lexical modes: a factor on their 0–1 score). */
@@ -411,7 +422,7 @@ export class Answerer {
         ...primary,
         score,
         similarity: candidate.dense,
-        passage: { start: passage.chunk.start, end: passage.chunk.end },
+        passage: passageAround(this.library, passage, primary),
         corroboratedBy,
       };
     });

@@ -83,7 +83,12 @@ describe('quote invariant (property)', () => {
         }
         rmSync(root, { recursive: true, force: true });
       }),
-      { numRuns: 120 },
+      {
+        numRuns: 120,
+        // Found by a CI run (seed -1075750972): the quote reached on into the next paragraph for
+        // the answer, past the end of the paragraph it reported. Kept as a case that always runs.
+        examples: [[[['the\nthe the the\r\n\r\nمرحبا the the children! ', false]], ['𮨗 village مرحبا the']]],
+      },
     );
     // The property must have been exercised, not vacuously true.
     expect(checked).toBeGreaterThan(60);
