@@ -63,9 +63,11 @@ export const buttons = {
   async para(interaction: ButtonInteraction, ctx: BotContext, [answerId, rawPage]: string[]): Promise<void> {
     const stored = storedAnswer(ctx, answerId, interaction);
     const shown = pageResults({ answer: stored.answer, perPage: stored.perPage, page: pageOf(stored, rawPage) });
+    // The interaction's libraries, resolved once for every result shown.
+    const scope = await ctx.libraries.scope(interaction.guildId);
     const items = [];
     for (const { result, rank } of shown) {
-      const library = await ctx.libraries.byLabel(interaction.guildId, result.library);
+      const library = scope.find((entry) => entry.label === (result.library ?? 'base'))?.state;
       const document = library?.current.library.document(result.sourceId);
       if (!document) throw new UserError('That document has left the library since this answer was given.');
       items.push({ result, rank, text: document.text.slice(result.passage.start, result.passage.end) });

@@ -9,6 +9,7 @@ import { UserError } from '../src/discord/errors.js';
 import { fitText, LIMITS, safeText } from '../src/discord/format.js';
 import { button, row } from '../src/discord/messages.js';
 import type { LibraryState } from '../src/discord/library-state.js';
+import { megabytes } from '../src/discord/server-libraries.js';
 import { parseDocumentKey } from '../src/discord/scope.js';
 import { foldPhrase } from '../src/search/find-phrase.js';
 import { defer, deferUpdate, send, update } from '../src/discord/respond.js';
@@ -113,8 +114,6 @@ function assertModerator(interaction: ChatInputCommandInteraction | ButtonIntera
   }
   return interaction.guildId;
 }
-
-const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const guildId = assertModerator(interaction, ctx);

@@ -66,6 +66,7 @@ interface OpenLibrary {
  */
 export class ServerLibraries {
   private readonly opened = new Map<string, OpenLibrary>();
+  private readonly knownSettings = new Map<string, ServerSettings>();
   private clock = 0;
 
   constructor(
@@ -85,12 +86,6 @@ export class ServerLibraries {
     if (own && own.current.library.documents.length > 0) scope.push({ label: 'server', state: own });
     if (settings.base) scope.push({ label: 'base', state: this.base });
     return scope;
-  }
-
-  /** The library of one scope entry's label within a server: for buttons that name a result's library. */
-  async byLabel(serverId: string | null, label: string | undefined): Promise<LibraryState | null> {
-    const scope = await this.scope(serverId);
-    return scope.find((entry) => entry.label === (label ?? 'base'))?.state ?? null;
   }
 
   /** A server's own library, opened if need be; null when it has none yet (unless `create`). */
@@ -152,13 +147,19 @@ export class ServerLibraries {
     return this.opened.size;
   }
 
+  /** A server's settings, read from its folder once and then kept (every interaction asks). */
   async settings(serverId: string): Promise<ServerSettings> {
+    const known = this.knownSettings.get(serverId);
+    if (known) return known;
+    let settings: ServerSettings;
     try {
-      return SettingsSchema.parse(JSON.parse(await readFile(path.join(this.folder(serverId), 'settings.json'), 'utf8')));
+      settings = SettingsSchema.parse(JSON.parse(await readFile(path.join(this.folder(serverId), 'settings.json'), 'utf8')));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.options.logger.warn({ guildId: serverId }, 'server settings unreadable: defaults used');
-      return { base: true };
+      settings = { base: true };
     }
+    this.knownSettings.set(serverId, settings);
+    return settings;
   }
 
   async updateSettings(serverId: string, change: Partial<ServerSettings>): Promise<ServerSettings> {
@@ -168,6 +169,7 @@ export class ServerLibraries {
     const temporary = path.join(folder, `settings.json.${String(process.pid)}.tmp`);
     await writeFile(temporary, `${JSON.stringify(next, null, 2)}\n`);
     await rename(temporary, path.join(folder, 'settings.json'));
+    this.knownSettings.set(serverId, next);
     return next;
   }
 
@@ -244,4 +246,5 @@ async function indexBytes(indexDir: string): Promise<number> {
   return generation ? folderBytes(path.join(indexDir, generation)) : 0;
 }
 
-const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+/** A size for a moderator to read: "12.3 MB". */
+export const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -248,9 +248,14 @@ function isHyphenation(before: string, after: string, words: Map<string, number>
   return !bothWords;
 }
 
+/** The type size of every character (up to 200 a line), to the tenth of a point. */
+function characterSizes(pages: PageLines[]): number[] {
+  return pages.flatMap((page) => page.lines.flatMap((line) => Array<number>(Math.min(line.text.length, 200)).fill(Math.round(line.size * 10) / 10)));
+}
+
 /** The size most of the text is set in (by characters). */
-function bodySizeOf(pages: PageLines[]): number {
-  return median(pages.flatMap((page) => page.lines.flatMap((line) => Array<number>(Math.min(line.text.length, 200)).fill(Math.round(line.size * 10) / 10)))) || 10;
+function bodySizeOf(pages: PageLines[], sizes: number[] = characterSizes(pages)): number {
+  return median(sizes) || 10;
 }
 
 const NOTE_START = /^(?:\d{1,3}|[*†‡§])(?:\s|(?=\p{Lu}))/u;
@@ -288,8 +293,8 @@ function separateNotes(pages: PageLines[]): void {
 /** Writes the pages' lines as paragraphs: a larger gap than the usual line spacing, a change of size, or a heading starts one. */
 function assemble(pages: PageLines[], words: Map<string, number>, english: Set<string>): TextBuilder {
   const builder = new TextBuilder();
-  const sizes = pages.flatMap((page) => page.lines.flatMap((line) => Array<number>(Math.min(line.text.length, 200)).fill(Math.round(line.size * 10) / 10)));
-  const bodySize = bodySizeOf(pages);
+  const sizes = characterSizes(pages);
+  const bodySize = bodySizeOf(pages, sizes);
   const headingSizes = [...new Set(sizes.filter((size) => size > bodySize * 1.15))].sort((a, b) => b - a);
   const isHeading = (line: Line): boolean => line.size > bodySize * 1.15 && line.text.split(' ').length <= 25;
   let previous: Line | null = null;
@@ -419,6 +424,34 @@ type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
  */
 const MIN_OCR_CONFIDENCE = 88;
 
+/**
+ * The pages' lines as text, the same for a text layer and for OCR's words: running heads and
+ * page numbers, a printed web page's chrome and footnotes are taken out, then the lines are
+ * written as paragraphs with hyphens resolved against the document's own words.
+ */
+async function readPages(pages: PageLines[]): Promise<ReturnType<TextBuilder['finish']>> {
+  removeFurniture(pages);
+  removeChrome(pages);
+  separateNotes(pages);
+  const words = new Map<string, number>();
+  for (const page of pages) {
+    for (const line of page.lines) for (const word of line.text.toLowerCase().match(/\p{L}+(?:-\p{L}+)*/gu) ?? []) words.set(word, (words.get(word) ?? 0) + 1);
+  }
+  const hyphenatedLines = pages.some((page) => page.lines.some((line) => /\p{L}-$/u.test(line.text)));
+  const english = hyphenatedLines ? await loadDictionary() : new Set<string>();
+  return assemble(pages, words, english).finish();
+}
+
+/** Title and author from the document properties, when they are real ones. */
+function propertiesMeta(info: Record<string, unknown>): FormatMeta {
+  const meta: FormatMeta = {};
+  const title = infoString(info, 'Title');
+  const author = infoString(info, 'Author');
+  if (title) meta.title = title;
+  if (author) meta.author = author;
+  return meta;
+}
+
 /** The largest image each page paints (a scanned page is one image), as pdf.js decodes it, with the page's size in points. */
 async function pageImages(pdf: PdfDocument): Promise<({ image: PageImage; width: number; height: number } | null)[]> {
   const { OPS } = await loadPdfJs();
@@ -480,19 +513,8 @@ async function scannedPdf(pdf: PdfDocument, info: Record<string, unknown>, onPag
     }));
     return { lines: linesOf(runs), width: scan.width, height: scan.height };
   });
-  removeFurniture(pages);
-  separateNotes(pages);
-  const words = new Map<string, number>();
-  for (const page of pages) {
-    for (const line of page.lines) for (const word of line.text.toLowerCase().match(/\p{L}+(?:-\p{L}+)*/gu) ?? []) words.set(word, (words.get(word) ?? 0) + 1);
-  }
-  const english = pages.some((page) => page.lines.some((line) => /\p{L}-$/u.test(line.text))) ? await loadDictionary() : new Set<string>();
-  const { text, pages: pageStarts, sections } = assemble(pages, words, english).finish();
-  const meta: FormatMeta = {};
-  const title = infoString(info, 'Title');
-  const author = infoString(info, 'Author');
-  if (title) meta.title = title;
-  if (author) meta.author = author;
+  const { text, pages: pageStarts, sections } = await readPages(pages);
+  const meta = propertiesMeta(info);
   const warnings = [`the PDF has no text layer: its ${String(scanned.length)} scanned page${scanned.length === 1 ? ' was' : 's were'} read by OCR (mean confidence ${confidence.toFixed(0)} %); quotes give OCR's reading, which may differ from the scan in places`];
   return { format: 'pdf', text, pages: pageStarts, sections, recognized: true, meta, fallbackMeta: {}, warnings };
 }
@@ -574,26 +596,13 @@ export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits, onPag
       }
       await pdf.destroy();
 
-      removeFurniture(pages);
-      removeChrome(pages);
-      separateNotes(pages);
-      const words = new Map<string, number>();
-      for (const page of pages) {
-        for (const line of page.lines) for (const word of line.text.toLowerCase().match(/\p{L}+(?:-\p{L}+)*/gu) ?? []) words.set(word, (words.get(word) ?? 0) + 1);
-      }
-      const hyphenatedLines = pages.some((page) => page.lines.some((line) => /\p{L}-$/u.test(line.text)));
-      const english = hyphenatedLines ? await loadDictionary() : new Set<string>();
-      const { text, pages: pageStarts, sections } = assemble(pages, words, english).finish();
+      const { text, pages: pageStarts, sections } = await readPages(pages);
       const warnings: string[] = [];
       if (claimed > pdf.numPages && claimed > limits.maxPages) {
         warnings.push(`the PDF claims ${String(claimed)} pages but has ${String(pdf.numPages)}; the ${String(pdf.numPages)} it has were read`);
       }
       if (unreadable.length > 0) warnings.push(`pages ${unreadable.join(', ')} of the PDF could not be read and were left out`);
-      const meta: FormatMeta = {};
-      const title = infoString(info, 'Title');
-      const author = infoString(info, 'Author');
-      if (title) meta.title = title;
-      if (author) meta.author = author;
+      const meta = propertiesMeta(info);
       const fallbackMeta: FormatMeta = {};
       const date = pdfDate(info.CreationDate);
       if (date) fallbackMeta.date = date;
