@@ -17,6 +17,8 @@ import { collect, openTuningSet } from './tuning-sets.js';
 
 interface Row {
   set: string;
+  /** The library's corpus folder, by its name: an off-topic set is asked of both libraries. */
+  library: string;
   id: string;
   answerable: boolean;
   /** Whether the best passage is under the model's similarity bar: "not in the library" when declined. */
@@ -27,18 +29,19 @@ interface Row {
 const program = new Command()
   .option('--set <spec>', 'FILE or FILE=CORPUS,INDEX (repeatable)', collect, [] as string[])
   .option('--folds <n>', 'cross-validation folds', (value: string) => Number(value), 5)
+  .option('--by-set', 'cross-validate by leaving one set out at a time (a new question writer), not by shuffled folds')
   .option('--l2 <x>', 'L2 penalty', (value: string) => Number(value), 0.01)
   .option('--max-false <share>', 'largest share of answerable questions declined', (value: string) => Number(value), 0.01)
   .option('--write', 'write src/search/answerability-model.ts')
   .option('--dump <file>', 'also write the rows here');
 program.parse();
-const options = program.opts<{ set: string[]; folds: number; l2: number; maxFalse: number; write?: boolean; dump?: string }>();
+const options = program.opts<{ set: string[]; folds: number; bySet?: boolean; l2: number; maxFalse: number; write?: boolean; dump?: string }>();
 
 const rows: Row[] = [];
 /** The passages of each library fitted on: the model is used only from the smallest size up. */
 const librarySizes: number[] = [];
 for (const spec of options.set) {
-  const { file, witness } = await openTuningSet(spec);
+  const { file, config, witness } = await openTuningSet(spec);
   librarySizes.push(witness.library.passages.length);
   for (const question of await readEvalSet(file)) {
     const ranking = await witness.answerer.rank(question.question, 'hybrid');
@@ -46,6 +49,7 @@ for (const spec of options.set) {
     const { features } = witness.answerer.evidence(question.question, ranking);
     rows.push({
       set: path.basename(file),
+      library: path.basename(config.corpusDir ?? ''),
       id: question.id,
       answerable: question.kind !== 'unanswerable',
       farOff: features.dense < 0,
@@ -100,11 +104,14 @@ function thresholdFor(scored: { p: number; answerable: boolean }[]): number {
 }
 
 // Cross-validated probabilities: each question scored by a model fitted without its fold.
-const folds = options.folds;
+// A set named twice (the same questions on two libraries) is one writer, so one fold.
+const setNames = [...new Set(rows.map((r) => r.set))];
+const folds = options.bySet ? setNames.length : options.folds;
 const order = rows.map((_, i) => i).sort((a, b) => ((a * 7919) % 104729) - ((b * 7919) % 104729));
+const foldOf = (i: number, position: number): number => (options.bySet ? setNames.indexOf((rows[i] as Row).set) : position % folds);
 const crossProbability = new Array<number>(rows.length).fill(0);
 for (let fold = 0; fold < folds; fold++) {
-  const test = new Set(order.filter((_, i) => i % folds === fold));
+  const test = new Set(order.filter((i, position) => foldOf(i, position) === fold));
   const model = fit(rows.filter((_, i) => !test.has(i)));
   for (const i of test) crossProbability[i] = probability(model, rows[i] as Row);
 }
@@ -118,9 +125,10 @@ function report(label: string, scoredRows: { r: Row; p: number }[], threshold: n
   console.log(`\n${label} (threshold ${threshold.toFixed(3)})`);
   console.log('| set | answerable declined | unanswerable declined | answered: precision | declined: precision | of declined, not in library |');
   console.log('|---|---|---|---|---|---|');
-  const sets = [...new Set(scoredRows.map(({ r }) => r.set)), 'all'];
+  const where = (r: Row): string => `${r.set} (${r.library})`;
+  const sets = [...new Set(scoredRows.map(({ r }) => where(r))), 'all'];
   for (const set of sets) {
-    const mine = scoredRows.filter(({ r }) => set === 'all' || r.set === set);
+    const mine = scoredRows.filter(({ r }) => set === 'all' || where(r) === set);
     const declined = mine.filter(({ r, p }) => declines(r, p, threshold));
     const answered = mine.filter(({ r, p }) => !declines(r, p, threshold));
     const answerable = mine.filter(({ r }) => r.answerable);
@@ -134,7 +142,7 @@ function report(label: string, scoredRows: { r: Row; p: number }[], threshold: n
   }
 }
 
-report(`Cross-validated, ${String(folds)} folds`, rows.map((r, i) => ({ r, p: crossProbability[i] as number })), crossThreshold);
+report(options.bySet ? `Cross-validated, each set scored by a model fitted on the others` : `Cross-validated, ${String(folds)} folds`, rows.map((r, i) => ({ r, p: crossProbability[i] as number })), crossThreshold);
 const final = fit(rows);
 const finalThreshold = thresholdFor(rows.map((r) => ({ p: probability(final, r), answerable: r.answerable })));
 report('Fitted on every question (in-sample)', rows.map((r) => ({ r, p: probability(final, r) })), finalThreshold);

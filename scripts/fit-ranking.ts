@@ -27,10 +27,11 @@ const program = new Command()
   .option('--set <spec>', 'FILE or FILE=CORPUS,INDEX (repeatable)', collect, [] as string[])
   .option('--folds <n>', 'cross-validation folds', (value: string) => Number(value), 5)
   .option('--l2 <x>', 'L2 penalty', (value: string) => Number(value), 0.01)
+  .option('--by-set', 'cross-validate by leaving one set out at a time (a new question writer), not by shuffled folds')
   .option('--json <file>', 'also write the labelled candidates here')
   .option('--try <spec>', 'also score these weights: name=value,… over the shipped ones (repeatable)', collect, [] as string[]);
 program.parse();
-const options = program.opts<{ set: string[]; folds: number; l2: number; json?: string; try: string[] }>();
+const options = program.opts<{ set: string[]; folds: number; l2: number; bySet?: boolean; json?: string; try: string[] }>();
 
 const questions: Labelled[] = [];
 for (const spec of options.set) {
@@ -142,12 +143,14 @@ function figures(list: Labelled[], weightsFor: (q: Labelled) => number[]): strin
   return `${String(at(1))}/${String(list.length)} first, ${String(at(3))}/${String(list.length)} in 3`;
 }
 
-// Folds: every k-th question of a shuffled order (fixed seed), so each fold mixes the sets.
+// Folds: every k-th question of a shuffled order (fixed seed), so each fold mixes the sets; or, with
+// --by-set, one set each, so every set is scored by weights fitted on other writers' questions.
 let seed = 7;
 const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 const order = questions.map((q) => ({ q, r: random() })).sort((a, b) => a.r - b.r).map((e) => e.q);
-const foldOf = new Map(order.map((q, i) => [q, i % options.folds]));
-const foldWeights = Array.from({ length: options.folds }, (_, f) => {
+const setNames = [...new Set(questions.map((q) => q.set))];
+const foldOf = options.bySet ? new Map(questions.map((q) => [q, setNames.indexOf(q.set)])) : new Map(order.map((q, i) => [q, i % options.folds]));
+const foldWeights = Array.from({ length: options.bySet ? setNames.length : options.folds }, (_, f) => {
   return train(questions.filter((q) => foldOf.get(q) !== f));
 });
 const shipped = FEATURE_NAMES.map((name) => RANK_WEIGHTS[name]);

@@ -1,87 +1,87 @@
-// Written by scripts/fit-answerability.ts from 791 tuning questions (qa-sotu-dev.jsonl, qa-sotu-blind.jsonl, qa-tune-sotu-a.jsonl, qa-tune-sotu-b.jsonl, qa-dev.jsonl, qa-extra.jsonl, qa-chat-dev.jsonl, qa-holdout.jsonl, qa-blind-chat.jsonl, qa-tune-sample.jsonl).
+// Written by scripts/fit-answerability.ts from 1606 tuning questions (qa-dev.jsonl, qa-extra.jsonl, qa-chat-dev.jsonl, qa-holdout.jsonl, qa-blind-chat.jsonl, qa-tune-sample.jsonl, qa-blind-sample-2.jsonl, qa-sotu-dev.jsonl, qa-sotu-blind.jsonl, qa-tune-sotu-a.jsonl, qa-tune-sotu-b.jsonl, qa-blind-sotu-2.jsonl, qa-offtopic-a.jsonl, qa-offtopic-b.jsonl).
 // Do not edit by hand: refit instead (docs/quality.md, "Deciding to answer").
 import type { AnswerabilityModel } from './answerability.js';
 
 export const ANSWERABILITY_MODEL: AnswerabilityModel = {
   "features": {
     "dense": {
-      "mean": 0.0416,
-      "scale": 0.0285,
-      "weight": 0.0923
+      "mean": 0.0202,
+      "scale": 0.0397,
+      "weight": 0.6216
     },
     "sentence": {
-      "mean": 0.0475,
-      "scale": 0.0335,
-      "weight": 0.5006
+      "mean": 0.027,
+      "scale": 0.0406,
+      "weight": 0.5625
     },
     "coverage": {
-      "mean": 0.457,
-      "scale": 0.2318,
-      "weight": 0.0862
+      "mean": 0.3494,
+      "scale": 0.2488,
+      "weight": 0.2141
     },
     "known": {
-      "mean": 0.779,
-      "scale": 0.2578,
-      "weight": 0.1347
+      "mean": 0.6383,
+      "scale": 0.3312,
+      "weight": 0.3303
     },
     "named": {
-      "mean": 0.3641,
-      "scale": 0.4812,
-      "weight": -0.253
+      "mean": 0.2304,
+      "scale": 0.4211,
+      "weight": 0.3092
     },
     "kindMissing": {
-      "mean": 0.0101,
-      "scale": 0.1001,
-      "weight": -0.2245
+      "mean": 0.0093,
+      "scale": 0.0962,
+      "weight": -0.1473
     },
     "kindMissingClosest": {
-      "mean": 0.0228,
-      "scale": 0.1491,
-      "weight": -0.0128
+      "mean": 0.0255,
+      "scale": 0.1577,
+      "weight": -0.0781
     },
     "sentenceCoverage": {
-      "mean": 0.5248,
-      "scale": 0.2536,
-      "weight": 0.1381
+      "mean": 0.4543,
+      "scale": 0.286,
+      "weight": 0.172
     },
     "unknownName": {
-      "mean": 0.0076,
-      "scale": 0.0868,
-      "weight": -0.1291
+      "mean": 0.0137,
+      "scale": 0.1162,
+      "weight": -0.115
     },
     "denseGap": {
-      "mean": 0.0372,
-      "scale": 0.021,
-      "weight": -0.062
+      "mean": 0.03,
+      "scale": 0.0192,
+      "weight": 0.0775
     },
     "sentenceGap": {
-      "mean": 0.059,
-      "scale": 0.0286,
-      "weight": -0.5532
+      "mean": 0.0492,
+      "scale": 0.0258,
+      "weight": -0.3024
     },
     "libraryScale": {
-      "mean": 3.0345,
-      "scale": 1.0543,
-      "weight": -0.1387
+      "mean": 3.01,
+      "scale": 1.0571,
+      "weight": -0.4809
     },
     "rank": {
-      "mean": 3.6898,
-      "scale": 0.173,
-      "weight": 0.3178
+      "mean": 3.5407,
+      "scale": 0.2463,
+      "weight": 0.7741
     },
     "rankAtScale": {
-      "mean": 11.2402,
-      "scale": 4.0364,
-      "weight": 0.0007
+      "mean": 10.7345,
+      "scale": 4.0077,
+      "weight": -0.2278
     },
     "sentenceAtScale": {
-      "mean": 0.1424,
-      "scale": 0.1133,
-      "weight": 0.9319
+      "mean": 0.0902,
+      "scale": 0.1213,
+      "weight": 0.7322
     }
   },
-  "bias": 0.5968,
-  "threshold": 0.1118,
+  "bias": -0.0638,
+  "threshold": 0.163,
   "passages": {
     "min": 69,
     "max": 9207
