@@ -4,6 +4,7 @@ import type { ExtractProgress, IngestProgress, IngestReport } from '../src/inges
 import type { BotContext } from '../src/discord/command.js';
 import { nameForUrl, saveUpload, safeFileName } from '../src/discord/corpus-upload.js';
 import { detectFormat } from '../src/extract/detect-format.js';
+import { formatList, formatSpec } from '../src/extract/formats.js';
 import { fetchUrl, FetchError, type FetchedPage } from '../src/ingest/fetch-url.js';
 import { UserError } from '../src/discord/errors.js';
 import { fitText, LIMITS, safeText } from '../src/discord/format.js';
@@ -23,7 +24,7 @@ export const data = new SlashCommandBuilder()
     sub
       .setName('add')
       .setDescription("Add a document (PDF, Word, web page, text) to this server's library")
-      .addAttachmentOption((option) => option.setName('file').setDescription('A .pdf, .docx, .html, .txt or .md file'))
+      .addAttachmentOption((option) => option.setName('file').setDescription(`A ${formatList()} file`))
       .addStringOption((option) => option.setName('url').setDescription('The address of a web page (or PDF) to add').setMaxLength(2000)),
   )
   .addSubcommand((sub) =>
@@ -200,7 +201,7 @@ async function add(interaction: ChatInputCommandInteraction, ctx: BotContext, gu
       await ctx.libraries.checkRoom(guildId, own, page.bytes.length, false);
       const detected = await detectFormat(page.bytes, new URL(page.url).pathname);
       if ('error' in detected) throw new UserError(`The page cannot be added: ${detected.error}. Nothing was saved.`);
-      const extension = detected.format === 'pdf' ? '.pdf' : detected.format === 'docx' ? '.docx' : detected.format === 'html' ? '.html' : '.txt';
+      const extension = formatSpec(detected.format).extensions[0];
       ({ sourceId } = await saveUpload(corpusDir, nameForUrl(page.url, extension), page.bytes, { maxBytes, ...limits, pageUrl: page.url }));
       ctx.logger.info({ event: 'library-change', change: 'add', sourceId, bytes: page.bytes.length }, 'web page added');
     }

@@ -7,6 +7,7 @@ import { staleBuildWarning } from './cli/stale-build.js';
 import { ConfigError, loadCoreConfig, type CoreConfig } from './config.js';
 import { embedderOptions, loadEmbedder, ModelLoadError } from './embed/embedder.js';
 import { readEvalSet } from './eval/eval-set.js';
+import { formatList } from './extract/formats.js';
 import { runEval } from './eval/run-eval.js';
 import type { IngestReport } from './ingest/update-index.js';
 import { QuestionError } from './search/question.js';
@@ -60,7 +61,7 @@ async function open(config: CoreConfig, rebuild = false): Promise<Witness> {
 
 function addCommonOptions(command: Command): Command {
   return command
-    .option('--corpus <dir>', 'folder of documents: .txt, .md, .pdf, .html, .docx (env WITNESS_CORPUS_DIR; default: the bundled corpus/)')
+    .option('--corpus <dir>', `folder of documents: ${formatList()} (env WITNESS_CORPUS_DIR; default: the bundled corpus/)`)
     .option('--index <dir>', 'folder for the generated index (env WITNESS_INDEX_DIR; default: index/)')
     .option('--model <id>', 'embedding model id (env WITNESS_MODEL; default: the vendored Xenova/e5-small-v2)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|silent (env WITNESS_LOG_LEVEL; default for the CLI: error)');

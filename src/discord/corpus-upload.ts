@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DOCUMENT_EXTENSIONS } from '../extract/detect-format.js';
+import { DOCUMENT_EXTENSIONS, formatList } from '../extract/formats.js';
 import { extractDocument, type ExtractOptions } from '../extract/extract-document.js';
 import { DEFAULT_EXTRACT_LIMITS } from '../extract/types.js';
 import { UserError } from './errors.js';
@@ -9,7 +9,6 @@ import { UserError } from './errors.js';
 export const UPLOAD_FOLDER = 'uploads';
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/u;
-const KINDS = '.txt, .md, .pdf, .html or .docx';
 
 /**
  * A file name that is safe to write into the corpus: a plain name (no folders, no `..`,
@@ -20,7 +19,7 @@ export function safeFileName(name: string): string {
   const candidate = name.trim().replace(/\s+/gu, '-');
   if (/[/\\\0]/u.test(candidate) || candidate.includes('..')) throw new UserError('The file name must be a plain name, without folders or "..".');
   if (!SAFE_NAME.test(candidate)) throw new UserError('The file name may use only letters, digits, dots, dashes and underscores (at most 100), and must not start with a dot.');
-  if (!DOCUMENT_EXTENSIONS.includes(path.extname(candidate).toLowerCase())) throw new UserError(`Only ${KINDS} files can be added to the library.`);
+  if (!DOCUMENT_EXTENSIONS.includes(path.extname(candidate).toLowerCase())) throw new UserError(`Only ${formatList()} files can be added to the library.`);
   return candidate;
 }
 

@@ -5,6 +5,7 @@ import type { Answerer } from '../search/ask.js';
 import type { RetrievalMode } from '../search/retrieve.js';
 import type { EvalQuestion } from './eval-set.js';
 import { extractDocument } from '../extract/extract-document.js';
+import { isPlainText } from '../extract/formats.js';
 import { DEFAULT_EXTRACT_LIMITS } from '../extract/types.js';
 import { foldPhrase, foldText } from '../search/find-phrase.js';
 
@@ -134,7 +135,7 @@ export async function runEval(answerer: Answerer, corpusDir: string, questions: 
     if (text === undefined) {
       const bytes = await readFile(path.join(corpusDir, sourceId));
       const stored = answerer.library.document(sourceId);
-      if (!stored?.format || stored.format === 'text' || stored.format === 'markdown') text = new TextDecoder('utf-8').decode(bytes);
+      if (isPlainText(stored?.format)) text = new TextDecoder('utf-8').decode(bytes);
       else {
         const again = await extractDocument(bytes, sourceId, { ...DEFAULT_EXTRACT_LIMITS, maxFileBytes: Infinity });
         text = again.ok ? again.extracted.text : '';

@@ -1,36 +1,12 @@
 import path from 'node:path';
-import type { DocumentFormat } from './types.js';
+import { describeFormat, FORMAT_BY_EXTENSION, FORMATS, formatSpec, type DocumentFormat, type FormatSpec } from './formats.js';
 
-/** File name endings Witness reads, and the kind each promises. */
-export const FORMAT_BY_EXTENSION: Record<string, DocumentFormat> = {
-  '.txt': 'text',
-  '.md': 'markdown',
-  '.markdown': 'markdown',
-  '.pdf': 'pdf',
-  '.html': 'html',
-  '.htm': 'html',
-  '.xhtml': 'html',
-  '.docx': 'docx',
-};
-
-export const DOCUMENT_EXTENSIONS = Object.keys(FORMAT_BY_EXTENSION);
-
-const FORMAT_NAMES: Record<DocumentFormat, string> = { text: 'plain text', markdown: 'Markdown text', pdf: 'a PDF', html: 'a web page (HTML)', docx: 'a Word document (DOCX)' };
-
-export function describeFormat(format: DocumentFormat): string {
-  return FORMAT_NAMES[format];
-}
+export { DOCUMENT_EXTENSIONS, FORMAT_BY_EXTENSION, describeFormat } from './formats.js';
 
 export type Detection = { format: DocumentFormat; warning: string | null } | { error: string };
 
 type FileTypeModule = typeof import('file-type');
 let fileType: Promise<FileTypeModule> | null = null;
-
-/** An HTML document announces itself in its first bytes. */
-function looksLikeHtml(bytes: Uint8Array): boolean {
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 1024)).replace(/^\uFEFF|^ï»¿/u, '').trimStart().toLowerCase();
-  return head.startsWith('<!doctype html') || head.startsWith('<html') || (head.startsWith('<?xml') && head.includes('<html'));
-}
 
 /**
  * What a file is, read from its bytes (file-type's signatures, then a look for HTML), checked
@@ -42,21 +18,22 @@ export async function detectFormat(bytes: Uint8Array, name: string): Promise<Det
   fileType ??= import('file-type');
   const { fileTypeFromBuffer } = await fileType;
   const found = await fileTypeFromBuffer(bytes).catch(() => undefined);
+  const signed = found ? (FORMATS as readonly FormatSpec[]).find((format) => format.signature === found.ext) : undefined;
   let actual: DocumentFormat;
-  if (found?.ext === 'pdf') actual = 'pdf';
-  else if (found?.ext === 'docx') actual = 'docx';
+  if (signed) actual = signed.id as DocumentFormat;
   else if (found && found.mime !== 'application/xml' && found.ext !== 'xml') {
     const what = `${found.ext.toUpperCase()} (${found.mime})`;
     return { error: claimed ? `the file is named as ${describeFormat(claimed)} but its content is ${what}, which Witness cannot read` : `its content is ${what}, which Witness cannot read` };
-  } else if (looksLikeHtml(bytes)) actual = 'html';
-  else actual = claimed === 'markdown' || claimed === 'html' ? claimed : 'text';
+  } else {
+    const sniffed = (FORMATS as readonly FormatSpec[]).find((format) => format.sniff?.(bytes));
+    actual = sniffed ? (sniffed.id as DocumentFormat) : claimed && formatSpec(claimed).readsPlainText ? claimed : 'text';
+  }
   if (!claimed) return { format: actual, warning: null };
   // Text named .md or .html is still text; only a real mismatch is worth a word.
-  const textLike = (format: DocumentFormat): boolean => format === 'text' || format === 'markdown';
+  const textLike = (format: DocumentFormat): boolean => formatSpec(format).plainText === true;
   if (actual === claimed || (textLike(actual) && textLike(claimed))) return { format: actual, warning: null };
-  if (claimed === 'html' && textLike(actual)) return { format: 'text', warning: 'named as a web page but has no HTML markup; read as plain text' };
   // Text under a PDF or Word name is a broken or mislabelled file, not a document to guess at.
-  if ((claimed === 'pdf' || claimed === 'docx') && (textLike(actual) || actual === 'html')) {
+  if (formatSpec(claimed).binary && !formatSpec(actual).binary) {
     return { error: `the file is named as ${describeFormat(claimed)} but its content is ${describeFormat(actual)}, not ${describeFormat(claimed)}` };
   }
   return { format: actual, warning: `named as ${describeFormat(claimed)} but its content is ${describeFormat(actual)}; read as ${describeFormat(actual)}` };

@@ -1,19 +1,12 @@
 import { decodeDocument, rejectBytes } from './plain-text.js';
 import { detectFormat } from './detect-format.js';
-import { extractDocx } from './docx.js';
-import { extractHtml } from './html.js';
-import { extractPdf } from './pdf.js';
-import { withinTime } from './time-limit.js';
-import { ExtractError, type ExtractedText, type ExtractLimits } from './types.js';
+import { formatSpec, type ExtractorOptions } from './formats.js';
+import { ExtractError, type ExtractedText } from './types.js';
 
 export type ExtractResult = { ok: true; extracted: ExtractedText } | { ok: false; reason: string };
 
-export interface ExtractOptions extends ExtractLimits {
+export interface ExtractOptions extends ExtractorOptions {
   maxFileBytes: number;
-  /** Where a web page was fetched from, when it was. */
-  pageUrl?: string;
-  /** Called as the pages of a PDF are read, for a progress display. */
-  onPage?: (done: number, total: number) => void;
 }
 
 /**
@@ -28,24 +21,15 @@ export async function extractDocument(bytes: Uint8Array, name: string, options: 
   if ('error' in detected) return { ok: false, reason: detected.error };
   const warnings = detected.warning ? [detected.warning] : [];
   try {
+    const { extract } = formatSpec(detected.format);
     let extracted: ExtractedText;
-    switch (detected.format) {
-      case 'pdf':
-        extracted = await extractPdf(bytes, options, options.onPage);
-        break;
-      case 'docx':
-        extracted = await withinTime(extractDocx(bytes, options), options.maxSeconds, 'the Word document');
-        break;
-      case 'html':
-        extracted = await withinTime(extractHtml(bytes, options.pageUrl), options.maxSeconds, 'the web page');
-        break;
-      default: {
-        const rejected = rejectBytes(bytes, options.maxFileBytes);
-        if (rejected) return { ok: false, reason: rejected };
-        const decoded = decodeDocument(bytes);
-        if ('error' in decoded) return { ok: false, reason: decoded.error };
-        extracted = { format: detected.format, text: decoded.text, meta: {}, fallbackMeta: {}, warnings: [] };
-      }
+    if (extract) extracted = await extract(bytes, options);
+    else {
+      const rejected = rejectBytes(bytes, options.maxFileBytes);
+      if (rejected) return { ok: false, reason: rejected };
+      const decoded = decodeDocument(bytes);
+      if ('error' in decoded) return { ok: false, reason: decoded.error };
+      extracted = { format: detected.format, text: decoded.text, meta: {}, fallbackMeta: {}, warnings: [] };
     }
     if (extracted.text.trim().length === 0) return { ok: false, reason: 'no text found in the file' };
     return { ok: true, extracted: { ...extracted, warnings: [...warnings, ...extracted.warnings] } };

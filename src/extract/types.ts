@@ -1,5 +1,6 @@
-/** The kinds of file Witness reads; the kind comes from the bytes, not only the name. */
-export type DocumentFormat = 'text' | 'markdown' | 'pdf' | 'html' | 'docx';
+import type { DocumentFormat } from './formats.js';
+
+export type { DocumentFormat };
 
 /** A heading of the document and where it stands in the extracted text. */
 export interface Section {

@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import { profileFor } from '../embed/model-profiles.js';
 import { hashBytes, listLibrary } from '../library/read-library.js';
 import { EXTRACTION_VERSION, type ExtractLimits } from '../extract/types.js';
-import { FORMAT_BY_EXTENSION } from '../extract/detect-format.js';
+import { FORMAT_BY_EXTENSION, isPlainText } from '../extract/formats.js';
 import path from 'node:path';
 import { CHUNKING_VERSION } from '../library/parse-document.js';
 import type { SkippedFile } from '../library/types.js';
@@ -84,7 +84,7 @@ function fingerprint(sourceId: string, hash: string, sidecar: string | undefined
   // Text files are read as they are; other kinds also depend on the extractor's version, and on
   // whether their creation date may be their date.
   const kind = FORMAT_BY_EXTENSION[path.extname(sourceId).toLowerCase()];
-  const extracted = kind === 'text' || kind === 'markdown' ? '' : `/x${String(EXTRACTION_VERSION)}${fileDates ? '/fd' : ''}`;
+  const extracted = isPlainText(kind) ? '' : `/x${String(EXTRACTION_VERSION)}${fileDates ? '/fd' : ''}`;
   return `${content}/c${String(CHUNKING_VERSION)}${extracted}`;
 }
 

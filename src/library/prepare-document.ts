@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isPlainText } from '../extract/formats.js';
 import { parseSidecar, readFrontMatter, type MetaOverrides } from './meta-overrides.js';
 import { parseDocument, type ChunkingOptions } from './parse-document.js';
 import type { ParsedDocument, SourceDocument } from './types.js';
@@ -16,7 +17,7 @@ export interface PreparedDocument {
 export function prepareDocument(source: SourceDocument, sidecar: string | undefined, options: ChunkingOptions, dates: { fromFile?: boolean } = {}): PreparedDocument {
   const warnings: string[] = [];
   // Front matter is a convention of text files; a PDF or web page states its metadata itself.
-  const textLike = source.format === undefined || source.format === 'text' || source.format === 'markdown';
+  const textLike = isPlainText(source.format);
   const front = textLike ? readFrontMatter(source.text) : { bodyStart: 0, overrides: {}, warning: null };
   if (front.warning) warnings.push(front.warning);
   let overrides: MetaOverrides = { ...source.formatMeta, ...front.overrides };

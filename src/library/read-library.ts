@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DOCUMENT_EXTENSIONS } from '../extract/detect-format.js';
+import { DOCUMENT_EXTENSIONS } from '../extract/formats.js';
 import { extractDocument } from '../extract/extract-document.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from '../extract/types.js';
 import type { SkippedFile, SourceDocument } from './types.js';
@@ -74,7 +74,7 @@ async function* walk(dir: string, root: string, skipped: SkippedFile[]): AsyncGe
 }
 
 /**
- * Finds every document file under `corpusDir` (by name: .txt, .md, .pdf, .html, .docx) and
+ * Finds every document file under `corpusDir` (by name: formats.ts lists the endings) and
  * hashes it. Files that cannot be documents are listed in `skipped` with a reason; they never
  * stop the rest of the library from loading.
  */

@@ -1,7 +1,7 @@
 import type { LibraryDocument } from '../library/types.js';
 import { pageAt, sectionAt } from '../extract/text-builder.js';
 import type { Citation } from './answer-types.js';
-import type { DocumentFormat } from '../extract/types.js';
+import { formatSpec, type DocumentFormat } from '../extract/formats.js';
 
 /** A link a reader can follow to the quoted words: built by the core so the CLI, JSON and Discord agree. */
 
@@ -64,7 +64,7 @@ export function fileUrl(libraryUrl: string, sourceId: string): string {
  */
 export function quoteLink(url: string | null, quote: string, page: number | null, format: DocumentFormat = 'text'): string | null {
   if (page !== null) return pageLink(url, page);
-  if (format === 'docx') return baseLink(url);
+  if (formatSpec(format).link === 'whole') return baseLink(url);
   return fragmentLink(url, quote);
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FORMAT_IDS } from '../extract/formats.js';
 import type { LibraryDocument } from '../library/types.js';
 
 /** Bumped whenever the files under index/ change shape or chunking changes what they mean. */
@@ -40,7 +41,7 @@ export const StoredDocumentSchema = z.object({
   }),
   chunks: z.array(StoredChunkSchema),
   /** Absent: plain text (indexes made before other formats were read). */
-  format: z.enum(['text', 'markdown', 'pdf', 'html', 'docx']).optional(),
+  format: z.enum(FORMAT_IDS).optional(),
   /** Offset of each page's first character in `text` (PDF). */
   pages: z.array(z.number().int().nonnegative()).optional(),
   /** Headings: [start offset, level, title]. */
