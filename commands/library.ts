@@ -65,7 +65,6 @@ async function download(url: string, maxBytes: number): Promise<Uint8Array> {
 }
 
 /** Documents with at least this many pages show their reading progress in the moderator's reply. */
-const LONG_DOCUMENT_PAGES = 20;
 const PROGRESS_EVERY_MS = 3000;
 
 /** Edits the moderator's "thinking…" reply every few seconds while a long PDF's pages are read. */
@@ -79,7 +78,8 @@ function pageProgress(interaction: ChatInputCommandInteraction): IngestProgress 
     update: () => undefined,
     stop: () => undefined,
     reading: (sourceId, done, total) => {
-      if (total < LONG_DOCUMENT_PAGES || done === total || Date.now() - last < PROGRESS_EVERY_MS) return;
+      // Only a read that takes a while is shown (a long PDF, a scan read by OCR), at most every few seconds.
+      if (done === total || Date.now() - last < PROGRESS_EVERY_MS) return;
       last = Date.now();
       pending = interaction.editReply({ content: `Reading ${safeText(sourceId, 200)}: page ${String(done)} of ${String(total)}…` }).catch(() => undefined);
     },
@@ -187,14 +187,17 @@ async function add(interaction: ChatInputCommandInteraction, ctx: BotContext, gu
   const release = own.reserveDocument(ctx.libraries.limits.documents, `This server's library is full: the limit is ${String(ctx.libraries.limits.documents)} documents. Remove one with /library remove first. Nothing was added.`);
   let report: IngestReport;
   let sourceId: string;
-  const limits = { maxPages: ctx.config.core.maxPages, maxSeconds: ctx.config.core.extractSeconds };
+  const { maxPages, extractSeconds: maxSeconds, ocrMaxPages, ocrPageSeconds } = ctx.config.core;
+  const limits = { maxPages, maxSeconds, ocrMaxPages, ocrPageSeconds };
   const corpusDir = own.corpusDir;
+  const progress = pageProgress(interaction);
   try {
     await defer(interaction, true, ctx.logger);
     if (attachment && name) {
       const bytes = await download(attachment.url, maxBytes);
       await ctx.libraries.checkRoom(guildId, own, bytes.length, false);
-      ({ sourceId } = await saveUpload(corpusDir, name, bytes, { maxBytes, ...limits }));
+      // The file is read (a scan by OCR) before it is saved: its pages are shown as they are read.
+      ({ sourceId } = await saveUpload(corpusDir, name, bytes, { maxBytes, ...limits, onPage: (done, total) => progress.reading(name, done, total) }));
       ctx.logger.info({ event: 'library-change', change: 'add', sourceId, bytes: bytes.length }, 'document added');
     } else {
       const page = await fetchPage(address as string, maxBytes, ctx);
@@ -202,10 +205,10 @@ async function add(interaction: ChatInputCommandInteraction, ctx: BotContext, gu
       const detected = await detectFormat(page.bytes, new URL(page.url).pathname);
       if ('error' in detected) throw new UserError(`The page cannot be added: ${detected.error}. Nothing was saved.`);
       const extension = formatSpec(detected.format).extensions[0];
-      ({ sourceId } = await saveUpload(corpusDir, nameForUrl(page.url, extension), page.bytes, { maxBytes, ...limits, pageUrl: page.url }));
+      const saved = nameForUrl(page.url, extension);
+      ({ sourceId } = await saveUpload(corpusDir, saved, page.bytes, { maxBytes, ...limits, pageUrl: page.url, onPage: (done, total) => progress.reading(saved, done, total) }));
       ctx.logger.info({ event: 'library-change', change: 'add', sourceId, bytes: page.bytes.length }, 'web page added');
     }
-    const progress = pageProgress(interaction);
     report = await ctx.queue.run(() => own.reindex(progress));
     await progress.settled();
     await ctx.libraries.measure(guildId);

@@ -41,6 +41,10 @@ export const CoreConfigSchema = z.object({
   maxPages: positiveInt.max(1_000_000).default(2000),
   /** Longest time reading one PDF, web page or Word file may take. */
   extractSeconds: positiveInt.max(3600).default(60),
+  /** Most pages of a scanned PDF that OCR reads. */
+  ocrMaxPages: positiveInt.max(100_000).default(100),
+  /** Longest OCR may take over one page of a scan. */
+  ocrPageSeconds: positiveInt.max(3600).default(30),
   /** Where the corpus folder is published, if it is: PDF citations then link to `<url>/<file>#page=N`. */
   libraryUrl: z.url({ protocol: /^https?$/u }).optional(),
   /** Where candidates come from: the embedded index, or a Solr collection kept in step with it (docs/solr.md). */
@@ -71,6 +75,8 @@ export const CORE_ENV: Record<keyof z.input<typeof CoreConfigSchema>, string> = 
   fileDates: 'WITNESS_FILE_DATES',
   maxPages: 'WITNESS_MAX_PAGES',
   extractSeconds: 'WITNESS_EXTRACT_SECONDS',
+  ocrMaxPages: 'WITNESS_OCR_MAX_PAGES',
+  ocrPageSeconds: 'WITNESS_OCR_PAGE_SECONDS',
   libraryUrl: 'WITNESS_LIBRARY_URL',
   store: 'WITNESS_STORE',
   solrUrl: 'WITNESS_SOLR_URL',

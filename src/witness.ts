@@ -42,7 +42,7 @@ async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreCon
     corpusDir: config.corpusDir,
     indexDir: config.indexDir,
     maxFileBytes: config.maxFileBytes,
-    extractLimits: { maxPages: config.maxPages, maxSeconds: config.extractSeconds },
+    extractLimits: { maxPages: config.maxPages, maxSeconds: config.extractSeconds, ocrMaxPages: config.ocrMaxPages, ocrPageSeconds: config.ocrPageSeconds },
     modelId: config.modelId,
     embedder: model,
     logger,

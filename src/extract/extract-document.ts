@@ -1,7 +1,21 @@
+import { createHash } from 'node:crypto';
 import { decodeDocument, rejectBytes } from './plain-text.js';
 import { detectFormat } from './detect-format.js';
 import { formatSpec, type ExtractorOptions } from './formats.js';
 import { ExtractError, type ExtractedText } from './types.js';
+
+/**
+ * The last few readings made by OCR, by the file's bytes and the limits: a scan added in Discord
+ * is read once to check it before it is saved and again by the reindex that follows, and OCR
+ * takes seconds a page. Text layers, web pages and Word files are quick to read again.
+ */
+const recognized = new Map<string, ExtractedText>();
+const RECOGNIZED_KEPT = 4;
+
+function readingKey(bytes: Uint8Array, options: ExtractOptions): string {
+  const limits = [options.maxPages, options.ocrMaxPages, options.ocrPageSeconds, options.pageUrl ?? ''].join('/');
+  return `${createHash('sha256').update(bytes).digest('hex')}/${limits}`;
+}
 
 export type ExtractResult = { ok: true; extracted: ExtractedText } | { ok: false; reason: string };
 
@@ -20,6 +34,9 @@ export async function extractDocument(bytes: Uint8Array, name: string, options: 
   const detected = await detectFormat(bytes, name);
   if ('error' in detected) return { ok: false, reason: detected.error };
   const warnings = detected.warning ? [detected.warning] : [];
+  const key = detected.format === 'pdf' ? readingKey(bytes, options) : null;
+  const known = key === null ? undefined : recognized.get(key);
+  if (known) return { ok: true, extracted: { ...known, warnings: [...warnings, ...known.warnings] } };
   try {
     const { extract } = formatSpec(detected.format);
     let extracted: ExtractedText;
@@ -32,6 +49,10 @@ export async function extractDocument(bytes: Uint8Array, name: string, options: 
       extracted = { format: detected.format, text: decoded.text, meta: {}, fallbackMeta: {}, warnings: [] };
     }
     if (extracted.text.trim().length === 0) return { ok: false, reason: 'no text found in the file' };
+    if (key !== null && extracted.recognized) {
+      recognized.set(key, extracted);
+      for (const old of recognized.keys()) if (recognized.size > RECOGNIZED_KEPT) recognized.delete(old);
+    }
     return { ok: true, extracted: { ...extracted, warnings: [...warnings, ...extracted.warnings] } };
   } catch (error) {
     if (error instanceof ExtractError) return { ok: false, reason: error.message };

@@ -49,6 +49,8 @@ export interface OcrPage {
   words: OcrWord[];
   /** Tesseract's mean word confidence, 0–100. */
   confidence: number;
+  /** OCR took longer than the page limit: the page was left out. */
+  timedOut?: boolean;
 }
 
 type Tesseract = typeof import('tesseract.js');
@@ -61,35 +63,49 @@ const MIN_WORD_CONFIDENCE = 30;
  * npm package @tesseract.js-data/eng: nothing is downloaded. Each word comes back with its place
  * on the page, so the page's layout (columns, headings, running heads, notes) is read by the
  * same rules as a PDF's text layer (pdf.ts). One worker reads all the pages of a document, then
- * is stopped, so no thread outlives the document.
+ * is stopped, so no thread outlives the document. A page that takes longer than `pageSeconds`
+ * is left out (`timedOut`): its worker is stopped and a new one reads the next page.
  */
-export async function recognizePages(images: (PageImage | null)[], onPage?: (done: number, total: number) => void): Promise<OcrPage[]> {
+export async function recognizePages(images: (PageImage | null)[], pageSeconds: number, onPage?: (done: number, total: number) => void): Promise<OcrPage[]> {
   const { createWorker } = (await import('tesseract.js')) as Tesseract;
   const require = createRequire(import.meta.url);
   const eng = require('@tesseract.js-data/eng') as { langPath: string };
   // The "best_int" model: the accurate LSTM model, quantised to 8-bit integers.
   const langPath = path.join(path.dirname(eng.langPath), '4.0.0_best_int');
-  const worker = await createWorker('eng', 1, { langPath, gzip: true, cacheMethod: 'none' });
+  const start = (): ReturnType<typeof createWorker> => createWorker('eng', 1, { langPath, gzip: true, cacheMethod: 'none' });
+  let worker = await start();
   try {
     const pages: OcrPage[] = [];
     for (const [i, image] of images.entries()) {
       const words: OcrWord[] = [];
       let confidence = 0;
+      let timedOut = false;
       if (image) {
-        const { data } = await worker.recognize(toPnm(image), {}, { blocks: true });
-        confidence = data.confidence;
-        for (const block of data.blocks ?? []) {
-          for (const paragraph of block.paragraphs) {
-            for (const line of paragraph.lines) {
-              const baseline = (line.baseline.y0 + line.baseline.y1) / 2;
-              const size = line.rowAttributes.rowHeight || line.bbox.y1 - line.bbox.y0;
-              // Specks and photographs come back as a few letters Tesseract is unsure of: left out.
-              for (const word of line.words) if (word.text.trim() && word.confidence >= MIN_WORD_CONFIDENCE) words.push({ text: word.text, x0: word.bbox.x0, x1: word.bbox.x1, baseline, size });
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), pageSeconds * 1000)));
+        const reading = worker.recognize(toPnm(image), {}, { blocks: true });
+        const result = await Promise.race([reading, late]).finally(() => clearTimeout(timer));
+        if (result === null) {
+          timedOut = true;
+          reading.catch(() => undefined);
+          await worker.terminate();
+          worker = await start();
+        } else {
+          const { data } = result;
+          confidence = data.confidence;
+          for (const block of data.blocks ?? []) {
+            for (const paragraph of block.paragraphs) {
+              for (const line of paragraph.lines) {
+                const baseline = (line.baseline.y0 + line.baseline.y1) / 2;
+                const size = line.rowAttributes.rowHeight || line.bbox.y1 - line.bbox.y0;
+                // Specks and photographs come back as a few letters Tesseract is unsure of: left out.
+                for (const word of line.words) if (word.text.trim() && word.confidence >= MIN_WORD_CONFIDENCE) words.push({ text: word.text, x0: word.bbox.x0, x1: word.bbox.x1, baseline, size });
+              }
             }
           }
         }
       }
-      pages.push({ words, confidence });
+      pages.push(timedOut ? { words, confidence, timedOut } : { words, confidence });
       onPage?.(i + 1, images.length);
     }
     return pages;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { recognizePages, type PageImage } from './ocr.js';
 import { expandLigatures, TextBuilder } from './text-builder.js';
-import { withinTime } from './time-limit.js';
+import { withinDeadline, type Deadline } from './time-limit.js';
 import { ExtractError, type ExtractedText, type ExtractLimits, type FormatMeta } from './types.js';
 
 /** One run of text on a page, in PDF points (y grows upwards). */
@@ -485,11 +485,20 @@ async function pageImages(pdf: PdfDocument): Promise<({ image: PageImage; width:
  * footnotes, paragraphs and hyphens. The reading is refused when OCR finds next to nothing or is
  * unsure of it (a scan too small or unclear).
  */
-async function scannedPdf(pdf: PdfDocument, info: Record<string, unknown>, onPage?: (done: number, total: number) => void): Promise<ExtractedText> {
+async function scannedPdf(pdf: PdfDocument, info: Record<string, unknown>, limits: ExtractLimits, deadline: Deadline, onPage?: (done: number, total: number) => void): Promise<ExtractedText> {
+  if (pdf.numPages > limits.ocrMaxPages) {
+    throw new ExtractError(`the PDF has no text layer (a scanned document?) and ${String(pdf.numPages)} pages; OCR reads at most ${String(limits.ocrMaxPages)} (WITNESS_OCR_MAX_PAGES)`);
+  }
+  // Each page may take its OCR time on top of the file's limit.
+  deadline.extend(pdf.numPages * limits.ocrPageSeconds);
   const scans = await pageImages(pdf);
   if (scans.every((scan) => scan === null)) throw new ExtractError('the PDF has no text and no page image to read');
-  const read = await recognizePages(scans.map((scan) => scan?.image ?? null), onPage);
-  const scanned = read.filter((_, i) => scans[i] !== null);
+  const read = await recognizePages(scans.map((scan) => scan?.image ?? null), limits.ocrPageSeconds, onPage);
+  const late = read.flatMap((page, i) => (page.timedOut ? [i + 1] : []));
+  if (late.length > 0 && late.length === scans.filter((scan) => scan !== null).length) {
+    throw new ExtractError(`the PDF has no text layer (a scanned document?) and OCR took longer than ${String(limits.ocrPageSeconds)} s on every page (WITNESS_OCR_PAGE_SECONDS)`);
+  }
+  const scanned = read.filter((page, i) => scans[i] !== null && !page.timedOut);
   const confidence = scanned.reduce((sum, page) => sum + page.confidence, 0) / Math.max(1, scanned.length);
   const chars = read.reduce((sum, page) => sum + page.words.reduce((s, word) => s + word.text.length, 0), 0);
   if (chars < 20 || confidence < MIN_OCR_CONFIDENCE) {
@@ -516,6 +525,7 @@ async function scannedPdf(pdf: PdfDocument, info: Record<string, unknown>, onPag
   const { text, pages: pageStarts, sections } = await readPages(pages);
   const meta = propertiesMeta(info);
   const warnings = [`the PDF has no text layer: its ${String(scanned.length)} scanned page${scanned.length === 1 ? ' was' : 's were'} read by OCR (mean confidence ${confidence.toFixed(0)} %); quotes give OCR's reading, which may differ from the scan in places`];
+  if (late.length > 0) warnings.push(`OCR took longer than ${String(limits.ocrPageSeconds)} s on page${late.length === 1 ? '' : 's'} ${late.join(', ')}, which ${late.length === 1 ? 'was' : 'were'} left out (WITNESS_OCR_PAGE_SECONDS)`);
   return { format: 'pdf', text, pages: pageStarts, sections, recognized: true, meta, fallbackMeta: {}, warnings };
 }
 
@@ -536,7 +546,7 @@ export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits, onPag
     stopAtErrors: false,
   });
   try {
-    const work = (async (): Promise<ExtractedText> => {
+    const work = async (deadline: Deadline): Promise<ExtractedText> => {
       let pdf;
       try {
         pdf = await task.promise;
@@ -589,7 +599,7 @@ export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits, onPag
       if (textChars < 20) {
         // No text layer: a scan. Its page images are read by OCR.
         try {
-          return await scannedPdf(pdf, info, onPage);
+          return await scannedPdf(pdf, info, limits, deadline, onPage);
         } finally {
           await pdf.destroy();
         }
@@ -607,8 +617,8 @@ export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits, onPag
       const date = pdfDate(info.CreationDate);
       if (date) fallbackMeta.date = date;
       return { format: 'pdf', text, pages: pageStarts, sections, meta, fallbackMeta, warnings };
-    })();
-    return await withinTime(work, limits.maxSeconds, 'the PDF');
+    };
+    return await withinDeadline(work, limits.maxSeconds, 'the PDF');
   } finally {
     void task.destroy().catch(() => undefined);
   }

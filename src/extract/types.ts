@@ -43,9 +43,13 @@ export interface ExtractLimits {
   maxSeconds: number;
   /** Largest total a compressed container (DOCX) may expand to. */
   maxExpandedBytes: number;
+  /** Most pages of a scanned PDF that OCR reads: a longer scan is refused. */
+  ocrMaxPages: number;
+  /** Longest OCR may take over one page before it is left out; a scan's OCR time is added to `maxSeconds`. */
+  ocrPageSeconds: number;
 }
 
-export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = { maxPages: 2000, maxSeconds: 60, maxExpandedBytes: 100 * 1024 * 1024 };
+export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = { maxPages: 2000, maxSeconds: 60, maxExpandedBytes: 100 * 1024 * 1024, ocrMaxPages: 100, ocrPageSeconds: 30 };
 
 /** A file that cannot be read as a document; the message is shown to the person who added it. */
 export class ExtractError extends Error {

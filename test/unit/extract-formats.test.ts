@@ -221,7 +221,8 @@ describe('a web page printed to PDF (webpdf/, the saved news pages printed by Li
 
 describe('a scanned PDF (scan/001, both pages of an article rasterised at 150 dpi, no text layer)', () => {
   it('is read by OCR: its article lines, its two pages, and a warning that says so; running headers and page numbers left out', async () => {
-    const scan = await extract('scan/001_f9e13c605d763562.pdf');
+    // OCR takes seconds a page: its time comes on top of the file's limit, so 1 s does not cut it short.
+    const scan = await extract('scan/001_f9e13c605d763562.pdf', { maxSeconds: 1 });
     const lines = articleLines('001_f9e13c605d763562');
     const found = positions(scan, lines).filter((at) => at >= 0).length;
     expect(found / lines.length).toBeGreaterThanOrEqual(0.9);
@@ -229,5 +230,14 @@ describe('a scanned PDF (scan/001, both pages of an article rasterised at 150 dp
     expect(scan.warnings.join(' ')).toMatch(/read by OCR \(mean confidence \d+ %\)/u);
     expect(scan.text).not.toMatch(/^Page \d+$/mu);
     expect(scan.text.split('\n\n').length).toBeGreaterThan(10);
+    // Read again (a /library add checks a file, then its reindex reads it): OCR reads no page twice.
+    const pagesRead: number[] = [];
+    expect(await extract('scan/001_f9e13c605d763562.pdf', { maxSeconds: 1, onPage: (done) => pagesRead.push(done) })).toEqual(scan);
+    expect(pagesRead).toEqual([]);
   }, 120_000);
+
+  it('is refused past the OCR page limit, and when OCR takes too long on every page, naming the setting', async () => {
+    expect(await refusal('scan/001_f9e13c605d763562.pdf', { ocrMaxPages: 1 })).toBe('the PDF has no text layer (a scanned document?) and 2 pages; OCR reads at most 1 (WITNESS_OCR_MAX_PAGES)');
+    expect(await refusal('scan/001_f9e13c605d763562.pdf', { ocrPageSeconds: 0.001 })).toBe('the PDF has no text layer (a scanned document?) and OCR took longer than 0.001 s on every page (WITNESS_OCR_PAGE_SECONDS)');
+  }, 60_000);
 });
