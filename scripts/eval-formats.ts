@@ -30,6 +30,8 @@ const libraries = [
   ['DOCX', path.join(CHECKOUT_ROOT, 'test', 'fixtures', 'formats', 'docx')],
   // The web pages printed to PDF with their site chrome (scripts/fixtures/make-web-pdfs.ts).
   ['web page as PDF', path.join(CHECKOUT_ROOT, 'test', 'fixtures', 'formats', 'webpdf')],
+  // The same pages printed by Chromium, with its date, title, address and page header and footer (scripts/fixtures/make-chromium-pdfs.ts).
+  ['web page as PDF (Chromium)', path.join(CHECKOUT_ROOT, 'test', 'fixtures', 'formats', 'chromepdf')],
   // The PDFs scanned at 150 dpi, no text layer: read by OCR (scripts/fixtures/make-scan.ts).
   ['scanned PDF (OCR)', path.join(CHECKOUT_ROOT, 'test', 'fixtures', 'formats', 'scan')],
 ] as const;

@@ -24,7 +24,7 @@ const options = program.opts<{ count: number; seed: number; scans: number; secon
 
 const FORMATS = path.join(CHECKOUT_ROOT, 'test', 'fixtures', 'formats');
 const pick = (folder: string): string[] => readdirSync(path.join(FORMATS, folder)).filter((f) => !f.endsWith('.md')).map((f) => path.join(FORMATS, folder, f));
-const sources = ['pdf', 'webpdf', 'notes', 'html', 'docx'].flatMap(pick).concat(pick('bad').filter((f) => !f.includes('zip-bomb')), readdirSync(path.join(CHECKOUT_ROOT, 'corpus')).filter((f) => f.endsWith('.txt')).map((f) => path.join(CHECKOUT_ROOT, 'corpus', f)));
+const sources = ['pdf', 'webpdf', 'chromepdf', 'notes', 'html', 'docx'].flatMap(pick).concat(pick('bad').filter((f) => !f.includes('zip-bomb')), readdirSync(path.join(CHECKOUT_ROOT, 'corpus')).filter((f) => f.endsWith('.txt')).map((f) => path.join(CHECKOUT_ROOT, 'corpus', f)));
 const scans = pick('scan');
 const next = random(options.seed);
 // A scan may take its OCR time on top of the file's limit: at most 2 pages of 5 s each here.

@@ -103,26 +103,94 @@ function linkShare(line: Line, links: readonly [number, number, number, number][
 
 /** Words of a site's furniture: sign-in, sharing, newsletters, cookie and legal lines, "most read" lists. */
 const CHROME_WORDS =
-  /\b(?:cookies?|privacy (?:policy|notice)|terms (?:of|and) (?:use|service|conditions)|all rights reserved|sign (?:in|up)|log ?in|subscribe|newsletter|accept all|manage (?:settings|preferences)|share (?:this|article)|email article|print article|send feedback|most (?:read|popular|viewed|shared)|trending|follow us|advertise(?:ment| with us)?|skip to (?:main )?content|in your inbox)\b|©/iu;
+  /\b(?:cookies?|privacy (?:policy|notice)|terms (?:of|and) (?:use|service|conditions)|all rights reserved|sign (?:in|up)|log ?in|subscribe|newsletter|accept all|manage (?:settings|preferences)|share (?:this|article)|email article|print article|send feedback|most (?:read|popular|viewed|shared)|trending|follow us|advertise(?:ment| with us)?|skip to (?:main )?content|in your inbox|email address|your email)\b|©/iu;
+
+/** A whole line that is a page's widget: a form field's example address, a lone button label. */
+const CHROME_LINE = /^[•·▪◦‣*\s]*(?:\S+@\S+\.[a-z]{2,}|(?:(?:comments?|share|search|print|email|tweet|menu|close)\s*)+)$/iu;
+
+/**
+ * A page's lines in blocks: lines of one type size and left edge, each about a line below the
+ * one before (a box, a caption, a paragraph). Returns each line's block number.
+ */
+function blocksOf(lines: readonly Line[]): { block: number[]; above: (number | null)[] } {
+  const block = lines.map((_, i) => i);
+  const find = (i: number): number => (block[i] === i ? i : (block[i] = find(block[i] as number)));
+  const above: (number | null)[] = lines.map(() => null);
+  const order = lines.map((_, i) => i).sort((a, b) => (lines[b] as Line).y - (lines[a] as Line).y);
+  for (const [k, i] of order.entries()) {
+    const line = lines[i] as Line;
+    // The nearest line above it that overlaps it across.
+    for (let j = k - 1; j >= 0; j--) {
+      const over = lines[order[j] as number] as Line;
+      if (over.x1 <= line.x0 || line.x1 <= over.x0) continue;
+      above[i] = order[j] as number;
+      // Same type, same left edge, about a line apart.
+      const near = over.y - line.y <= 1.8 * Math.max(over.size, line.size);
+      if (near && Math.abs(over.size - line.size) <= 0.1 * line.size && Math.abs(over.x0 - line.x0) <= line.size) block[find(i)] = find(order[j] as number);
+      break;
+    }
+  }
+  return { block: lines.map((_, i) => find(i)), above };
+}
 
 /**
  * A web page printed to PDF (its many links give it away) brings its site along: navigation,
  * share buttons, "most read" lists, newsletter boxes, footers and cookie notices, even where they
  * appear once. As Readability does for a saved page, lines that are mostly link are left out
- * (menus, teasers, lists of other articles), and so are short lines in the words of a site's
- * furniture and bare list bullets. Documents with few links (reports, papers) are not touched.
+ * (menus, teasers, lists of other articles), and so are bare list bullets, widget lines (a lone
+ * "Comments", a form's "you@example.com"), and short blocks in the words of a site's furniture:
+ * a newsletter box set on three narrow lines is one block.
+ * Documents with few links (reports, papers) are not touched.
  */
 function removeChrome(pages: PageLines[]): void {
   const linkCount = pages.reduce((sum, page) => sum + (page.links?.length ?? 0), 0);
   if (linkCount < 8) return;
+  const wordCount = (text: string): number => text.split(/\s+/u).length;
+  const endsSentence = (text: string): boolean => /[.!?"”’)]$/u.test(text);
   for (const page of pages) {
     const links = page.links ?? [];
-    page.lines = page.lines.filter((line) => {
-      const words = line.text.split(/\s+/u).length;
-      if (/^[•·▪◦‣\-–—*]+$/u.test(line.text)) return false;
-      if (links.length > 0 && linkShare(line, links) >= 0.5) return false;
-      return !(words <= 20 && CHROME_WORDS.test(line.text));
+    const lines = page.lines;
+    // Lines that are furniture by their words alone (a cookie notice laid over the article too).
+    const chrome = lines.map((line) => /^[•·▪◦‣\-–—*]+$/u.test(line.text) || CHROME_LINE.test(line.text) || (wordCount(line.text) <= 20 && CHROME_WORDS.test(line.text)));
+    // The rest in blocks: a box of short lines whose words are a site's is furniture too.
+    const kept = lines.flatMap((_, i) => (chrome[i] ? [] : [i]));
+    const { block } = blocksOf(kept.map((i) => lines[i] as Line));
+    const members = new Map<number, number[]>();
+    kept.forEach((i, k) => members.set(block[k] as number, [...(members.get(block[k] as number) ?? []), i]));
+    const isLink = (i: number): boolean => links.length > 0 && linkShare(lines[i] as Line, links) >= 0.5;
+    for (const group of members.values()) {
+      const parts = group.map((i) => (lines[i] as Line).text);
+      const text = parts.join(' ');
+      // A box of short lines (a side column's), never an article's paragraph of full lines.
+      const narrow = parts.every((part) => wordCount(part) <= 10);
+      if (narrow && wordCount(text) <= 30 && CHROME_WORDS.test(text)) {
+        for (const i of group) chrome[i] = true;
+        continue;
+      }
+      // Links: menus and lists of other articles are links line after line; a link inside a
+      // paragraph ("…, according to Middle East Monitor.") has the paragraph's other lines around it.
+      const prose = group.some((i) => !isLink(i));
+      for (const i of group) {
+        const text = (lines[i] as Line).text;
+        if (isLink(i) && !(prose && (wordCount(text) >= 6 || endsSentence(text)))) chrome[i] = true;
+      }
+    }
+    // A box's heading goes with its box: a few words in larger type at its left edge just above it.
+    const { above } = blocksOf(lines);
+    lines.forEach((line, i) => {
+      const over = above[i];
+      if (over === null || over === undefined || !chrome[i]) return;
+      const heading = lines[over] as Line;
+      const near = heading.y - line.y <= 2.5 * heading.size && Math.abs(heading.x0 - line.x0) <= line.size && heading.size > 1.1 * line.size;
+      if (!near || wordCount(heading.text) > 6) return;
+      chrome[over] = true;
+      // A heading set on two lines ("The morning / briefing" in a narrow column) goes whole.
+      const top = above[over];
+      if (top === null || top === undefined) return;
+      const upper = lines[top] as Line;
+      if (Math.abs(upper.size - heading.size) <= 0.1 * heading.size && Math.abs(upper.x0 - heading.x0) <= heading.size && upper.y - heading.y <= 1.8 * heading.size && wordCount(upper.text) <= 6) chrome[top] = true;
     });
+    page.lines = lines.filter((_, i) => !chrome[i]);
   }
 }
 

@@ -63,5 +63,8 @@ export class ExtractError extends Error {
  * 3: footnotes are taken out of a PDF page's flow and their markers dropped (PDF and Word); a
  *    printed web page's chrome (mostly-link lines, site furniture) is left out; PDF paragraph
  *    breaks read against a low quantile of the line gaps; a PDF with no text layer is read by OCR.
+ * 4: a printed web page's boxes of short lines in a site's words (a newsletter box) go with their
+ *    heading, widget lines ("Comments", "you@example.com") go, and a link that is part of a
+ *    paragraph stays (pdf.ts, removeChrome).
  */
-export const EXTRACTION_VERSION = 3;
+export const EXTRACTION_VERSION = 4;

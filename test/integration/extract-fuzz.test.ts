@@ -20,7 +20,7 @@ const OCR = { ocrMaxPages: 2, ocrPageSeconds: 5 };
 
 describe('extraction of mutated documents', () => {
   it('reads or refuses every one of 150 mutated files (and a mutated scan) with a one-line reason, in time', async () => {
-    const sources = ['pdf', 'webpdf', 'notes', 'html', 'docx'].flatMap(files);
+    const sources = ['pdf', 'webpdf', 'chromepdf', 'notes', 'html', 'docx'].flatMap(files);
     const next = random(20261207);
     const picks = Array.from({ length: 150 }, () => sources[Math.floor(next() * sources.length)] as string);
     picks.push(path.join(FORMATS, 'scan', '000_93204e62e34d1ad1.pdf'));

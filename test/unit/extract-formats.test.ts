@@ -209,13 +209,22 @@ describe('footnotes (notes/water-report, a LibreOffice report whose paragraph cr
   });
 });
 
-describe('a web page printed to PDF (webpdf/, the saved news pages printed by LibreOffice with their site chrome)', () => {
-  it.each(STEMS)('%s: keeps the article and leaves out the navigation, share buttons, lists, newsletter, footer and cookie notice', async (stem) => {
-    const pdf = await extract(`webpdf/${stem}.pdf`);
+describe('a web page printed to PDF with its site chrome (webpdf/ by LibreOffice; chromepdf/ by Chromium, with its date, title, address and page header and footer, and the cookie notice laid over the article)', () => {
+  const PRINTS = STEMS.flatMap((stem) => [
+    ['webpdf', stem],
+    ['chromepdf', stem],
+  ]);
+  it.each(PRINTS)('%s/%s: keeps every article line and leaves out the navigation, share buttons, lists, newsletter box, footer and cookie notice', async (folder, stem) => {
+    const pdf = await extract(`${folder}/${stem}.pdf`);
     const html = await extract(`html/${stem}.html`);
     const missing = articleLines(stem).filter((line) => foldText(html.text).key.includes(foldPhrase(line)) && !foldText(pdf.text).key.includes(foldPhrase(line)));
     expect(missing).toEqual([]);
-    expect(pdf.text).not.toMatch(/cookies|sign in|most read|all rights reserved|terms of use|in your inbox|manage settings/iu);
+    expect(pdf.text).not.toMatch(/cookies|sign in|most read|all rights reserved|terms of use|in your inbox|manage settings|email address|@example\.com|morning briefing|^comments$|file:\/\//imu);
+    // Every paragraph is the article's (its date line and headings aside): nothing of the site is glued onto one.
+    const article = foldText(html.text).key;
+    const headings = new Set((pdf.sections ?? []).map((section) => section.title));
+    const foreign = pdf.text.split(/\n\s*\n/u).filter((p) => p.trim() && !headings.has(p.trim()) && !/^\d{4}-\d\d-\d\d$/u.test(p.trim()) && !article.includes(foldPhrase(p.trim())));
+    expect(foreign).toEqual([]);
   });
 });
 
