@@ -11,6 +11,7 @@ import { fitText, LIMITS, safeText } from '../src/discord/format.js';
 import { button, row } from '../src/discord/messages.js';
 import type { LibraryState } from '../src/discord/library-state.js';
 import { megabytes } from '../src/discord/server-libraries.js';
+import { pace } from '../src/ingest/pace.js';
 import { parseDocumentKey } from '../src/discord/scope.js';
 import { foldPhrase } from '../src/search/find-phrase.js';
 import { defer, deferUpdate, send, update } from '../src/discord/respond.js';
@@ -72,16 +73,29 @@ function pageProgress(interaction: ChatInputCommandInteraction): IngestProgress 
   let last = Date.now();
   // The last edit is awaited before the final answer, so it can never land on top of it.
   let pending: Promise<unknown> = Promise.resolve();
+  let count = 0;
+  let started = 0;
+  // Only work that takes a while is shown (a long PDF, a scan read by OCR, a long embedding), at most every few seconds.
+  const show = (content: string): void => {
+    if (Date.now() - last < PROGRESS_EVERY_MS) return;
+    last = Date.now();
+    pending = interaction.editReply({ content }).catch(() => undefined);
+  };
   return {
     settled: () => pending,
-    start: () => undefined,
-    update: () => undefined,
+    start: (total) => {
+      count = total;
+      started = performance.now();
+    },
+    update: (done, share) => {
+      if (done === count) return;
+      const { rate, left } = pace(done, share, (performance.now() - started) / 1000);
+      show(`Reading the document into the library: ${String(Math.round(share * 100))} % (${String(done)} of ${String(count)} passages and sentences, ${rate} a second), about ${left} left…`);
+    },
     stop: () => undefined,
     reading: (sourceId, done, total) => {
-      // Only a read that takes a while is shown (a long PDF, a scan read by OCR), at most every few seconds.
-      if (done === total || Date.now() - last < PROGRESS_EVERY_MS) return;
-      last = Date.now();
-      pending = interaction.editReply({ content: `Reading ${safeText(sourceId, 200)}: page ${String(done)} of ${String(total)}…` }).catch(() => undefined);
+      if (done === total) return;
+      show(`Reading ${safeText(sourceId, 200)}: page ${String(done)} of ${String(total)}…`);
     },
   };
 }

@@ -34,7 +34,7 @@ export const CoreConfigSchema = z.object({
   passageContext: z.enum(['header', 'none']).default('header'),
   /** A PDF's or Word file's creation date becomes its date when its text states none: off, since a converted file's creation date is the day it was converted. */
   fileDates: booleanFromEnv.default(false),
-  /** onnxruntime intra-op threads for the embedding model; 0 means one per core. */
+  /** Threads for bulk embedding (ingest), one single-threaded model session each; 0 means one per core. */
   embedThreads: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0).max(64).default(0),
   /** Most documents the library may hold before `/library add` refuses new ones. */
   /** Most pages a PDF may have. */

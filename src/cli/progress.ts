@@ -1,13 +1,18 @@
 import cliProgress from 'cli-progress';
+import { pace } from '../ingest/pace.js';
 import type { ExtractProgress, IngestProgress } from '../ingest/update-index.js';
 
 /** A progress bar on stderr when a person is watching; silence when output is piped. */
 export function terminalProgress(label: string): (IngestProgress & ExtractProgress) | undefined {
   if (!process.stderr.isTTY) return undefined;
+  // The bar counts the work by length (short texts go first, so a count of texts would run ahead
+  // and its time left fall short); the texts, their rate and the time left are shown beside it.
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: `${label} [{bar}] {percentage}% | {value}/{total} passages and sentences | ETA {eta}s`, hideCursor: true },
+    { stream: process.stderr, format: `${label} [{bar}] {percentage}% | {texts}/{count} passages and sentences | {rate}/s | {left} left`, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
+  let count = 0;
+  let started = 0;
   // Long PDFs get a bar of their own while their pages are read.
   let reading: { sourceId: string; bar: cliProgress.SingleBar } | null = null;
   const readBar = (sourceId: string, total: number): cliProgress.SingleBar => {
@@ -16,8 +21,15 @@ export function terminalProgress(label: string): (IngestProgress & ExtractProgre
     return pages;
   };
   return {
-    start: (total) => bar.start(total, 0),
-    update: (done) => bar.update(done),
+    start: (total) => {
+      count = total;
+      started = performance.now();
+      bar.start(WORK_STEPS, 0, { texts: 0, count, rate: '–', left: '–' });
+    },
+    update: (done, share) => {
+      const { rate, left } = pace(done, share, (performance.now() - started) / 1000);
+      bar.update(Math.round(share * WORK_STEPS), { texts: done, count, rate, left });
+    },
     stop: () => bar.stop(),
     reading: (sourceId, done, total) => {
       if (total < LONG_DOCUMENT_PAGES) return;
@@ -30,6 +42,8 @@ export function terminalProgress(label: string): (IngestProgress & ExtractProgre
     },
   };
 }
+
+const WORK_STEPS = 1000;
 
 /** Documents with at least this many pages show their reading progress. */
 export const LONG_DOCUMENT_PAGES = 20;

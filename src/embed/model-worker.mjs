@@ -1,30 +1,27 @@
-// The embedding model, in a worker thread: Transformers.js and its onnxruntime sessions live here,
+// The embedding model, in a worker thread: Transformers.js and its onnxruntime session live here,
 // so loading the model (the longest step of start-up) overlaps with reading the index on the main
 // thread, and inference never blocks the main thread's event loop.
 //
 // Plain JavaScript because a worker cannot run TypeScript under tsx or vitest; the caller is
 // src/embed/worker-embedder.ts.
 //
-// Two pipelines of the same model: questions run on one onnxruntime thread (on a shared 2-core
-// machine a second thread bought nothing for a 25-token question and, while it spun idle
-// afterwards, slowed the BM25 search that follows on the main thread); bulk work (ingest batches)
-// runs on `bulkThreads` (0: one per core) in a second pipeline, created on first use and released
-// after a minute without bulk work.
+// One onnxruntime session on one thread. Questions are one short text: a second thread bought
+// nothing for a 25-token question and, while it spun idle afterwards, slowed the BM25 search that
+// follows on the main thread. Bulk work (ingest) runs on one such worker per core, each with its
+// own batches (worker-embedder.ts): side by side they did 1.4 times the work of one session on
+// two threads.
 //
 // onnxruntime's memory arena stays off: it would keep the largest buffers ever used (an ingest
 // batch) for the life of the process.
 //
-// workerData: { modelId, modelDir, pooling: 'cls' | 'mean', bulkThreads }
-// in:  { id, texts: string[], bulk: boolean }   out: { id, data: Float32Array, rows, dimension } | { id, error }
+// workerData: { modelId, modelDir, pooling: 'cls' | 'mean' }
+// in:  { id, texts: string[] } | { id, items }   out: { id, data: Float32Array, rows, dimension } | { id, error }
 // on start: { ready: true, dimension } | { ready: false, error }
 import path from 'node:path';
-import { availableParallelism } from 'node:os';
-import { clearTimeout, setTimeout } from 'node:timers';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { modelId, modelDir, pooling, bulkThreads } = workerData;
-const QUERY_THREADS = 1;
-const BULK_PIPELINE_IDLE_MS = 60_000;
+const { modelId, modelDir, pooling } = workerData;
+const THREADS = 1;
 
 async function load() {
   const { env, pipeline } = await import('@huggingface/transformers');
@@ -32,32 +29,10 @@ async function load() {
   env.localModelPath = modelDir.endsWith(path.sep) ? modelDir : modelDir + path.sep;
   env.allowLocalModels = true;
   env.allowRemoteModels = false;
-  const create = (threads) =>
-    pipeline('feature-extraction', modelId, {
-      dtype: 'q8',
-      session_options: {
-        interOpNumThreads: 1,
-        enableCpuMemArena: false,
-        ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
-      },
-    });
-  const queryPipeline = await create(QUERY_THREADS);
-
-  const bulkCores = bulkThreads > 0 ? bulkThreads : availableParallelism();
-  let bulkPipeline = null;
-  let bulkIdle = null;
-  function pipelineFor(bulk) {
-    if (!bulk || bulkCores === QUERY_THREADS) return queryPipeline;
-    bulkPipeline ??= create(bulkThreads);
-    clearTimeout(bulkIdle);
-    bulkIdle = setTimeout(() => {
-      const released = bulkPipeline;
-      bulkPipeline = null;
-      void released?.then((extractor) => extractor.dispose());
-    }, BULK_PIPELINE_IDLE_MS);
-    bulkIdle.unref();
-    return bulkPipeline;
-  }
+  const extractor = await pipeline('feature-extraction', modelId, {
+    dtype: 'q8',
+    session_options: { interOpNumThreads: 1, intraOpNumThreads: THREADS, enableCpuMemArena: false },
+  });
 
   /**
    * texts → one Float32Array of rows × dimension unit vectors (pooled and normalised by
@@ -65,8 +40,7 @@ async function load() {
    * scale per run (DynamicQuantizeLinear), so a text run inside a batch would get a vector that
    * depends on the other texts of the batch (and on its padding).
    */
-  async function embed(texts, bulk = false) {
-    const extractor = await pipelineFor(bulk);
+  async function embed(texts) {
     let data = null;
     let dimension = 0;
     for (const [row, text] of texts.entries()) {
@@ -79,7 +53,7 @@ async function load() {
     }
     return { data: data ?? new Float32Array(0), rows: texts.length, dimension };
   }
-  embed.pipelineFor = pipelineFor;
+  embed.extractor = extractor;
   return embed;
 }
 
@@ -105,9 +79,8 @@ function meanRow(states, width, from, rows, out, at) {
  * embedded on their own instead.
  * items: { text (prefixed), prefix, sentences }[] → rows: per item, the passage then its sentences.
  */
-function inContext(embed, pipelineFor) {
-  return async function embedInContext(items, bulk) {
-    const extractor = await pipelineFor(bulk);
+function inContext(embed, extractor) {
+  return async function embedInContext(items) {
     const count = (text) => extractor.tokenizer.encode(text, { add_special_tokens: false }).length;
     const rows = items.reduce((sum, item) => sum + 1 + item.sentences.length, 0);
     let data = null;
@@ -128,7 +101,7 @@ function inContext(embed, pipelineFor) {
           at += n;
         });
       } else {
-        const alone = await embed(item.sentences.map((s) => item.prefix + s), bulk);
+        const alone = await embed(item.sentences.map((s) => item.prefix + s));
         data.set(alone.data, (row + 1) * width);
       }
       output.dispose();
@@ -142,19 +115,19 @@ let embed;
 let embedInContext;
 try {
   embed = await load();
-  embedInContext = inContext(embed, embed.pipelineFor);
+  embedInContext = inContext(embed, embed.extractor);
   const probe = await embed(['dimension probe']);
   parentPort.postMessage({ ready: true, dimension: probe.dimension });
 } catch (error) {
   parentPort.postMessage({ ready: false, error: error instanceof Error ? error.message : String(error) });
 }
 
-// One request at a time, in order: a bulk batch already uses every core.
+// One request at a time, in order.
 let queue = Promise.resolve();
-parentPort.on('message', ({ id, texts, bulk, items }) => {
+parentPort.on('message', ({ id, texts, items }) => {
   queue = queue.then(async () => {
     try {
-      const { data, rows, dimension } = items ? await embedInContext(items, bulk) : await embed(texts, bulk);
+      const { data, rows, dimension } = items ? await embedInContext(items) : await embed(texts);
       parentPort.postMessage({ id, data, rows, dimension }, [data.buffer]);
     } catch (error) {
       parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { batchedByLength, ModelLoadError, type Embedder, type EmbedderOptions, type PassageVectors } from './common.js';
+import { batchedByLength, inLanes, ModelLoadError, type Embedder, type EmbedderOptions, type OnBatch, type PassageVectors } from './common.js';
 import { profileFor } from './model-profiles.js';
 
 type TokenizersModule = typeof import('@huggingface/tokenizers');
@@ -60,14 +61,14 @@ class WorkerClient {
     this.pending.clear();
   }
 
-  /** `bulk`: part of a large job (ingest), run on every core; otherwise on one thread. */
-  embed(texts: string[], bulk: boolean): Promise<Float32Array[]> {
-    return this.request({ texts, bulk });
+  /** Each text is run on its own, on the worker's one thread. */
+  embed(texts: string[]): Promise<Float32Array[]> {
+    return this.request({ texts });
   }
 
   /** Passages with their sentences, one model run each (model-worker.mjs, `inContext`): per item, the passage's vector then its sentences'. */
-  embedInContext(items: { text: string; prefix: string; sentences: string[] }[], bulk: boolean): Promise<Float32Array[]> {
-    return this.request({ items, bulk });
+  embedInContext(items: { text: string; prefix: string; sentences: string[] }[]): Promise<Float32Array[]> {
+    return this.request({ items });
   }
 
   /** Sends one request to the worker; its reply's rows, one vector each. */
@@ -90,20 +91,11 @@ class WorkerClient {
   }
 }
 
-/**
- * A vendored model run by Transformers.js in a worker thread (src/embed/model-worker.mjs). The main
- * thread stays free while the model loads and while it runs; Transformers.js is imported only there.
- */
-export async function loadWorkerEmbedder(options: EmbedderOptions, files: VendoredModel): Promise<Embedder> {
+/** Starts a model worker (model-worker.mjs) and waits for its model to load. */
+async function startModelWorker(options: EmbedderOptions, pooling: string): Promise<{ client: WorkerClient; dimension: number }> {
   const { modelId } = options;
-  const profile = profileFor(modelId);
   const worker = new Worker(new URL('./model-worker.mjs', import.meta.url), {
-    workerData: {
-      modelId,
-      modelDir: options.modelDir,
-      pooling: profile.pooling,
-      bulkThreads: options.threads ?? 0,
-    },
+    workerData: { modelId, modelDir: options.modelDir, pooling },
   });
   const dimension = await new Promise<number>((resolve, reject) => {
     const onError = (error: Error): void => reject(new ModelLoadError(`Could not load model "${modelId}": ${error.message}`));
@@ -119,11 +111,74 @@ export async function loadWorkerEmbedder(options: EmbedderOptions, files: Vendor
   });
   const client = new WorkerClient(worker);
   worker.unref();
+  return { client, dimension };
+}
+
+/** Idle time after which the extra model workers of a bulk job are stopped. */
+const HELPERS_IDLE_MS = 60_000;
+
+/**
+ * The extra model workers bulk work runs on beside the main one: started when a bulk job needs
+ * them and stopped a minute after the last one ends, so a serving process does not keep them.
+ */
+class BulkHelpers {
+  private started: Promise<WorkerClient>[] = [];
+  private running = 0;
+  private idle: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly count: number,
+    private readonly start: () => Promise<{ client: WorkerClient }>,
+  ) {}
+
+  get(n: number): Promise<WorkerClient> {
+    if (this.started.length === 0) this.started = Array.from({ length: this.count }, () => this.start().then(({ client }) => client));
+    return this.started[n] as Promise<WorkerClient>;
+  }
+
+  /** Runs a bulk job; the helpers stay while any job runs and for a minute after. */
+  async during<T>(job: () => Promise<T>): Promise<T> {
+    clearTimeout(this.idle);
+    this.running++;
+    try {
+      return await job();
+    } finally {
+      this.running--;
+      if (this.running === 0) {
+        this.idle = setTimeout(() => void this.stop(), HELPERS_IDLE_MS);
+        this.idle.unref();
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.idle);
+    const started = this.started;
+    this.started = [];
+    await Promise.all(started.map((client) => client.then((c) => c.stop()).catch(() => undefined)));
+  }
+}
+
+/**
+ * A vendored model run by Transformers.js in a worker thread (src/embed/model-worker.mjs). The main
+ * thread stays free while the model loads and while it runs; Transformers.js is imported only there.
+ */
+export async function loadWorkerEmbedder(options: EmbedderOptions, files: VendoredModel): Promise<Embedder> {
+  const { modelId } = options;
+  const profile = profileFor(modelId);
+  const { client, dimension } = await startModelWorker(options, profile.pooling);
   const batchSize = options.batchSize ?? 16;
-  const single = batchedByLength(batchSize, (texts) => client.embed(texts, false));
-  const bulk = batchedByLength(batchSize, (texts) => client.embed(texts, true));
+  // Bulk work (ingest) runs on one single-threaded model session per core, each embedding its own
+  // batches: for texts run one at a time (a sentence is ~40 tokens), sessions side by side did
+  // 1.4 times the work of one session on two threads (BENCHMARKS.md, scripts/bench/embed-parallel.ts).
+  const lanes = options.threads && options.threads > 0 ? options.threads : availableParallelism();
+  const helpers = new BulkHelpers(lanes - 1, () => startModelWorker(options, profile.pooling));
+  const clientFor = async (lane: number): Promise<WorkerClient> => (lane === 0 ? client : helpers.get(lane - 1));
+  const single = batchedByLength(batchSize, (texts) => client.embed(texts));
+  const bulk = async (texts: string[], onBatch?: OnBatch): Promise<Float32Array[]> =>
+    helpers.during(() => batchedByLength(batchSize, async (batch, lane) => (await clientFor(lane)).embed(batch), lanes)(texts, onBatch));
   // More than one batch is a job worth every core (ingest); a question or a few texts are not.
-  const run = (texts: string[], onBatch?: (done: number) => void): Promise<Float32Array[]> => (texts.length > batchSize ? bulk : single)(texts, onBatch);
+  const run = (texts: string[], onBatch?: OnBatch): Promise<Float32Array[]> => (texts.length > batchSize ? bulk : single)(texts, onBatch);
 
   const recentQueries = new Map<string, Promise<Float32Array[]>>();
 
@@ -159,25 +214,31 @@ export async function loadWorkerEmbedder(options: EmbedderOptions, files: Vendor
     ...(profile.pooling === 'mean'
       ? {
           embedPassagesInContext: async (passages, onBatch) => {
-            const results: PassageVectors[] = [];
-            for (let offset = 0; offset < passages.length; offset += batchSize) {
-              const batch = passages.slice(offset, offset + batchSize);
-              const rows = await client.embedInContext(
-                batch.map(({ text, sentences }) => ({ text: profile.passagePrefix + text, prefix: profile.passagePrefix, sentences })),
-                passages.length > batchSize,
-              );
-              let row = 0;
-              for (const { sentences } of batch) {
-                results.push({ passage: rows[row] as Float32Array, sentences: rows.slice(row + 1, row + 1 + sentences.length) });
-                row += 1 + sentences.length;
-              }
-              onBatch?.(Math.min(offset + batchSize, passages.length));
-            }
+            const results: PassageVectors[] = new Array<PassageVectors>(passages.length);
+            const work = passages.length > batchSize ? lanes : 1;
+            let done = 0;
+            await helpers.during(() =>
+              inLanes(Math.ceil(passages.length / batchSize), work, async (b, lane) => {
+                const offset = b * batchSize;
+                const batch = passages.slice(offset, offset + batchSize);
+                const rows = await (await clientFor(lane)).embedInContext(batch.map(({ text, sentences }) => ({ text: profile.passagePrefix + text, prefix: profile.passagePrefix, sentences })));
+                let row = 0;
+                batch.forEach(({ sentences }, i) => {
+                  results[offset + i] = { passage: rows[row] as Float32Array, sentences: rows.slice(row + 1, row + 1 + sentences.length) };
+                  row += 1 + sentences.length;
+                });
+                done += batch.length;
+                onBatch?.(done, done / passages.length);
+              }),
+            );
             return results;
           },
         }
       : {}),
     countTokens,
-    dispose: () => client.stop(),
+    dispose: async () => {
+      await helpers.stop();
+      await client.stop();
+    },
   };
 }

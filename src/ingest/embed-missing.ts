@@ -5,7 +5,8 @@ import type { VectorKeys } from './vector-keys.js';
 
 export interface ProgressBar {
   start(total: number): void;
-  update(done: number): void;
+  /** `share`: of the work, by length (texts go shortest first, so `done` alone runs ahead). */
+  update(done: number, share: number): void;
   stop(): void;
 }
 
@@ -52,7 +53,7 @@ export async function embedMissing(
     });
     if (todo.size > 0) {
       progress?.start(todo.size);
-      const vectors = await embedder.embedPassagesInContext([...todo.values()], (done) => progress?.update(done));
+      const vectors = await embedder.embedPassagesInContext([...todo.values()], (done, share) => progress?.update(done, share));
       progress?.stop();
       [...todo.keys()].forEach((key, n) => {
         const result = vectors[n] as PassageVectors;
@@ -73,7 +74,7 @@ export async function embedMissing(
       progress?.start(missing.length);
       const vectors = await embedder.embedPassages(
         missing.map((key) => textByKey.get(key) as string),
-        (done) => progress?.update(done),
+        (done, share) => progress?.update(done, share),
       );
       progress?.stop();
       missing.forEach((key, i) => known.set(key, vectors[i] as Float32Array));

@@ -17,7 +17,8 @@ import { reusableVectors, VectorKeys } from './vector-keys.js';
 
 export interface IngestProgress {
   start(total: number): void;
-  update(done: number): void;
+  /** `share`: of the work, by length (texts go shortest first, so `done` alone runs ahead). */
+  update(done: number, share: number): void;
   stop(): void;
 }
 

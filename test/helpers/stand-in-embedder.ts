@@ -35,7 +35,7 @@ export function standInEmbedder(): Embedder {
     dimension: DIMENSION,
     profile: { pooling: 'mean', queryPrefix: '', passagePrefix: '', maxTokens: 256, minSimilarity: -1 },
     embedPassages: (texts, onBatch) => {
-      onBatch?.(texts.length);
+      onBatch?.(texts.length, 1);
       return Promise.resolve(texts.map(vectorOf));
     },
     embedQueries: (texts) => Promise.resolve(texts.map(vectorOf)),
