@@ -7,7 +7,7 @@ import { staleBuildWarning } from './cli/stale-build.js';
 import { ConfigError, loadCoreConfig, type CoreConfig } from './config.js';
 import { embedderOptions, loadEmbedder, ModelLoadError } from './embed/embedder.js';
 import { readEvalSet } from './eval/eval-set.js';
-import { formatList } from './extract/formats.js';
+import { formatList } from './extract/format-list.js';
 import { runEval } from './eval/run-eval.js';
 import type { IngestReport } from './ingest/update-index.js';
 import { QuestionError } from './search/question.js';

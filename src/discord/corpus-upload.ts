@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DOCUMENT_EXTENSIONS, formatList } from '../extract/formats.js';
+import { DOCUMENT_EXTENSIONS, formatList } from '../extract/format-list.js';
 import { extractDocument, type ExtractOptions } from '../extract/extract-document.js';
 import { DEFAULT_EXTRACT_LIMITS } from '../extract/types.js';
 import { UserError } from './errors.js';

@@ -5,7 +5,7 @@ import type { Answerer } from '../search/ask.js';
 import type { RetrievalMode } from '../search/retrieve.js';
 import type { EvalQuestion } from './eval-set.js';
 import { extractDocument } from '../extract/extract-document.js';
-import { isPlainText } from '../extract/formats.js';
+import { isPlainText } from '../extract/format-list.js';
 import { DEFAULT_EXTRACT_LIMITS } from '../extract/types.js';
 import { foldPhrase, foldText } from '../search/find-phrase.js';
 

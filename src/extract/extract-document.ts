@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { decodeDocument, rejectBytes } from './plain-text.js';
 import { detectFormat } from './detect-format.js';
-import { formatSpec, type ExtractorOptions } from './formats.js';
+import { EXTRACTORS, type ExtractorOptions } from './extractors.js';
 import { ExtractError, type ExtractedText } from './types.js';
 
 /**
@@ -38,7 +38,7 @@ export async function extractDocument(bytes: Uint8Array, name: string, options: 
   const known = key === null ? undefined : recognized.get(key);
   if (known) return { ok: true, extracted: { ...known, warnings: [...warnings, ...known.warnings] } };
   try {
-    const { extract } = formatSpec(detected.format);
+    const extract = EXTRACTORS[detected.format];
     let extracted: ExtractedText;
     if (extract) extracted = await extract(bytes, options);
     else {

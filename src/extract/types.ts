@@ -1,4 +1,4 @@
-import type { DocumentFormat } from './formats.js';
+import type { DocumentFormat } from './format-list.js';
 
 export type { DocumentFormat };
 

@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import { profileFor } from '../embed/model-profiles.js';
 import { hashBytes, listLibrary } from '../library/read-library.js';
 import { EXTRACTION_VERSION, type ExtractLimits } from '../extract/types.js';
-import { FORMAT_BY_EXTENSION, isPlainText } from '../extract/formats.js';
+import { FORMAT_BY_EXTENSION, isPlainText } from '../extract/format-list.js';
 import path from 'node:path';
 import { CHUNKING_VERSION } from '../library/parse-document.js';
 import type { SkippedFile } from '../library/types.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { isPlainText } from '../extract/formats.js';
+import { isPlainText } from '../extract/format-list.js';
 import { parseSidecar, readFrontMatter, type MetaOverrides } from './meta-overrides.js';
 import { parseDocument, type ChunkingOptions } from './parse-document.js';
 import type { ParsedDocument, SourceDocument } from './types.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DOCUMENT_EXTENSIONS } from '../extract/formats.js';
+import { DOCUMENT_EXTENSIONS } from '../extract/format-list.js';
 import { extractDocument } from '../extract/extract-document.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from '../extract/types.js';
 import type { SkippedFile, SourceDocument } from './types.js';

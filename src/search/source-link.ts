@@ -1,7 +1,7 @@
 import type { LibraryDocument } from '../library/types.js';
 import { pageAt, sectionAt } from '../extract/text-builder.js';
 import type { Citation } from './answer-types.js';
-import { formatSpec, type DocumentFormat } from '../extract/formats.js';
+import { formatSpec, type DocumentFormat } from '../extract/format-list.js';
 
 /** A link a reader can follow to the quoted words: built by the core so the CLI, JSON and Discord agree. */
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FORMAT_IDS } from '../extract/formats.js';
+import { FORMAT_IDS } from '../extract/format-list.js';
 import type { LibraryDocument } from '../library/types.js';
 
 /** Bumped whenever the files under index/ change shape or chunking changes what they mean. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { safeFileName } from '../../src/discord/corpus-upload.js';
 import { detectFormat } from '../../src/extract/detect-format.js';
-import { DOCUMENT_EXTENSIONS, FORMAT_BY_EXTENSION, FORMAT_IDS, FORMATS, formatList, isPlainText } from '../../src/extract/formats.js';
+import { DOCUMENT_EXTENSIONS, FORMAT_BY_EXTENSION, FORMAT_IDS, FORMATS, formatList, isPlainText } from '../../src/extract/format-list.js';
 import { quoteLink } from '../../src/search/source-link.js';
 import { StoredDocumentSchema } from '../../src/store/index-format.js';
 

@@ -1,18 +1,8 @@
-import { withinTime } from './time-limit.js';
-import type { ExtractedText, ExtractLimits } from './types.js';
-
-/** What an extractor is given besides the bytes. */
-export interface ExtractorOptions extends ExtractLimits {
-  /** Where a web page was fetched from, when it was. */
-  pageUrl?: string;
-  /** Called as the pages of a PDF are read, for a progress display. */
-  onPage?: (done: number, total: number) => void;
-}
-
 /**
- * One kind of document Witness reads: how it is named, recognised, read and linked to. Adding a
- * format is its extractor's module and one entry in FORMATS; detection, the corpus scan, the
- * upload checks, the index schema, help texts and links all read this list.
+ * One kind of document Witness reads: how it is named, recognised and linked to. Adding a format
+ * is its extractor's module, one entry here and one in EXTRACTORS (extractors.ts); detection, the
+ * corpus scan, the upload checks, the index schema, help texts and links all read this list.
+ * It imports nothing, so anything may read it.
  */
 export interface FormatSpec {
   id: string;
@@ -35,8 +25,6 @@ export interface FormatSpec {
   binary?: boolean;
   /** How a link points at a quote when there is no page: highlight the words, or the file as a whole. */
   link: 'fragment' | 'whole';
-  /** Reads the file; absent for plain text. Loaded on first use, so the list stays light. */
-  extract?: (bytes: Uint8Array, options: ExtractorOptions) => Promise<ExtractedText>;
 }
 
 /** An HTML document announces itself in its first bytes. */
@@ -55,7 +43,6 @@ export const FORMATS = [
     signature: 'pdf',
     binary: true,
     link: 'fragment',
-    extract: async (bytes, options) => (await import('./pdf.js')).extractPdf(bytes, options, options.onPage),
   },
   {
     id: 'html',
@@ -64,7 +51,6 @@ export const FORMATS = [
     sniff: looksLikeHtml,
     readsPlainText: true,
     link: 'fragment',
-    extract: async (bytes, options) => withinTime((await import('./html.js')).extractHtml(bytes, options.pageUrl), options.maxSeconds, 'the web page'),
   },
   {
     id: 'docx',
@@ -73,7 +59,6 @@ export const FORMATS = [
     signature: 'docx',
     binary: true,
     link: 'whole',
-    extract: async (bytes, options) => withinTime((await import('./docx.js')).extractDocx(bytes, options), options.maxSeconds, 'the Word document'),
   },
 ] as const satisfies readonly FormatSpec[];
 
