@@ -4,7 +4,7 @@ import type { ExtractProgress, IngestProgress, IngestReport } from '../src/inges
 import type { BotContext } from '../src/discord/command.js';
 import { nameForUrl, saveUpload, safeFileName } from '../src/discord/corpus-upload.js';
 import { detectFormat } from '../src/extract/detect-format.js';
-import { formatList, formatSpec } from '../src/extract/formats.js';
+import { formatList, formatSpec } from '../src/extract/format-list.js';
 import { fetchUrl, FetchError, type FetchedPage } from '../src/ingest/fetch-url.js';
 import { UserError } from '../src/discord/errors.js';
 import { fitText, LIMITS, safeText } from '../src/discord/format.js';

@@ -34,6 +34,8 @@ const libraries = [
   ['web page as PDF (Chromium)', path.join(CHECKOUT_ROOT, 'test', 'fixtures', 'formats', 'chromepdf')],
   // The PDFs scanned at 150 dpi, no text layer: read by OCR (scripts/fixtures/make-scan.ts).
   ['scanned PDF (OCR)', path.join(CHECKOUT_ROOT, 'test', 'fixtures', 'formats', 'scan')],
+  // The same at 300 dpi, the archives' usual resolution (make-scan.ts --dpi 300).
+  ['scanned PDF at 300 dpi (OCR)', path.join(CHECKOUT_ROOT, 'test', 'fixtures', 'formats', 'scan300')],
 ] as const;
 
 const config = loadCoreConfig();

@@ -47,8 +47,12 @@ export interface OcrWord {
 
 export interface OcrPage {
   words: OcrWord[];
-  /** Tesseract's mean word confidence, 0–100. */
+  /** Tesseract's mean word confidence, 0–100, over every mark it read (specks and photographs too). */
   confidence: number;
+  /** The mean confidence of the words kept, weighted by their letters: how well the text quoted was read. */
+  textConfidence: number;
+  /** Letters in the words kept. */
+  letters: number;
   /** OCR took longer than the page limit: the page was left out. */
   timedOut?: boolean;
 }
@@ -79,6 +83,8 @@ export async function recognizePages(images: (PageImage | null)[], pageSeconds: 
     for (const [i, image] of images.entries()) {
       const words: OcrWord[] = [];
       let confidence = 0;
+      let letters = 0;
+      let weighted = 0;
       let timedOut = false;
       if (image) {
         let timer: NodeJS.Timeout | undefined;
@@ -99,13 +105,19 @@ export async function recognizePages(images: (PageImage | null)[], pageSeconds: 
                 const baseline = (line.baseline.y0 + line.baseline.y1) / 2;
                 const size = line.rowAttributes.rowHeight || line.bbox.y1 - line.bbox.y0;
                 // Specks and photographs come back as a few letters Tesseract is unsure of: left out.
-                for (const word of line.words) if (word.text.trim() && word.confidence >= MIN_WORD_CONFIDENCE) words.push({ text: word.text, x0: word.bbox.x0, x1: word.bbox.x1, baseline, size });
+                for (const word of line.words) {
+                  if (!word.text.trim() || word.confidence < MIN_WORD_CONFIDENCE) continue;
+                  words.push({ text: word.text, x0: word.bbox.x0, x1: word.bbox.x1, baseline, size });
+                  letters += word.text.length;
+                  weighted += word.confidence * word.text.length;
+                }
               }
             }
           }
         }
       }
-      pages.push(timedOut ? { words, confidence, timedOut } : { words, confidence });
+      const page = { words, confidence, textConfidence: letters > 0 ? weighted / letters : 0, letters };
+      pages.push(timedOut ? { ...page, timedOut } : page);
       onPage?.(i + 1, images.length);
     }
     return pages;
