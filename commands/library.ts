@@ -14,7 +14,7 @@ import { megabytes } from '../src/discord/server-libraries.js';
 import { pace } from '../src/ingest/pace.js';
 import { parseDocumentKey } from '../src/discord/scope.js';
 import { foldPhrase } from '../src/search/find-phrase.js';
-import { defer, deferUpdate, send, update } from '../src/discord/respond.js';
+import { defer, deferUpdate, send, showProgress, update } from '../src/discord/respond.js';
 
 export const data = new SlashCommandBuilder()
   .setName('library')
@@ -79,7 +79,7 @@ function pageProgress(interaction: ChatInputCommandInteraction): IngestProgress 
   const show = (content: string): void => {
     if (Date.now() - last < PROGRESS_EVERY_MS) return;
     last = Date.now();
-    pending = interaction.editReply({ content }).catch(() => undefined);
+    pending = showProgress(interaction, content).catch(() => undefined);
   };
   return {
     settled: () => pending,
@@ -224,10 +224,11 @@ async function add(interaction: ChatInputCommandInteraction, ctx: BotContext, gu
       ctx.logger.info({ event: 'library-change', change: 'add', sourceId, bytes: page.bytes.length }, 'web page added');
     }
     report = await ctx.queue.run(() => own.reindex(progress));
-    await progress.settled();
     await ctx.libraries.measure(guildId);
   } finally {
     release();
+    // A progress edit still on its way must land before the answer or the error that replaces it.
+    await progress.settled();
   }
   const added = own.current.library.document(sourceId);
   const paragraphs = added ? new Set(added.chunks.map((chunk) => chunk.paragraph)).size : 0;

@@ -21,11 +21,24 @@ function acknowledged(interaction: object): void {
  * Handlers call this and never build Discord payloads themselves, so none can forget the
  * mention policy or the limits.
  */
+/**
+ * Deferred replies that so far show only progress ("Reading report.pdf: page 3 of 40…"): discord.js
+ * counts such an edit as the reply, but the answer, or the error, must still replace it.
+ */
+const showingProgress = new WeakSet<RepliableInteraction>();
+
+/** Shows progress in a deferred reply, unless an answer is there already. */
+export async function showProgress(interaction: RepliableInteraction, content: string): Promise<void> {
+  if (!interaction.deferred || (interaction.replied && !showingProgress.has(interaction))) return;
+  showingProgress.add(interaction);
+  await interaction.editReply({ content });
+}
+
 export async function send(interaction: RepliableInteraction, reply: Reply): Promise<void> {
   const payload = toPayload(reply);
   const ephemeral = reply.ephemeral ?? false;
   const flags = ephemeral ? { flags: MessageFlags.Ephemeral as const } : {};
-  if (interaction.deferred && !interaction.replied) {
+  if (interaction.deferred && (!interaction.replied || showingProgress.delete(interaction))) {
     if (ephemeral && !interaction.ephemeral) {
       // A public "thinking…" cannot become private: answer privately and leave the public one short.
       await interaction.followUp({ ...payload, ...flags });

@@ -90,6 +90,10 @@ describe('/library add with PDFs, Word files and web pages', () => {
     const added = await addFile(moderator, 'scan-001.pdf', fixture('scan/001_f9e13c605d763562.pdf'), 'application/pdf');
     expect(added.message?.content).toMatch(/^Added “[^”]+” to this server's library as uploads\/scan-001\.pdf \(2 pages, \d+ paragraphs\)\./u);
     expect(added.message?.content).toMatch(/Warning for uploads\/scan-001\.pdf: the PDF has no text layer: its 2 scanned pages were read by OCR/u);
+    // OCR takes seconds a page: the reply showed the pages as they were read, then the answer replaced it (no second message).
+    const edits = added.requests.filter((r) => r.method === 'PATCH').map((r) => JSON.stringify(r.body));
+    expect(edits.some((body) => body.includes('Reading scan-001.pdf: page 1 of 2'))).toBe(true);
+    expect(added.requests.filter((r) => r.method === 'POST' && r.path.includes('/webhooks/'))).toEqual([]);
     const found = await outcome(harness, await slash(harness, moderator, 'quote', [{ name: 'text', type: STRING, value: 'left at least 1,566 Shia cadets dead' }]));
     const scan = found.message?.embeds.find((embed) => embed.footer?.text.startsWith('uploads/scan-001.pdf'));
     expect(scan?.fields?.[0]?.value).toMatch(/p\. [12], read by OCR from a scan/u);

@@ -401,6 +401,9 @@ export async function until(condition: () => boolean, timeoutMs = 30_000, descri
  * with the real reply. Returns the response type, its data, the resulting message and the
  * REST requests the bot made for this interaction.
  */
+/** /library add's progress messages (commands/library.ts, pageProgress). */
+const PROGRESS = /^(?:Reading .+: page \d+ of \d+…|Reading the document into the library: .+ left…)$/u;
+
 export async function outcome(harness: Harness, interaction: { id: string; token: string }, timeoutMs = 60_000, channelId = CHANNEL_ID): Promise<InteractionOutcome> {
   const deadline = Date.now() + timeoutMs;
   const channel = harness.twin.channel(channelId);
@@ -414,6 +417,12 @@ export async function outcome(harness: Harness, interaction: { id: string; token
       await sleep(150);
       const messages = await channel.getMessages();
       const messageId = (await channel.getInteractionResponse(interaction.id))?.messageId ?? null;
+      const content = messages.find((m) => m.id === messageId)?.content ?? '';
+      // A long /library add shows its progress first ("Reading x.pdf: page 1 of 2…"): the answer replaces it.
+      if (PROGRESS.test(content) && Date.now() < deadline) {
+        await sleep(100);
+        continue;
+      }
       return {
         type: response.type,
         data: response.data ? (JSON.parse(response.data) as Record<string, unknown>) : null,
