@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { describeFormat, FORMAT_BY_EXTENSION, FORMATS, formatSpec, type DocumentFormat, type FormatSpec } from './format-list.js';
 
-export { DOCUMENT_EXTENSIONS, FORMAT_BY_EXTENSION, describeFormat } from './format-list.js';
-
 export type Detection = { format: DocumentFormat; warning: string | null } | { error: string };
 
 type FileTypeModule = typeof import('file-type');

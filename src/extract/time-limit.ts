@@ -5,16 +5,7 @@ import { ExtractError } from './types.js';
  * have passed, so a pathological file cannot hold the library.
  */
 export async function withinTime<T>(work: Promise<T>, seconds: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ExtractError(`reading ${what} took longer than ${String(seconds)} s`)), seconds * 1000);
-  });
-  try {
-    return await Promise.race([work, limit]);
-  } finally {
-    clearTimeout(timer);
-    work.catch(() => undefined);
-  }
+  return withinDeadline(() => work, seconds, what);
 }
 
 /** A time limit that the work itself may push back, once it knows how much more it has to do. */
