@@ -3,26 +3,33 @@
 // embedding its own share of the texts. Each text runs on its own either way (batch
 // independence, model-worker.mjs), so the vectors are the same; only the time differs.
 //
-//   npx tsx scripts/bench/embed-parallel.ts --corpus DIR [--texts 3000] [--json FILE]
+//   npx tsx scripts/bench/embed-parallel.ts --corpus DIR [--texts 3000] [--json FILE] [--python PY]
+//
+// --python runs Python onnxruntime on the same texts with the same model file right after
+// (ort_peer.py, requirements-ort.txt): one session on every core, batches of 32 and of 1.
 //
 // The texts are the corpus's lines (paragraphs, cut at 1,500 characters) and their sentences
 // (Intl.Segmenter), shuffled with a fixed seed, half of each: a real library's mix of short and
 // long texts. --order sessions-first runs the two ways the other way round.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { loadCoreConfig } from '../../src/config.js';
 import { embedderOptions, loadEmbedder } from '../../src/embed/embedder.js';
+import { profileFor } from '../../src/embed/model-profiles.js';
+import { vendoredModel } from '../../src/embed/worker-embedder.js';
 import { seededRandom } from './measure.js';
 
 const program = new Command()
   .requiredOption('--corpus <dir>', 'folder of .txt documents')
   .option('--texts <n>', 'sentences and paragraphs to embed (half each)', (v: string) => Number(v), 3000)
   .option('--order <which>', 'one-first or sessions-first', 'one-first')
-  .option('--json <file>', 'write the figures here');
+  .option('--json <file>', 'write the figures here')
+  .option('--python <interpreter>', 'also run Python onnxruntime on the same texts (ort_peer.py)');
 program.parse();
-const options = program.opts<{ corpus: string; texts: number; order: string; json?: string }>();
+const options = program.opts<{ corpus: string; texts: number; order: string; json?: string; python?: string }>();
 
 const random = seededRandom(7);
 const shuffle = <T>(list: T[]): T[] => list.map((item) => ({ item, key: random() })).sort((a, b) => a.key - b.key).map(({ item }) => item);
@@ -81,6 +88,25 @@ shares.forEach((share, s) =>
   }),
 );
 
+/** Python onnxruntime on the same texts, prefixed as Witness embeds them, with the same model file. */
+function pythonPeer(python: string): unknown {
+  const work = mkdtempSync(path.join(tmpdir(), 'witness-ort-peer-'));
+  try {
+    const file = path.join(work, 'texts.json');
+    const files = vendoredModel(config.modelDir, config.modelId);
+    if (!files) throw new Error(`the model ${config.modelId} is not in ${config.modelDir}`);
+    writeFileSync(file, JSON.stringify(texts.map((text) => profileFor(config.modelId).passagePrefix + text)));
+    const model = files.modelFile;
+    const tokenizer = files.tokenizerFile;
+    const script = path.join(import.meta.dirname, 'ort_peer.py');
+    const run = spawnSync(python, [script, '--texts', file, '--model', model, '--tokenizer', tokenizer, '--threads', String(cores)], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`ort_peer.py failed (${String(run.status)}): ${run.stderr || (run.error?.message ?? '')}`);
+    return JSON.parse(run.stdout) as unknown;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 const result = {
   texts: texts.length,
   order: options.order,
@@ -92,6 +118,7 @@ const result = {
   sessionsTokensPerSecond: Math.round(tokens / sessions),
   speedup: +(oneSession / sessions).toFixed(2),
   lowestCosine: +lowest.toFixed(6),
+  pythonOnnxruntime: options.python ? pythonPeer(options.python) : null,
 };
 console.log(JSON.stringify(result, null, 2));
 if (options.json) writeFileSync(options.json, `${JSON.stringify(result, null, 2)}\n`);

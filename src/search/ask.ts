@@ -10,6 +10,7 @@ import { ANSWERABILITY_MODEL } from './answerability-model.js';
 import { checkQuestion } from './question.js';
 import { missingKind, unknownNames } from './stated-evidence.js';
 import { questionIntent, type QuestionIntent } from './question-intent.js';
+import { questionCore } from './question-core.js';
 import { passageScore, RANK_WEIGHTS, rankFeatures, rankScore, type RankWeights } from './rerank.js';
 import { CANDIDATE_DEPTH, gather, withSimilarities, type Candidate, type RetrievalMode } from './retrieve.js';
 import { chooseQuotes } from './choose-quote.js';
@@ -40,6 +41,8 @@ export interface AnswererSettings {
   decideByRules?: number;
   /** 0: quotes never reach the next sentence for the answer (reachAnswer; for measuring that lever). */
   reachAnswer?: number;
+  /** 0: the vector and BM25 read the whole question, chatter included (questionCore; for measuring that lever). */
+  questionCore?: number;
   /** The answerability model (default: the fitted one, answerability-model.ts). */
   answerability?: AnswerabilityModel;
 }
@@ -266,8 +269,10 @@ export class Answerer {
     const total = this.library.passages.length;
     const depth = Math.min(CANDIDATE_DEPTH, total);
     // The model runs in its own thread, so BM25 runs meanwhile (here, or on the search cluster).
-    const embedding = this.embedder.embedQueries([question]);
-    const matching: Promise<LexicalHit[]> = mode === 'dense' || total === 0 ? Promise.resolve([]) : this.store.matching(question, depth);
+    // The vector and BM25 read what the question is about, without its chatter ("exact words pls").
+    const core = this.settings.questionCore === 0 ? question : questionCore(question);
+    const embedding = this.embedder.embedQueries([core]);
+    const matching: Promise<LexicalHit[]> = mode === 'dense' || total === 0 ? Promise.resolve([]) : this.store.matching(core, depth);
     // Both are awaited below; this only keeps the one that fails second from being reported as unhandled.
     embedding.catch(() => undefined);
     matching.catch(() => undefined);
@@ -292,7 +297,7 @@ export class Answerer {
       return { candidates: ranked, intent, similarities, unknownWords: mode === 'dense' || total === 0 ? [] : this.library.words.unknownWords(question), namesDocuments, knownShare: 1 };
     }
 
-    const analysis = this.library.words.analyze(question, ranked.map((c) => c.passage));
+    const analysis = this.library.words.analyze(core, ranked.map((c) => c.passage));
     const unknownWords = total === 0 ? [] : analysis.unknownWords;
     const documentBest = new Map<number, number>();
     for (const c of ranked) documentBest.set(c.passage.documentIndex, Math.max(documentBest.get(c.passage.documentIndex) ?? -1, c.dense));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { answerSignals, SIGNAL } from '../../src/library/answer-signals.js';
 import { sentenceSpans } from '../../src/library/spans.js';
 import { DocumentNames } from '../../src/search/document-metadata.js';
+import { questionCore } from '../../src/search/question-core.js';
 import { questionIntent } from '../../src/search/question-intent.js';
 
 const sentencesOf = (text: string): string[] => sentenceSpans(text, { start: 0, end: text.length }).map((s) => text.slice(s.start, s.end));
@@ -77,5 +78,26 @@ describe('documents named by a question', () => {
   it('ignores words every document shares and questions naming nothing', () => {
     expect(names.match('state of the union').size).toBe(0);
     expect(names.match('what about taxes').size).toBe(0);
+  });
+});
+
+describe('the question without its chatter (questionCore)', () => {
+  it('drops requests about the form of the answer and about sources', () => {
+    expect(questionCore('the monroe doctrine bit saying europe cant colonize the americas anymore, exact wording pls')).toBe('the monroe doctrine bit saying europe cant colonize the americas anymore');
+    expect(questionCore('which president announced that the age of big government was over? need the actual line not a paraphrase')).toBe('which president announced that the age of big government was over?');
+    expect(questionCore('camp speicher massacre - how many cadets were killed there? need a source')).toBe('camp speicher massacre - how many cadets were killed there?');
+  });
+
+  it('drops who is asking and why, and chat fillers', () => {
+    expect(questionCore('FDR compared welfare handouts to a drug?? someone in #politics says its made up lol')).toBe('FDR compared welfare handouts to a drug?');
+    expect(questionCore('mod check: did an annual message ask for laws on women who marry foreigners?')).toBe('did an annual message ask for laws on women who marry foreigners?');
+  });
+
+  it('keeps the words that say what is asked, and the whole question when nothing else would be left', () => {
+    expect(questionCore('what did the photographer say about the soldiers?')).toBe('what did the photographer say about the soldiers?');
+    expect(questionCore('exact quote pls')).toBe('exact quote pls');
+    expect(questionCore('source?')).toBe('source?');
+    // "quote" as the subject of the question is not chatter.
+    expect(questionCore('who is quoted about the executions in the villages')).toBe('who is quoted about the executions in the villages');
   });
 });
