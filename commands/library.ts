@@ -143,9 +143,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
 async function reindex(interaction: ChatInputCommandInteraction, ctx: BotContext, guildId: string): Promise<void> {
   const own = await ctx.libraries.server(guildId);
   if (!own) throw new UserError("This server's library has no documents yet: add one with /library add. (The base library is kept by the bot's operator.)");
-  ctx.queue.assertRoom();
+  ctx.libraryJobs.assertRoom();
   await defer(interaction, true, ctx.logger);
-  const report = await ctx.queue.run(() => own.reindex());
+  const report = await ctx.libraryJobs.run(() => own.reindex());
   await ctx.libraries.measure(guildId);
   ctx.logger.info({ event: 'library-change', change: 'reindex', documents: report.documents, passages: report.passages, embedded: report.embedded }, 'server library reindexed');
   await send(interaction, { content: `Re-indexed this server's library. ${summary(report)}`, ephemeral: true });
@@ -194,7 +194,7 @@ async function add(interaction: ChatInputCommandInteraction, ctx: BotContext, gu
   const maxBytes = Math.min(ctx.config.uploadMaxBytes, ctx.config.core.maxFileBytes);
   const name = attachment ? safeFileName(attachment.name) : null;
   if (attachment && attachment.size > maxBytes) throw new UserError(`The file is larger than the ${String(maxBytes)}-byte limit.`);
-  ctx.queue.assertRoom();
+  ctx.libraryJobs.assertRoom();
   const own = (await ctx.libraries.server(guildId, true)) as LibraryState;
   if (attachment) await ctx.libraries.checkRoom(guildId, own, attachment.size);
   // Checked before anything is downloaded or written; the place is held until the add is done.
@@ -223,7 +223,7 @@ async function add(interaction: ChatInputCommandInteraction, ctx: BotContext, gu
       ({ sourceId } = await saveUpload(corpusDir, saved, page.bytes, { maxBytes, ...limits, pageUrl: page.url, onPage: (done, total) => progress.reading(saved, done, total) }));
       ctx.logger.info({ event: 'library-change', change: 'add', sourceId, bytes: page.bytes.length }, 'web page added');
     }
-    report = await ctx.queue.run(() => own.reindex(progress));
+    report = await ctx.libraryJobs.run(() => own.reindex(progress));
     await ctx.libraries.measure(guildId);
   } finally {
     release();
@@ -261,9 +261,9 @@ export const buttons = {
       throw new UserError('This removal has expired or is not yours. Run /library remove again.');
     }
     pendingRemovals.delete(token as string);
-    ctx.queue.assertRoom();
+    ctx.libraryJobs.assertRoom();
     await deferUpdate(interaction);
-    const document = await ctx.queue.run(() => ctx.libraries.remove(guildId, pending.sourceId));
+    const document = await ctx.libraryJobs.run(() => ctx.libraries.remove(guildId, pending.sourceId));
     ctx.logger.info({ event: 'library-change', change: 'remove', sourceId: pending.sourceId }, 'document removed');
     await send(interaction, { content: `Removed “${safeText(document.meta.title, 200)}” (${safeText(pending.sourceId, 200)}) from this server's library.`, components: [] });
   },

@@ -51,8 +51,8 @@ const cores = availableParallelism();
 
 async function oneSessionRun(): Promise<{ seconds: number; vectors: Float32Array[]; tokens: number }> {
   const one = await loadEmbedder({ ...embedderOptions(config), threads: cores });
-  // embedPassages adds the model's passage prefix; it is counted, with [CLS] and [SEP].
-  const tokens = texts.reduce((sum, text) => sum + one.countTokens(one.profile.passagePrefix + text) + 2, 0);
+  // embedPassages adds the model's passage prefix; it is counted, and so are [CLS] and [SEP] (encode adds them).
+  const tokens = texts.reduce((sum, text) => sum + one.countTokens(one.profile.passagePrefix + text), 0);
   await one.embedPassages(texts.slice(0, 40));
   const started = performance.now();
   const vectors = await one.embedPassages(texts);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Logger } from '../log.js';
 import type { Witness } from '../witness.js';
@@ -43,6 +44,7 @@ export async function startBot(config: BotConfig, logger: Logger, opening: Promi
   });
   const health = new HealthMonitor();
   const queue = new WorkQueue(config.queueLimit);
+  const libraryJobs = config.core.store === 'solr' ? queue : new WorkQueue(config.queueLimit);
   const metrics = new BotMetrics({
     queue: () => ({ waiting: queue.pending, running: queue.active }),
     base: () => base.current.library.documents.length,
@@ -57,6 +59,7 @@ export async function startBot(config: BotConfig, logger: Logger, opening: Promi
       config,
       libraries,
       queue,
+      libraryJobs,
       answers: new AnswerStore(),
       style: { contentWarnings: config.contentWarnings, graphicKeywords: config.graphicKeywords },
     },
@@ -96,7 +99,8 @@ export async function startBot(config: BotConfig, logger: Logger, opening: Promi
       embedded: report.embedded,
       skipped: report.skipped.length,
       model: witness.embedder.modelId,
-      embedThreads: config.core.embedThreads,
+      // Model sessions a /library add embeds on (questions always use one).
+      embedThreads: config.core.embedThreads || availableParallelism(),
       opsPort: ops?.port ?? null,
       serversDir: config.serversDir,
     },

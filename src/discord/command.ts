@@ -20,8 +20,16 @@ export interface BotContext {
   requestId: string;
   /** Every server's library and the base library; an interaction reads only its own scope (scope.ts). */
   libraries: ServerLibraries;
-  /** Everything that runs the embedder goes through this queue. */
+  /** Questions (everything that embeds a question) go through this queue, one at a time. */
   queue: WorkQueue;
+  /**
+   * Changes to a server's library (add, reindex, remove) go through this one, also one at a time.
+   * With the embedded store it is a queue of its own, so a long upload no longer holds every
+   * question behind it: the model takes a waiting question between two batches of the upload, and
+   * readers keep the whole library they had until the new one is swapped in. With Solr, where the
+   * collection is written while the old library still reads it, it is the question queue.
+   */
+  libraryJobs: WorkQueue;
   answers: AnswerStore;
   style: QuoteStyle;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
-import { newUser, outcome, runScript, slash, startBot, startHarness, stopHarness, type Harness, type InteractionOutcome } from './harness.js';
+import { CHANNEL_ID, newUser, outcome, runScript, slash, startBot, startHarness, stopHarness, type Harness, type InteractionOutcome } from './harness.js';
 
 /**
  * Moderators add a PDF, a Word file and a web page from Discord; /ask and /quote then cite them
@@ -97,6 +97,40 @@ describe('/library add with PDFs, Word files and web pages', () => {
     const found = await outcome(harness, await slash(harness, moderator, 'quote', [{ name: 'text', type: STRING, value: 'left at least 1,566 Shia cadets dead' }]));
     const scan = found.message?.embeds.find((embed) => embed.footer?.text.startsWith('uploads/scan-001.pdf'));
     expect(scan?.fields?.[0]?.value).toMatch(/p\. [12], read by OCR from a scan/u);
+  });
+
+  it("answers a member's question while a long document is still being added, from the library as it was", async () => {
+    const moderator = await newUser(harness, 'mod');
+    const member = await newUser(harness, 'member', '1024');
+    // About 1,600 passages and sentences, each different: several seconds of embedding, shown as progress.
+    const towns = ['Alder', 'Birch', 'Cedar', 'Damson', 'Elder', 'Fir', 'Gorse', 'Hazel'];
+    const paragraphs = Array.from({ length: 160 }, (_, p) =>
+      Array.from({ length: 9 }, (_, s) => `Ledger ${String(p)}.${String(s)}: the ${towns[(p + s) % 8] as string} ferry carried ${String(17 * p + 3 * s + 11)} passengers and ${String(5 * s + p)} crates of grain on day ${String(p * 9 + s)}.`).join(' '),
+    );
+    const bytes = Buffer.from(`Ferry Ledgers\n\n${paragraphs.join('\n\n')}\n`);
+    attachmentId++;
+    const id = String(attachmentId);
+    harness.files.set('ledgers.txt', bytes);
+    const url = harness.filesBase + 'ledgers.txt';
+    const adding = await slash(harness, moderator, 'library', [{ name: 'add', type: SUBCOMMAND, options: [{ name: 'file', type: ATTACHMENT, value: id }] }], {
+      attachments: { [id]: { id, filename: 'ledgers.txt', size: bytes.length, url, proxy_url: url, content_type: 'text/plain' } },
+    });
+    const channel = harness.twin.channel(CHANNEL_ID);
+    const reply = async (): Promise<string> => {
+      const messageId = (await channel.getInteractionResponse(adding.id))?.messageId;
+      return (await channel.getMessages()).find((m) => m.id === messageId)?.content ?? '';
+    };
+    const deadline = Date.now() + 120_000;
+    while (!(await reply()).startsWith('Reading the document into the library')) {
+      if (Date.now() > deadline) throw new Error(`no progress shown; last: ${await reply()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const asked = await outcome(harness, await slash(harness, member, 'ask', [{ name: 'question', type: STRING, value: 'How many civilians are trapped in Mosul?' }]), 120_000);
+    expect(everything(asked)).toContain('1 million civilians');
+    // Answered while the add was still under way: its reply still shows progress.
+    expect(await reply()).toMatch(/^Reading the document into the library/u);
+    const added = await outcome(harness, adding, 300_000);
+    expect(added.message?.content).toMatch(/^Added “ledgers” to this server's library as uploads\/ledgers\.txt \(160 paragraphs\)/u);
   });
 
   it('refuses bad files and bad addresses with the reason, and saves nothing', async () => {
