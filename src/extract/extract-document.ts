@@ -5,12 +5,13 @@ import { EXTRACTORS, type ExtractorOptions } from './extractors.js';
 import { ExtractError, type ExtractedText } from './types.js';
 
 /**
- * The last few readings made by OCR, by the file's bytes and the limits: a scan added in Discord
- * is read once to check it before it is saved and again by the reindex that follows, and OCR
- * takes seconds a page. Text layers, web pages and Word files are quick to read again.
+ * The last few PDF readings, by the file's bytes and the limits: a PDF added in Discord is read
+ * once to check it before it is saved and again by the reindex that follows. OCR takes seconds a
+ * page, and a long text PDF seconds too (5 s for 316 pages, BENCHMARKS.md session 11). Web pages
+ * and Word files are quick to read again.
  */
-const recognized = new Map<string, ExtractedText>();
-const RECOGNIZED_KEPT = 4;
+const readings = new Map<string, ExtractedText>();
+const READINGS_KEPT = 4;
 
 function readingKey(bytes: Uint8Array, options: ExtractOptions): string {
   const limits = [options.maxPages, options.ocrMaxPages, options.ocrPageSeconds, options.pageUrl ?? ''].join('/');
@@ -35,7 +36,7 @@ export async function extractDocument(bytes: Uint8Array, name: string, options: 
   if ('error' in detected) return { ok: false, reason: detected.error };
   const warnings = detected.warning ? [detected.warning] : [];
   const key = detected.format === 'pdf' ? readingKey(bytes, options) : null;
-  const known = key === null ? undefined : recognized.get(key);
+  const known = key === null ? undefined : readings.get(key);
   if (known) return { ok: true, extracted: { ...known, warnings: [...warnings, ...known.warnings] } };
   try {
     const extract = EXTRACTORS[detected.format];
@@ -49,9 +50,9 @@ export async function extractDocument(bytes: Uint8Array, name: string, options: 
       extracted = { format: detected.format, text: decoded.text, meta: {}, fallbackMeta: {}, warnings: [] };
     }
     if (extracted.text.trim().length === 0) return { ok: false, reason: 'no text found in the file' };
-    if (key !== null && extracted.recognized) {
-      recognized.set(key, extracted);
-      for (const old of recognized.keys()) if (recognized.size > RECOGNIZED_KEPT) recognized.delete(old);
+    if (key !== null) {
+      readings.set(key, extracted);
+      for (const old of readings.keys()) if (readings.size > READINGS_KEPT) readings.delete(old);
     }
     return { ok: true, extracted: { ...extracted, warnings: [...warnings, ...extracted.warnings] } };
   } catch (error) {
