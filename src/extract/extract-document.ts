@@ -14,7 +14,8 @@ const readings = new Map<string, ExtractedText>();
 const READINGS_KEPT = 4;
 
 function readingKey(bytes: Uint8Array, options: ExtractOptions): string {
-  const limits = [options.maxPages, options.ocrMaxPages, options.ocrPageSeconds, options.pageUrl ?? ''].join('/');
+  // Every limit that can change the outcome: a reading within a looser limit is no answer for a stricter one.
+  const limits = [options.maxPages, options.maxSeconds, options.ocrMaxPages, options.ocrPageSeconds, options.pageUrl ?? ''].join('/');
   return `${createHash('sha256').update(bytes).digest('hex')}/${limits}`;
 }
 
