@@ -1,87 +1,87 @@
-// Written by scripts/fit-answerability.ts from 1606 tuning questions (qa-dev.jsonl, qa-extra.jsonl, qa-chat-dev.jsonl, qa-holdout.jsonl, qa-blind-chat.jsonl, qa-tune-sample.jsonl, qa-blind-sample-2.jsonl, qa-sotu-dev.jsonl, qa-sotu-blind.jsonl, qa-tune-sotu-a.jsonl, qa-tune-sotu-b.jsonl, qa-blind-sotu-2.jsonl, qa-offtopic-a.jsonl, qa-offtopic-b.jsonl).
+// Written by scripts/fit-answerability.ts from 2106 tuning questions (qa-dev.jsonl, qa-extra.jsonl, qa-chat-dev.jsonl, qa-holdout.jsonl, qa-blind-chat.jsonl, qa-tune-sample.jsonl, qa-blind-sample-2.jsonl, qa-sample-3a.jsonl, qa-blind3-sample-b.jsonl, qa-blind3-sample-c.jsonl, qa-blind4-sample-d.jsonl, qa-blind4-sample-e.jsonl, qa-offtopic-a.jsonl, qa-offtopic-b.jsonl, qa-sotu-dev.jsonl, qa-sotu-blind.jsonl, qa-tune-sotu-a.jsonl, qa-tune-sotu-b.jsonl, qa-blind-sotu-2.jsonl, qa-blind3-sotu-a.jsonl, qa-blind3-sotu-b.jsonl, qa-blind4-sotu-c.jsonl, qa-blind4-sotu-d.jsonl).
 // Do not edit by hand: refit instead (docs/quality.md, "Deciding to answer").
 import type { AnswerabilityModel } from './answerability.js';
 
 export const ANSWERABILITY_MODEL: AnswerabilityModel = {
   "features": {
     "dense": {
-      "mean": 0.0202,
-      "scale": 0.0397,
-      "weight": 0.6216
+      "mean": 0.0266,
+      "scale": 0.0384,
+      "weight": 0.6009
     },
     "sentence": {
-      "mean": 0.027,
-      "scale": 0.0406,
-      "weight": 0.5625
+      "mean": 0.0318,
+      "scale": 0.0394,
+      "weight": 0.4651
     },
     "coverage": {
-      "mean": 0.3494,
-      "scale": 0.2488,
-      "weight": 0.2141
+      "mean": 0.346,
+      "scale": 0.2397,
+      "weight": 0.2428
     },
     "known": {
-      "mean": 0.6383,
-      "scale": 0.3312,
-      "weight": 0.3303
+      "mean": 0.6644,
+      "scale": 0.3164,
+      "weight": 0.2713
     },
     "named": {
-      "mean": 0.2304,
-      "scale": 0.4211,
-      "weight": 0.3092
+      "mean": 0.2654,
+      "scale": 0.4416,
+      "weight": 0.1524
     },
     "kindMissing": {
-      "mean": 0.0093,
-      "scale": 0.0962,
-      "weight": -0.1473
+      "mean": 0.0104,
+      "scale": 0.1017,
+      "weight": -0.1105
     },
     "kindMissingClosest": {
-      "mean": 0.0255,
-      "scale": 0.1577,
-      "weight": -0.0781
+      "mean": 0.0242,
+      "scale": 0.1537,
+      "weight": -0.0332
     },
     "sentenceCoverage": {
-      "mean": 0.4543,
-      "scale": 0.286,
-      "weight": 0.172
+      "mean": 0.4334,
+      "scale": 0.2762,
+      "weight": 0.1506
     },
     "unknownName": {
-      "mean": 0.0137,
-      "scale": 0.1162,
-      "weight": -0.115
+      "mean": 0.0114,
+      "scale": 0.1061,
+      "weight": -0.0111
     },
     "denseGap": {
-      "mean": 0.03,
-      "scale": 0.0192,
-      "weight": 0.0775
+      "mean": 0.0307,
+      "scale": 0.0198,
+      "weight": 0.0487
     },
     "sentenceGap": {
-      "mean": 0.0492,
-      "scale": 0.0258,
-      "weight": -0.3024
+      "mean": 0.0497,
+      "scale": 0.0263,
+      "weight": -0.3991
     },
     "libraryScale": {
-      "mean": 3.01,
-      "scale": 1.0571,
-      "weight": -0.4809
+      "mean": 3.0347,
+      "scale": 1.0543,
+      "weight": -0.3857
     },
     "rank": {
-      "mean": 3.5407,
-      "scale": 0.2463,
-      "weight": 0.7741
+      "mean": 3.5397,
+      "scale": 0.2089,
+      "weight": 0.8171
     },
     "rankAtScale": {
-      "mean": 10.7345,
-      "scale": 4.0077,
-      "weight": -0.2278
+      "mean": 10.7978,
+      "scale": 3.9222,
+      "weight": -0.1548
     },
     "sentenceAtScale": {
-      "mean": 0.0902,
-      "scale": 0.1213,
-      "weight": 0.7322
+      "mean": 0.1021,
+      "scale": 0.1167,
+      "weight": 0.6907
     }
   },
-  "bias": -0.0638,
-  "threshold": 0.163,
+  "bias": 0.1261,
+  "threshold": 0.1761,
   "passages": {
     "min": 69,
     "max": 9207
