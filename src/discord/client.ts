@@ -13,7 +13,7 @@ import { BotMetrics } from './metrics.js';
 import { startOpsServer } from './ops-server.js';
 import { loadCommands } from './loader.js';
 import { Router } from './router.js';
-import { WorkQueue } from './work-queue.js';
+import { LIBRARY_BUSY, WorkQueue } from './work-queue.js';
 
 /** How often the bot logs its `stats` line (acknowledgement times, event-loop delay, memory) while running. */
 const STATS_INTERVAL_MS = 15 * 60 * 1000;
@@ -44,7 +44,7 @@ export async function startBot(config: BotConfig, logger: Logger, opening: Promi
   });
   const health = new HealthMonitor();
   const queue = new WorkQueue(config.queueLimit);
-  const libraryJobs = config.core.store === 'solr' ? queue : new WorkQueue(config.queueLimit);
+  const libraryJobs = config.core.store === 'solr' ? queue : new WorkQueue(config.queueLimit, 1, LIBRARY_BUSY);
   const metrics = new BotMetrics({
     queue: () => ({ waiting: queue.pending, running: queue.active }),
     base: () => base.current.library.documents.length,

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Cooldowns } from '../../src/discord/cooldowns.js';
 import { safeFileName, saveUpload } from '../../src/discord/corpus-upload.js';
 import { scrubSecrets, UserError } from '../../src/discord/errors.js';
-import { WorkQueue } from '../../src/discord/work-queue.js';
+import { LIBRARY_BUSY, WorkQueue } from '../../src/discord/work-queue.js';
 
 describe('safeFileName', () => {
   it('accepts plain document names and refuses folders, traversal, hidden files and other types', () => {
@@ -60,6 +60,16 @@ describe('WorkQueue', () => {
     await Promise.all([first, second, third]);
     expect(order).toEqual([1, 2, 3]);
     expect(queue.active).toBe(0);
+  });
+
+  it('tells a library change turned away that libraries are busy, not questions', async () => {
+    const jobs = new WorkQueue(0, 1, LIBRARY_BUSY);
+    let release = (): void => undefined;
+    const running = jobs.run(() => new Promise<void>((resolve) => (release = resolve)));
+    expect(() => jobs.assertRoom()).toThrow('busy with other changes to libraries');
+    await expect(jobs.run(async () => undefined)).rejects.toThrow(LIBRARY_BUSY);
+    release();
+    await running;
   });
 });
 
