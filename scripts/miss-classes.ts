@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { readEvalSet } from '../src/eval/eval-set.js';
 import { Answerer } from '../src/search/ask.js';
-import { collect, goldPlaces, openTuningSet, type GoldPlace } from './tuning-sets.js';
+import { collect, goldPlaces, holdsGold, openTuningSet, type GoldPlace } from './tuning-sets.js';
 
 const program = new Command()
   .option('--set <spec>', 'FILE or FILE=CORPUS,INDEX (repeatable)', collect, [] as string[])
@@ -51,7 +51,7 @@ for (const spec of options.set) {
       continue;
     }
     const ranking = await answerer.rank(question.question);
-    const at = ranking.candidates.findIndex((c) => overlaps(gold, c.passage.document.sourceId, c.passage.chunk.start, c.passage.chunk.end));
+    const at = ranking.candidates.findIndex((c) => holdsGold(c.passage, gold));
     let kind: keyof Counts;
     if (at === 0 && first && overlaps(gold, first.sourceId, first.passage.start, first.passage.end)) kind = 'passageFirstQuoteElsewhere';
     else if (at < 0) kind = 'notACandidate';

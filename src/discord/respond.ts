@@ -17,11 +17,6 @@ function acknowledged(interaction: object): void {
 }
 
 /**
- * Sends a reply however the interaction stands (fresh, deferred or already answered).
- * Handlers call this and never build Discord payloads themselves, so none can forget the
- * mention policy or the limits.
- */
-/**
  * Deferred replies that so far show only progress ("Reading report.pdf: page 3 of 40…"): discord.js
  * counts such an edit as the reply, but the answer, or the error, must still replace it.
  */
@@ -34,6 +29,11 @@ export async function showProgress(interaction: RepliableInteraction, content: s
   await interaction.editReply({ content });
 }
 
+/**
+ * Sends a reply however the interaction stands (fresh, deferred or already answered).
+ * Handlers call this and never build Discord payloads themselves, so none can forget the
+ * mention policy or the limits.
+ */
 export async function send(interaction: RepliableInteraction, reply: Reply): Promise<void> {
   const payload = toPayload(reply);
   const ephemeral = reply.ephemeral ?? false;

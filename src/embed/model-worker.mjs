@@ -53,8 +53,7 @@ async function load() {
     }
     return { data: data ?? new Float32Array(0), rows: texts.length, dimension };
   }
-  embed.extractor = extractor;
-  return embed;
+  return { embed, extractor };
 }
 
 /** Unit vector of the mean of `rows` rows of `width` numbers starting at row `from` of `states`. */
@@ -114,8 +113,9 @@ function inContext(embed, extractor) {
 let embed;
 let embedInContext;
 try {
-  embed = await load();
-  embedInContext = inContext(embed, embed.extractor);
+  let extractor;
+  ({ embed, extractor } = await load());
+  embedInContext = inContext(embed, extractor);
   const probe = await embed(['dimension probe']);
   parentPort.postMessage({ ready: true, dimension: probe.dimension });
 } catch (error) {

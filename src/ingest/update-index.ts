@@ -11,16 +11,12 @@ import { buildLexicalIndex } from '../search/lexical-index.js';
 import type { StoredDocument } from '../store/index-format.js';
 import { createVectorIndex, hasVectors, loadGeneration, loadIndex, loadIndexTexts, saveIndex, type StoredIndex, type StoredTexts } from '../store/index-store.js';
 import { QuantizedVectors } from '../store/quantized-vectors.js';
-import { embedMissing } from './embed-missing.js';
+import { embedMissing, type ProgressBar } from './embed-missing.js';
 import { readDocuments } from './read-documents.js';
 import { reusableVectors, VectorKeys } from './vector-keys.js';
 
-export interface IngestProgress {
-  start(total: number): void;
-  /** `share`: of the work, by length (texts go shortest first, so `done` alone runs ahead). */
-  update(done: number, share: number): void;
-  stop(): void;
-}
+/** Progress of the embedding step (embed-missing.ts's ProgressBar, under the name the callers know). */
+export type IngestProgress = ProgressBar;
 
 export interface IngestOptions {
   corpusDir: string;
