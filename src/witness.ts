@@ -31,6 +31,12 @@ export interface OpenOptions {
    * and every read and write is scoped to it (libraryScope); without it, the base library's.
    */
   guild?: string;
+  /**
+   * New documents answerable sooner, their sentence vectors provisional (update-index.ts); a
+   * later refresh without it completes them. The embedded store only (Solr syncs a document once
+   * per fingerprint).
+   */
+  provisional?: boolean;
 }
 
 /** Brings the index up to date with the corpus and builds an answerer over it, reusing a loaded model. */
@@ -50,6 +56,7 @@ async function buildWitness(model: Embedder | Promise<Embedder>, config: CoreCon
     sentenceVectors: config.sentenceVectors,
     passageContext: config.passageContext,
     fileDates: config.fileDates,
+    provisional: options.provisional === true && config.store !== 'solr',
     ...(options.progress ? { progress: options.progress } : {}),
   });
   const libraryOptions = config.libraryUrl ? { libraryUrl: config.libraryUrl } : {};
@@ -118,6 +125,6 @@ export async function openWitness(config: CoreConfig, logger: Logger, options: O
 }
 
 /** A fresh Witness after the corpus changed: only new or changed text is embedded, the model is reused. */
-export function refreshWitness(witness: Witness, config: CoreConfig, logger: Logger, progress?: IngestProgress, guild?: string): Promise<Witness> {
-  return buildWitness(witness.embedder, config, logger, { ...(progress ? { progress } : {}), ...(guild === undefined ? {} : { guild }) });
+export function refreshWitness(witness: Witness, config: CoreConfig, logger: Logger, options: Pick<OpenOptions, 'progress' | 'guild' | 'provisional'> = {}): Promise<Witness> {
+  return buildWitness(witness.embedder, config, logger, options);
 }

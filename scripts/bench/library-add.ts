@@ -92,6 +92,16 @@ async function followReply(harness: Harness, interactionId: string, started: num
   throw new Error(`no answer to /library add in ${String(timeoutMs / 1000)} s; last: ${seen.at(-1)?.text ?? 'nothing'}`);
 }
 
+/** When (performance.now()) a log line holding `marker` appeared. */
+async function waitForLog(harness: Harness, marker: string, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (harness.logs.some((line) => line.includes(marker))) return performance.now();
+    await sleep(100);
+  }
+  throw new Error(`no log line with ${marker} in ${String(timeoutMs / 1000)} s`);
+}
+
 /** Sends /ask and times its acknowledgement and its answer. */
 async function askTimed(harness: Harness, userId: string, question: string): Promise<{ question: string; acknowledgedSeconds: number; answeredSeconds: number }> {
   const channel = harness.twin.channel(CHANNEL_ID);
@@ -138,22 +148,28 @@ async function main(): Promise<void> {
     const askStarted = performance.now();
     const asked = await slash(harness, moderator, 'ask', [{ name: 'question', type: STRING, value: question }]);
     const askReplies = await followReply(harness, asked.id, askStarted, 60_000);
+    const askSeconds = Number(((performance.now() - askStarted) / 1000).toFixed(2));
     // The citations are in the answer's embeds: the whole message is searched for the file's name.
     const askText = askReplies.at(-1)?.whole ?? '';
+    // The add answers once the passages are embedded; the sentences follow in the background.
+    const finished = await waitForLog(harness, '"change":"sentences"', 600_000);
+    const sentencesSeconds = Number(((finished - started) / 1000).toFixed(1));
     const figures = {
       pdf: { pages: pdf.pages, addresses: pdf.addresses, megabytes: Number((bytes.length / 1e6).toFixed(2)) },
       addSeconds: Number(answer.at.toFixed(1)),
+      sentencesSeconds,
       embedThreads: options.embedThreads ?? "the bot's default",
       progressShown: shown.map((r) => ({ at: Number(r.at.toFixed(1)), text: r.text })),
       answer: answer.text,
       askDuringAdd: during,
-      ask: { question, seconds: Number(((performance.now() - askStarted) / 1000).toFixed(2)), citesThePdf: askText.includes(name), reply: askText.slice(0, 600) },
+      ask: { question, seconds: askSeconds, citesThePdf: askText.includes(name), reply: askText.slice(0, 600) },
     };
     console.log(`/library add answered in ${String(figures.addSeconds)} s after ${String(figures.progressShown.length)} progress edits`);
     for (const shown of figures.progressShown) console.log(`  ${shown.at.toFixed(1)} s  ${shown.text}`);
     console.log(`  ${answer.at.toFixed(1)} s  ${answer.text.split('\n')[0] ?? ''}`);
+    console.log(`sentences indexed (the add complete) ${String(sentencesSeconds)} s after the command`);
     console.log(`/ask during the add: acknowledged in ${String(during.acknowledgedSeconds)} s, answered in ${String(during.answeredSeconds)} s`);
-    console.log(`/ask "${question}": ${figures.ask.citesThePdf ? 'cites the PDF' : 'does NOT cite the PDF'} (${String(figures.ask.seconds)} s)`);
+    console.log(`/ask "${question}" right after the reply, while its sentences are indexed: ${figures.ask.citesThePdf ? 'cites the PDF' : 'does NOT cite the PDF'} (${String(figures.ask.seconds)} s)`);
     if (options.json) writeFileSync(options.json, `${JSON.stringify(figures, null, 2)}\n`);
   } catch (error) {
     console.error(harness.logs.slice(-30).join('\n'));

@@ -47,9 +47,17 @@ export class LibraryState {
     };
   }
 
-  /** Brings the index in line with the corpus folder, embedding only what changed, then swaps it in. */
-  async reindex(progress?: IngestProgress): Promise<IngestReport> {
-    this.witness = await refreshWitness(this.witness, this.config, this.logger, progress, this.guild);
+  /**
+   * Brings the index in line with the corpus folder, embedding only what changed, then swaps it in.
+   * `quick`: new documents are answerable after about half the model's work, their sentence
+   * vectors provisional (report.provisional counts them) until a reindex without it.
+   */
+  async reindex(progress?: IngestProgress, options: { quick?: boolean } = {}): Promise<IngestReport> {
+    this.witness = await refreshWitness(this.witness, this.config, this.logger, {
+      ...(progress ? { progress } : {}),
+      ...(this.guild === undefined ? {} : { guild: this.guild }),
+      provisional: options.quick === true,
+    });
     return this.witness.report;
   }
 }

@@ -19,10 +19,11 @@ export interface Embedder {
   embedQueries(texts: string[]): Promise<Float32Array[]>;
   /**
    * Mean-pooling models only: each passage and its sentences from one model run, a sentence's
-   * vector being the mean of its own tokens' states within the passage. `sentences` must be the
-   * passage's sentences in order, separated in it by white space only.
+   * vector being the mean of its own tokens' states within the passage. `text` must be `lead`
+   * (a context header, or nothing) then the passage's sentences in order, separated by white
+   * space only; the passage's vector is read from the whole run, header included.
    */
-  embedPassagesInContext?(passages: { text: string; sentences: string[] }[], onBatch?: OnBatch): Promise<PassageVectors[]>;
+  embedPassagesInContext?(passages: { text: string; sentences: string[]; lead?: string }[], onBatch?: OnBatch): Promise<PassageVectors[]>;
   countTokens(text: string): number;
   dispose(): Promise<void>;
 }

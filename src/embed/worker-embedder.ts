@@ -221,7 +221,7 @@ export async function loadWorkerEmbedder(options: EmbedderOptions, files: Vendor
               inLanes(Math.ceil(passages.length / batchSize), work, async (b, lane) => {
                 const offset = b * batchSize;
                 const batch = passages.slice(offset, offset + batchSize);
-                const rows = await (await clientFor(lane)).embedInContext(batch.map(({ text, sentences }) => ({ text: profile.passagePrefix + text, prefix: profile.passagePrefix, sentences })));
+                const rows = await (await clientFor(lane)).embedInContext(batch.map(({ text, sentences, lead }) => ({ text: profile.passagePrefix + text, prefix: profile.passagePrefix + (lead ?? ''), sentences })));
                 let row = 0;
                 batch.forEach(({ sentences }, i) => {
                   results[offset + i] = { passage: rows[row] as Float32Array, sentences: rows.slice(row + 1, row + 1 + sentences.length) };

@@ -26,7 +26,9 @@ export interface LibraryVectors {
 /**
  * Computes the vectors the library still lacks into `known`: each passage from its text with its
  * context header, each sentence on its own (a text already embedded is not embedded again), or,
- * in context, one run per passage giving the passage's and its sentences' vectors.
+ * in context, one run per passage giving the passage's and its sentences' vectors. `inContext`
+ * reads every document's sentences in context; `provisional` names the documents read so for now
+ * (the others' sentences run alone).
  */
 export async function embedMissing(
   documents: readonly StoredDocument[],
@@ -35,52 +37,58 @@ export async function embedMissing(
   known: Map<string, Float32Array>,
   embedder: Embedder,
   progress?: ProgressBar,
+  provisional: ReadonlySet<string> = new Set(),
 ): Promise<LibraryVectors> {
   const chunks = documents.flatMap((doc) => doc.chunks.map((chunk) => ({ doc, chunk })));
   const passages = chunks.map(({ doc, chunk }) => doc.text.slice(chunk.start, chunk.end));
   const sentencesOf = chunks.map(({ doc, chunk }) => chunk.sentences.map(([start, end]) => doc.text.slice(start, end)));
   const embeddedTexts = chunks.map(({ doc, chunk }) => keys.passageText(doc, chunk));
   const passageKeys = embeddedTexts.map((text) => hashBytes(text));
-  const sentenceKeys = sentencesOf.flatMap((texts, p) => texts.map((text, i) => keys.sentence(passageKeys[p] as string, i, text)));
+  const readInContext = (p: number): boolean => inContext || provisional.has((chunks[p] as { doc: StoredDocument }).doc.sourceId);
+  const sentenceKeys = sentencesOf.flatMap((texts, p) => texts.map((text, i) => keys.sentence(passageKeys[p] as string, i, text, readInContext(p))));
   const embeddedPassages = new Set<string>();
   let textsEmbedded = 0;
-  if (inContext && embedder.embedPassagesInContext) {
-    // One run per passage whose vector or any of whose sentences' vectors is missing.
-    const todo = new Map<string, { text: string; sentences: string[] }>();
-    passageKeys.forEach((key, p) => {
-      const sentences = sentencesOf[p] as string[];
-      if (!known.has(key) || sentences.some((text, i) => !known.has(keys.sentence(key, i, text)))) todo.set(key, { text: passages[p] as string, sentences });
+  const canReadInContext = embedder.embedPassagesInContext !== undefined;
+
+  // One run per passage read in context whose vector or any of whose sentences' vectors is missing.
+  const runs = new Map<string, { text: string; sentences: string[]; lead: string }>();
+  passageKeys.forEach((key, p) => {
+    if (!canReadInContext || !readInContext(p)) return;
+    const sentences = sentencesOf[p] as string[];
+    if (known.has(key) && sentences.every((text, i) => known.has(keys.sentence(key, i, text, true)))) return;
+    const text = embeddedTexts[p] as string;
+    runs.set(key, { text, sentences, lead: text.slice(0, text.length - (passages[p] as string).length) });
+  });
+  if (runs.size > 0 && embedder.embedPassagesInContext) {
+    progress?.start(runs.size);
+    const vectors = await embedder.embedPassagesInContext([...runs.values()], (done, share) => progress?.update(done, share));
+    progress?.stop();
+    [...runs.keys()].forEach((key, n) => {
+      const result = vectors[n] as PassageVectors;
+      known.set(key, result.passage);
+      result.sentences.forEach((vector, i) => known.set(keys.sentence(key, i, '', true), vector));
+      embeddedPassages.add(key);
     });
-    if (todo.size > 0) {
-      progress?.start(todo.size);
-      const vectors = await embedder.embedPassagesInContext([...todo.values()], (done, share) => progress?.update(done, share));
-      progress?.stop();
-      [...todo.keys()].forEach((key, n) => {
-        const result = vectors[n] as PassageVectors;
-        known.set(key, result.passage);
-        result.sentences.forEach((vector, i) => known.set(keys.sentence(key, i, ''), vector));
-        embeddedPassages.add(key);
-      });
-      textsEmbedded = todo.size;
-    }
-  } else {
-    const sentences = sentencesOf.flat();
-    const textByKey = new Map<string, string>();
-    passageKeys.forEach((key, i) => textByKey.set(key, embeddedTexts[i] as string));
-    sentenceKeys.forEach((key, i) => textByKey.set(key, sentences[i] as string));
-    // Texts are embedded once: without headers a one-sentence passage is its sentence's text.
-    const missing = [...textByKey.keys()].filter((key) => !known.has(key));
-    if (missing.length > 0) {
-      progress?.start(missing.length);
-      const vectors = await embedder.embedPassages(
-        missing.map((key) => textByKey.get(key) as string),
-        (done, share) => progress?.update(done, share),
-      );
-      progress?.stop();
-      missing.forEach((key, i) => known.set(key, vectors[i] as Float32Array));
-      for (const key of missing) embeddedPassages.add(key);
-    }
-    textsEmbedded = missing.length;
+    textsEmbedded += runs.size;
   }
+
+  // Everything else still missing, each text on its own.
+  const textByKey = new Map<string, string>();
+  passageKeys.forEach((key, i) => textByKey.set(key, embeddedTexts[i] as string));
+  let s = 0;
+  sentencesOf.forEach((texts) => texts.forEach((text) => textByKey.set(sentenceKeys[s++] as string, text)));
+  // Texts are embedded once: without headers a one-sentence passage is its sentence's text.
+  const missing = [...textByKey.keys()].filter((key) => !known.has(key));
+  if (missing.length > 0) {
+    progress?.start(missing.length);
+    const vectors = await embedder.embedPassages(
+      missing.map((key) => textByKey.get(key) as string),
+      (done, share) => progress?.update(done, share),
+    );
+    progress?.stop();
+    missing.forEach((key, i) => known.set(key, vectors[i] as Float32Array));
+    for (const key of missing) embeddedPassages.add(key);
+  }
+  textsEmbedded += missing.length;
   return { passages, passageKeys, sentenceKeys, embeddedPassages, textsEmbedded };
 }

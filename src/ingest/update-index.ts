@@ -39,6 +39,14 @@ export interface IngestOptions {
   sentenceVectors?: 'separate' | 'in-context';
   /** `header` (default): passages are embedded with their document's context (passage-header.ts); `none`: their words alone. */
   passageContext?: 'header' | 'none';
+  /**
+   * Make new and changed documents answerable sooner: their sentence vectors are read from their
+   * passages' runs (about half the model's work) and the documents are listed in the manifest as
+   * provisional. The next ingest without this option embeds those sentences on their own, reusing
+   * the passage vectors, and gives the index a normal ingest would. Mean-pooling models and the
+   * default `separate` mode only (otherwise ignored).
+   */
+  provisional?: boolean;
   /** A PDF's or Word file's creation date becomes its date when its text states none (default: never). */
   fileDates?: boolean;
   progress?: IngestProgress & Partial<ExtractProgress>;
@@ -62,6 +70,8 @@ export interface IngestReport {
   removed: number;
   skipped: SkippedFile[];
   warnings: { sourceId: string; message: string }[];
+  /** Documents whose sentence vectors are provisional after this ingest (see `provisional`): a full ingest should follow. */
+  provisional: number;
   /** True when nothing changed and the index on disk was served as it was. */
   upToDate: boolean;
   /** Why the previous index could not be used, when it could not. */
@@ -130,6 +140,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
   const fileDates = options.fileDates === true;
   for (const file of library.files) listed[file.sourceId] = fingerprint(file.sourceId, file.hash, library.sidecars.get(file.sourceId), fileDates);
   const previousFailed = previous.ok ? (previous.index.manifest.failed ?? {}) : {};
+  const previousProvisional = previous.ok ? (previous.index.manifest.provisional ?? []) : [];
   const previousListed: Record<string, string> = previous.ok ? { ...previous.index.manifest.corpus } : {};
   for (const [sourceId, failure] of Object.entries(previousFailed)) previousListed[sourceId] = failure.fingerprint;
 
@@ -148,7 +159,8 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
     !options.rebuild &&
     sameCorpus(previousListed, listed) &&
     (previous.index.manifest.sentenceVectors ?? 'separate') === sentenceMode &&
-    (previous.index.manifest.passageContext ?? 'none') === contextMode
+    (previous.index.manifest.passageContext ?? 'none') === contextMode &&
+    (options.provisional === true || previousProvisional.length === 0)
   ) {
     const passages = previous.index.manifest.chunkCount;
     const skipped = [...library.skipped, ...Object.entries(previousFailed).map(([sourceId, failure]) => ({ sourceId, reason: failure.reason }))];
@@ -164,6 +176,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
         textsEmbedded: 0,
         reused: passages,
         removed: 0,
+        provisional: previousProvisional.length,
         warnings: [],
         upToDate: true,
         previousIndexProblem: null,
@@ -186,13 +199,14 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
   const inContext = sentenceMode === 'in-context' && embedder.embedPassagesInContext !== undefined;
   const keys = new VectorKeys({ sentences: inContext ? 'in-context' : 'separate', passageContext: contextMode });
   // Vectors already computed: unchanged passages and sentences are never embedded again.
-  const known = whole && !options.rebuild ? reusableVectors(whole, keys, sentenceMode) : new Map<string, Float32Array>();
+  const known = whole && !options.rebuild ? reusableVectors(whole, keys) : new Map<string, Float32Array>();
 
   const reading = options.progress?.reading;
+  const unchanged = unchangedDocuments(previous, listed, options.rebuild === true);
   const { documents, skipped, failed, corpus, warnings } = await readDocuments({
     listing: library,
     listed,
-    unchanged: unchangedDocuments(previous, listed, options.rebuild === true),
+    unchanged,
     previousFailed: options.rebuild ? {} : previousFailed,
     readOptions: reading ? { ...readOptions, onPage: reading } : readOptions,
     chunking: { maxPassageSize: Math.min(embedder.profile.maxTokens, 256), measure: embedder.countTokens },
@@ -202,7 +216,16 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
   });
   for (const skip of skipped) logger.warn({ sourceId: skip.sourceId, reason: skip.reason }, 'skipped file');
 
-  const { passages, passageKeys, sentenceKeys, embeddedPassages, textsEmbedded } = await embedMissing(documents, keys, inContext, known, embedder, options.progress);
+  // A quick add: documents new or changed now, and those still provisional from an earlier one
+  // (while they are unchanged and their vectors were kept), have their sentences read in context.
+  const provisional = new Set<string>();
+  if (options.provisional === true && !inContext && embedder.embedPassagesInContext !== undefined) {
+    const stillProvisional = new Set(whole ? previousProvisional : []);
+    for (const doc of documents) {
+      if (!unchanged.has(doc.sourceId) || stillProvisional.has(doc.sourceId)) provisional.add(doc.sourceId);
+    }
+  }
+  const { passages, passageKeys, sentenceKeys, embeddedPassages, textsEmbedded } = await embedMissing(documents, keys, inContext, known, embedder, options.progress, provisional);
   const sentenceCount = sentenceKeys.length;
 
   const vectors = createVectorIndex(embedder.dimension, passages.length, HNSW_M, HNSW_EF_CONSTRUCTION);
@@ -220,6 +243,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
       hnsw: { m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION },
       sentenceVectors: inContext ? 'in-context' : 'separate',
       passageContext: contextMode,
+      ...(provisional.size > 0 ? { provisional: [...provisional] } : {}),
       ...(Object.keys(failed).length > 0 ? { failed } : {}),
     },
     documents,
@@ -240,6 +264,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
       textsEmbedded,
       reused: passageKeys.filter((key) => !embeddedPassages.has(key)).length,
       removed: previousIds.filter((id) => !(id in corpus)).length,
+      provisional: provisional.size,
       warnings,
       upToDate: false,
       previousIndexProblem,

@@ -29,30 +29,34 @@ export class VectorKeys {
     return hashBytes(this.passageText(doc, chunk, context));
   }
 
-  sentence(passageKey: string, index: number, text: string): string {
-    return this.modes.sentences === 'in-context' ? `${passageKey}#${String(index)}` : hashBytes(text);
+  /** `inContext`: the sentence's vector is read from its passage's run (default: as these modes say). */
+  sentence(passageKey: string, index: number, text: string, inContext = this.modes.sentences === 'in-context'): string {
+    return inContext ? `${passageKey}#${String(index)}` : hashBytes(text);
   }
 }
 
 /**
  * Every vector of a previous index by its key, so unchanged passages and sentences keep theirs.
  * A passage is keyed by the text it was embedded from (the previous index's own context mode),
- * so a vector made without a header is not reused for one with it; sentence vectors made the
- * other way (in context or alone) are not reused at all.
+ * so a vector made without a header is not reused for one with it. A sentence is keyed the way
+ * it was made, alone (by its text) or in its passage's run (by that passage's key and its place),
+ * so an ingest that wants the other kind finds none to reuse.
  */
-export function reusableVectors(previous: StoredIndex, keys: VectorKeys, sentences: VectorModes['sentences']): Map<string, Float32Array> {
+export function reusableVectors(previous: StoredIndex, keys: VectorKeys): Map<string, Float32Array> {
   const known = new Map<string, Float32Array>();
   const { documents, vectors, table, manifest } = previous;
-  const sameSentences = (manifest.sentenceVectors ?? 'separate') === sentences;
+  const allInContext = (manifest.sentenceVectors ?? 'separate') === 'in-context';
+  const provisional = new Set(manifest.provisional ?? []);
   let label = 0;
   let sentence = 0;
   for (const doc of documents) {
+    const inContext = allInContext || provisional.has(doc.sourceId);
     for (const chunk of doc.chunks) {
       const passageKey = keys.passage(doc, chunk, manifest.passageContext ?? 'none');
       known.set(passageKey, Float32Array.from(vectors.getPoint(label)));
       label++;
       chunk.sentences.forEach(([start, end], i) => {
-        if (sameSentences) known.set(keys.sentence(passageKey, i, doc.text.slice(start, end)), table.row(manifest.chunkCount + sentence));
+        known.set(keys.sentence(passageKey, i, doc.text.slice(start, end), inContext), table.row(manifest.chunkCount + sentence));
         sentence++;
       });
     }

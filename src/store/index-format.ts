@@ -64,6 +64,12 @@ export const ManifestSchema = z.object({
   hnsw: z.object({ m: z.number().int().positive(), efConstruction: z.number().int().positive() }),
   /** How sentence vectors were made: each sentence run on its own, or read from its passage's run (absent: on its own). */
   sentenceVectors: z.enum(['separate', 'in-context']).optional(),
+  /**
+   * Documents whose sentence vectors were read from their passage's run to make a new upload
+   * answerable sooner (update-index.ts, `provisional`); the next full ingest embeds their
+   * sentences on their own. Absent: none.
+   */
+  provisional: z.array(z.string()).optional(),
   /** What passages were embedded with besides their words (absent: nothing, an index made before headers). */
   passageContext: z.enum(['header', 'none']).optional(),
   /** Files that could not be read, by fingerprint and reason, so an unchanged bad file is not read again. */

@@ -102,9 +102,10 @@ describe('/library add with PDFs, Word files and web pages', () => {
   it("answers a member's question while a long document is still being added, from the library as it was", async () => {
     const moderator = await newUser(harness, 'mod');
     const member = await newUser(harness, 'member', '1024');
-    // About 1,600 passages and sentences, each different: several seconds of embedding, shown as progress.
+    // About 4,000 passages and sentences, each different: several seconds of embedding even for a
+    // quick add (passages first), shown as progress.
     const towns = ['Alder', 'Birch', 'Cedar', 'Damson', 'Elder', 'Fir', 'Gorse', 'Hazel'];
-    const paragraphs = Array.from({ length: 160 }, (_, p) =>
+    const paragraphs = Array.from({ length: 400 }, (_, p) =>
       Array.from({ length: 9 }, (_, s) => `Ledger ${String(p)}.${String(s)}: the ${towns[(p + s) % 8] as string} ferry carried ${String(17 * p + 3 * s + 11)} passengers and ${String(5 * s + p)} crates of grain on day ${String(p * 9 + s)}.`).join(' '),
     );
     const bytes = Buffer.from(`Ferry Ledgers\n\n${paragraphs.join('\n\n')}\n`);
@@ -130,7 +131,14 @@ describe('/library add with PDFs, Word files and web pages', () => {
     // Answered while the add was still under way: its reply still shows progress.
     expect(await reply()).toMatch(/^Reading the document into the library/u);
     const added = await outcome(harness, adding, 300_000);
-    expect(added.message?.content).toMatch(/^Added “ledgers” to this server's library as uploads\/ledgers\.txt \(160 paragraphs\)/u);
+    expect(added.message?.content).toMatch(/^Added “ledgers” to this server's library as uploads\/ledgers\.txt \(400 paragraphs\)/u);
+    // Answerable once its passages are embedded; its sentences are indexed after the reply.
+    expect(added.message?.content).toContain('It can be asked about now. Its sentences are still being indexed');
+    const finished = Date.now() + 300_000;
+    while (!harness.logs.some((line) => line.includes('sentences of added documents indexed'))) {
+      if (Date.now() > finished) throw new Error('the sentences of the added document were not indexed');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   });
 
   it('refuses bad files and bad addresses with the reason, and saves nothing', async () => {
