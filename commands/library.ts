@@ -74,6 +74,7 @@ function pageProgress(interaction: ChatInputCommandInteraction): IngestProgress 
   // The last edit is awaited before the final answer, so it can never land on top of it.
   let pending: Promise<unknown> = Promise.resolve();
   let count = 0;
+  let counted = '';
   let started = 0;
   // Only work that takes a while is shown (a long PDF, a scan read by OCR, a long embedding), at most every few seconds.
   const show = (content: string): void => {
@@ -83,14 +84,15 @@ function pageProgress(interaction: ChatInputCommandInteraction): IngestProgress 
   };
   return {
     settled: () => pending,
-    start: (total) => {
+    start: (total, what) => {
       count = total;
+      counted = what;
       started = performance.now();
     },
     update: (done, share) => {
       if (done === count) return;
       const { rate, left } = pace(done, share, (performance.now() - started) / 1000);
-      show(`Reading the document into the library: ${String(Math.round(share * 100))} % (${String(done)} of ${String(count)} passages and sentences, ${rate} a second), about ${left} left…`);
+      show(`Reading the document into the library: ${String(Math.round(share * 100))} % (${String(done)} of ${String(count)} ${counted}, ${rate} a second), about ${left} left…`);
     },
     stop: () => undefined,
     reading: (sourceId, done, total) => {

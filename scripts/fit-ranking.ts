@@ -29,9 +29,12 @@ const program = new Command()
   .option('--l2 <x>', 'L2 penalty', (value: string) => Number(value), 0.01)
   .option('--by-set', 'cross-validate by leaving one set out at a time (a new question writer), not by shuffled folds')
   .option('--json <file>', 'also write the labelled candidates here')
+  .option('--without <names>', 'leave these signals out (comma-separated): their values count as 0 everywhere')
   .option('--try <spec>', 'also score these weights: name=value,… over the shipped ones (repeatable)', collect, [] as string[]);
 program.parse();
-const options = program.opts<{ set: string[]; folds: number; l2: number; bySet?: boolean; json?: string; try: string[] }>();
+const options = program.opts<{ set: string[]; folds: number; l2: number; bySet?: boolean; json?: string; without?: string; try: string[] }>();
+const leftOut = new Set((options.without ?? '').split(',').filter(Boolean));
+for (const name of leftOut) if (!(FEATURE_NAMES as readonly string[]).includes(name)) throw new Error(`no signal named ${name}; the signals are ${FEATURE_NAMES.join(', ')}`);
 
 const questions: Labelled[] = [];
 for (const spec of options.set) {
@@ -51,7 +54,7 @@ for (const spec of options.set) {
       set: path.basename(file),
       id: question.id,
       rows: candidates.map((c) => ({
-        x: FEATURE_NAMES.map((name) => c.features?.[name] ?? 0),
+        x: FEATURE_NAMES.map((name) => (leftOut.has(name) ? 0 : (c.features?.[name] ?? 0))),
         gold: gold.some((g) => g.sourceId === c.passage.document.sourceId && c.passage.chunk.start < g.end && g.start < c.passage.chunk.end),
       })),
     });

@@ -8,10 +8,11 @@ export function terminalProgress(label: string): (IngestProgress & ExtractProgre
   // The bar counts the work by length (short texts go first, so a count of texts would run ahead
   // and its time left fall short); the texts, their rate and the time left are shown beside it.
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: `${label} [{bar}] {percentage}% | {texts}/{count} passages and sentences | {rate}/s | {left} left`, hideCursor: true },
+    { stream: process.stderr, format: `${label} [{bar}] {percentage}% | {texts}/{count} {what} | {rate}/s | {left} left`, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
   let count = 0;
+  let counted = '';
   let started = 0;
   // Long PDFs get a bar of their own while their pages are read.
   let reading: { sourceId: string; bar: cliProgress.SingleBar } | null = null;
@@ -21,14 +22,15 @@ export function terminalProgress(label: string): (IngestProgress & ExtractProgre
     return pages;
   };
   return {
-    start: (total) => {
+    start: (total, what) => {
       count = total;
+      counted = what;
       started = performance.now();
-      bar.start(WORK_STEPS, 0, { texts: 0, count, rate: '–', left: '–' });
+      bar.start(WORK_STEPS, 0, { texts: 0, count, what, rate: '–', left: '–' });
     },
     update: (done, share) => {
       const { rate, left } = pace(done, share, (performance.now() - started) / 1000);
-      bar.update(Math.round(share * WORK_STEPS), { texts: done, count, rate, left });
+      bar.update(Math.round(share * WORK_STEPS), { texts: done, count, what: counted, rate, left });
     },
     stop: () => bar.stop(),
     reading: (sourceId, done, total) => {

@@ -4,7 +4,8 @@ import type { StoredDocument } from '../store/index-format.js';
 import type { VectorKeys } from './vector-keys.js';
 
 export interface ProgressBar {
-  start(total: number): void;
+  /** `what`: what is counted, "passages" (each run with its sentences) or "passages and sentences" (each text alone). */
+  start(total: number, what: string): void;
   /** `share`: of the work, by length (texts go shortest first, so `done` alone runs ahead). */
   update(done: number, share: number): void;
   stop(): void;
@@ -60,7 +61,7 @@ export async function embedMissing(
     runs.set(key, { text, sentences, lead: text.slice(0, text.length - (passages[p] as string).length) });
   });
   if (runs.size > 0 && embedder.embedPassagesInContext) {
-    progress?.start(runs.size);
+    progress?.start(runs.size, 'passages');
     const vectors = await embedder.embedPassagesInContext([...runs.values()], (done, share) => progress?.update(done, share));
     progress?.stop();
     [...runs.keys()].forEach((key, n) => {
@@ -80,7 +81,7 @@ export async function embedMissing(
   // Texts are embedded once: without headers a one-sentence passage is its sentence's text.
   const missing = [...textByKey.keys()].filter((key) => !known.has(key));
   if (missing.length > 0) {
-    progress?.start(missing.length);
+    progress?.start(missing.length, 'passages and sentences');
     const vectors = await embedder.embedPassages(
       missing.map((key) => textByKey.get(key) as string),
       (done, share) => progress?.update(done, share),
