@@ -5,7 +5,7 @@
 // one lever at a time.
 //
 //   npx tsx scripts/eval-matrix.ts --set eval/qa-dev.jsonl --set eval/qa-sotu-dev.jsonl=CORPUS,INDEX \
-//     [--setting reachAnswer=0] [--label NAME] [--json FILE] [--styles]
+//     [--setting reachAnswer=0] [--label NAME] [--json FILE] [--styles] [--quick]
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -19,10 +19,11 @@ const program = new Command()
   .option('--setting <spec>', 'NAME=NUMBER answerer setting (repeatable)', collect, [] as string[])
   .option('--label <name>', 'name of this run in the output', 'shipped')
   .option('--lexical', 'also run BM25 alone')
+  .option('--quick', "open the libraries as a quick /library add leaves them: with a new INDEX folder, every document's sentence vectors are provisional (answers during the add's second half)")
   .option('--styles', 'also print hit@1 by question style')
   .option('--json <file>', 'write every question outcome here');
 program.parse();
-const options = program.opts<{ set: string[]; setting: string[]; label: string; lexical?: boolean; styles?: boolean; json?: string }>();
+const options = program.opts<{ set: string[]; setting: string[]; label: string; lexical?: boolean; quick?: boolean; styles?: boolean; json?: string }>();
 const overrides = Object.fromEntries(options.setting.map((spec) => spec.split('=')).map(([name, value]) => [name, Number(value)])) as Partial<AnswererSettings>;
 
 const fmt = (x: number): string => x.toFixed(3);
@@ -35,7 +36,7 @@ const lines = [
 const styleRows: string[] = [];
 const dump: Record<string, EvalMetrics> = {};
 for (const spec of options.set) {
-  const { file, config, witness } = await openTuningSet(spec);
+  const { file, config, witness } = await openTuningSet(spec, { quick: options.quick === true });
   const questions = await readEvalSet(file);
   const answerer = new Answerer(witness.library, witness.answerer.store, witness.embedder, { ...witness.answerer.settings, ...overrides });
   const corpusDir = config.corpusDir as string;

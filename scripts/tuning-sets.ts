@@ -8,11 +8,12 @@ import { loadCoreConfig, PROJECT_ROOT, type CoreConfig } from '../src/config.js'
 import { createLogger } from '../src/log.js';
 import { openWitness, type Witness } from '../src/witness.js';
 
-export async function openTuningSet(spec: string): Promise<{ file: string; config: CoreConfig; witness: Witness }> {
+/** `quick`: documents not yet in the index are added as a quick /library add adds them (provisional sentence vectors), and provisional ones are left so. */
+export async function openTuningSet(spec: string, options: { quick?: boolean } = {}): Promise<{ file: string; config: CoreConfig; witness: Witness }> {
   const [file, where] = spec.split('=') as [string, string | undefined];
   const [corpusDir, indexDir] = where ? where.split(',') : [path.join(PROJECT_ROOT, 'corpus'), path.join(PROJECT_ROOT, 'index')];
   const config = loadCoreConfig({ corpusDir, indexDir });
-  return { file, config, witness: await openWitness(config, createLogger('warn')) };
+  return { file, config, witness: await openWitness(config, createLogger('warn'), { provisional: options.quick === true }) };
 }
 
 /** Repeatable string option for commander. */
