@@ -11,6 +11,8 @@ interface Run {
   y: number;
   width: number;
   size: number;
+  /** Set in a bold (or heavier) face. */
+  bold?: boolean;
 }
 
 /** Runs on one baseline, next to each other. */
@@ -20,6 +22,8 @@ interface Line {
   x1: number;
   y: number;
   size: number;
+  /** Every run of the line is bold. */
+  bold: boolean;
 }
 
 interface PageLines {
@@ -67,13 +71,14 @@ function linesOf(runs: Run[]): Line[] {
           if (gap > 0.15 * run.size && !line.text.endsWith(' ') && !run.text.startsWith(' ')) line.text += ' ';
           line.text += run.text;
           line.size = Math.max(line.size, run.size);
+          line.bold &&= run.bold === true;
         }
         line.x1 = Math.max(line.x1, run.x + run.width);
         continue;
       }
     }
     if (blank) continue;
-    line = { text: run.text, x0: run.x, x1: run.x + run.width, y: run.y, size: run.size };
+    line = { text: run.text, x0: run.x, x1: run.x + run.width, y: run.y, size: run.size, bold: run.bold === true };
     lines.push(line);
   }
   for (const l of lines) l.text = l.text.replace(/\s+/gu, ' ').trim();
@@ -365,6 +370,8 @@ function assemble(pages: PageLines[], words: Map<string, number>, english: Set<s
   const bodySize = bodySizeOf(pages, sizes);
   const headingSizes = [...new Set(sizes.filter((size) => size > bodySize * 1.15))].sort((a, b) => b - a);
   const isHeading = (line: Line): boolean => line.size > bodySize * 1.15 && line.text.split(' ').length <= 25;
+  // Below the headings set larger, those set bold at the body's size (many Word reports).
+  const boldLevel = headingSizes.length + 1;
   let previous: Line | null = null;
   let heading: { text: string; level: number; size: number } | null = null;
   const flushHeading = (): void => {
@@ -400,7 +407,7 @@ function assemble(pages: PageLines[], words: Map<string, number>, english: Set<s
     for (const column of columns) {
       column.forEach((line, i) => {
         const close = previous !== null && i > 0 && previous.y - line.y <= spacing * 1.3;
-        if (isHeading(line)) {
+        if (isHeading(line) || isBoldHeading(column, i, bodySize, spacing)) {
           // A heading set on two lines is one heading.
           const drop = previous === null ? -1 : previous.y - line.y;
           const nextLine = drop > 0 && drop <= line.size * 1.8;
@@ -409,7 +416,7 @@ function assemble(pages: PageLines[], words: Map<string, number>, english: Set<s
             // The paragraph before the heading has ended: the notes waiting for it go before the heading.
             if (!heading) flushNotes();
             flushHeading();
-            heading = { text: line.text, level: Math.max(1, headingSizes.indexOf(Math.round(line.size * 10) / 10) + 1), size: line.size };
+            heading = { text: line.text, level: isHeading(line) ? Math.max(1, headingSizes.indexOf(Math.round(line.size * 10) / 10) + 1) : boldLevel, size: line.size };
           }
           previous = line;
           return;
@@ -438,6 +445,48 @@ function assemble(pages: PageLines[], words: Map<string, number>, english: Set<s
   flushHeading();
   flushNotes();
   return builder;
+}
+
+/** A font's name after its subset tag ("CAAAAA+DejaVuSans-Bold") that says its face is bold or heavier. */
+const BOLD_FACE = /bold|black|heavy/iu;
+
+/** The PostScript name pdf.js gives a loaded font, or nothing. */
+function fontNameOf(font: unknown): string {
+  const name = (font as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : '';
+}
+
+/** A line that could be a bold heading at the body's size (isBoldHeading): short, not ending a sentence. */
+function mayBeBoldHeading(line: Line): boolean {
+  return line.text.split(' ').length <= BOLD_HEADING_WORDS && !/[.,;!?]$/u.test(line.text);
+}
+
+/** Words at most in a heading set bold at the body's size, over at most two lines. */
+const BOLD_HEADING_WORDS = 12;
+
+/**
+ * A heading set bold at the body's size: a bold block of one or two lines (a heading on two lines
+ * is one heading), a few words that do not end a sentence, standing apart from the line above,
+ * with body text in a regular face right below. A bold paragraph, a bold sentence inside one or a
+ * bold line at the foot of a column is not one.
+ */
+function isBoldHeading(column: readonly Line[], i: number, bodySize: number, spacing: number): boolean {
+  const atBody = (line: Line | undefined): line is Line => line !== undefined && Math.abs(line.size - bodySize) <= 0.15 * bodySize;
+  const line = column[i] as Line;
+  if (!line.bold || !atBody(line)) return false;
+  let first = i;
+  while (first > 0 && first > i - 2 && (column[first - 1] as Line).bold && atBody(column[first - 1])) first--;
+  let last = i;
+  while (last < column.length - 1 && last < first + 1 && (column[last + 1] as Line).bold && atBody(column[last + 1])) last++;
+  const block = column.slice(first, last + 1);
+  const after = column[last + 1];
+  const before = column[first - 1];
+  if (block.length > 2 || !atBody(after) || after.bold) return false;
+  if (before?.bold === true && atBody(before)) return false;
+  const words = block.reduce((n, l) => n + l.text.split(' ').length, 0);
+  if (words > BOLD_HEADING_WORDS || /[.,;!?]$/u.test((block.at(-1) as Line).text)) return false;
+  // Apart from the paragraph above it (or first in its column).
+  return before === undefined || before.y - (block[0] as Line).y > spacing * 1.3;
 }
 
 /** Joins a line to its paragraph, resolving a hyphen or soft hyphen at the end of the line before it. */
@@ -642,10 +691,25 @@ export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits, onPag
           const [x0, y0, x1, y1] = page.view as [number, number, number, number];
           const content = await page.getTextContent();
           const runs: Run[] = [];
+          const fonts: string[] = [];
           for (const item of content.items) {
             if (!('str' in item)) continue;
             const [a, b, , d, e, f] = item.transform as number[];
             runs.push({ text: expandLigatures(item.str), x: (e ?? 0) - x0, y: (f ?? 0) - y0, width: item.width, size: Math.hypot(b ?? 0, d ?? 0) || Math.abs(a ?? 0) || item.height });
+            fonts.push(item.fontName);
+          }
+          let lines = linesOf(runs);
+          if (lines.some(mayBeBoldHeading)) {
+            // Which faces are bold is known once the page's fonts are loaded (its operator list).
+            await page.getOperatorList();
+            const bold = new Map<string, boolean>();
+            const isBold = (name: string): boolean => {
+              let known = bold.get(name);
+              if (known === undefined) bold.set(name, (known = page.commonObjs.has(name) && BOLD_FACE.test(fontNameOf(page.commonObjs.get(name)))));
+              return known;
+            };
+            runs.forEach((run, r) => (run.bold = isBold(fonts[r] as string)));
+            lines = linesOf(runs);
           }
           const links: [number, number, number, number][] = [];
           for (const annotation of (await page.getAnnotations()) as { subtype?: string; rect?: number[] }[]) {
@@ -654,7 +718,7 @@ export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits, onPag
               links.push([Math.min(ax0, ax1) - x0, Math.min(ay0, ay1) - y0, Math.max(ax0, ax1) - x0, Math.max(ay0, ay1) - y0]);
             }
           }
-          pages.push({ lines: linesOf(runs), width: x1 - x0, height: y1 - y0, links });
+          pages.push({ lines, width: x1 - x0, height: y1 - y0, links });
           page.cleanup();
           onPage?.(n, pdf.numPages);
         } catch {

@@ -66,5 +66,7 @@ export class ExtractError extends Error {
  * 4: a printed web page's boxes of short lines in a site's words (a newsletter box) go with their
  *    heading, widget lines ("Comments", "you@example.com") go, and a link that is part of a
  *    paragraph stays (pdf.ts, removeChrome).
+ * 5: a PDF's short bold lines at the body's size that stand apart above body text are headings
+ *    (pdf.ts, isBoldHeading).
  */
-export const EXTRACTION_VERSION = 4;
+export const EXTRACTION_VERSION = 5;

@@ -193,6 +193,18 @@ describe('footnotes (notes/water-report, a LibreOffice report whose paragraph cr
     expect(pdf.pages).toHaveLength(2);
   });
 
+  it('PDF with its section headings bold at the body size: they are found by weight, each its own paragraph and section, and bold words inside a paragraph are not', async () => {
+    const sized = await extract('notes/water-report.pdf');
+    const bold = await extract('notes/water-report-body-headings.pdf');
+    const titles = ['Microbiological quality', 'Perfluorinated compounds', 'Lead in household taps'];
+    expect((sized.sections ?? []).map((section) => section.title).slice(1)).toEqual(titles);
+    expect((bold.sections ?? []).map((section) => [section.title, section.level])).toEqual([['Drinking Water Quality Report for the Lower Valley District', 1], ...titles.map((title) => [title, 2])]);
+    // The same paragraphs as the report whose headings are set larger (the notes, on the pages
+    // their layout puts them, aside).
+    const body = (text: string): string[] => text.split(/\n\s*\n/u).map((p) => p.trim()).filter((p) => !/^\d /u.test(p));
+    expect(body(bold.text)).toEqual(body(sized.text));
+  });
+
   it('Word: no bracketed marker glued to a word, no back-link arrows; the notes follow the body', async () => {
     const docx = await extract('notes/water-report.docx');
     expect(docx.text).toContain(WHOLE);
