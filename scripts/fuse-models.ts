@@ -1,10 +1,11 @@
 // Measures a second opinion from another vendored model: each candidate of the shipped ranking
-// (e5-small-v2) also gets its passage and best-sentence similarity from bge-small-en-v1.5, added
+// (e5-small-v2) also gets its passage and best-sentence similarity from a second model
+// (bge-small-en-v1.5 unless --second names another vendored one, e.g. Xenova/all-MiniLM-L6-v2), added
 // to the ranking score with a weight, and passage hit@1 / hit@3 is counted for each weight, side
 // by side in one run. Both indexes must hold the same library (passages are matched by document
 // and offset). Tuning sets only.
 //
-//   npx tsx scripts/fuse-models.ts --set eval/qa-dev.jsonl=CORPUS,E5_INDEX,BGE_INDEX … [--weights 0,2,5,10]
+//   npx tsx scripts/fuse-models.ts --set eval/qa-dev.jsonl=CORPUS,E5_INDEX,SECOND_INDEX … [--weights 0,2,5,10] [--second MODEL]
 import path from 'node:path';
 import { Command } from 'commander';
 import { loadCoreConfig } from '../src/config.js';
@@ -15,10 +16,11 @@ import { openWitness, type Witness } from '../src/witness.js';
 import { collect, goldPlaces, holdsGold } from './tuning-sets.js';
 
 const program = new Command()
-  .option('--set <spec>', 'FILE=CORPUS,E5_INDEX,BGE_INDEX (repeatable)', collect, [] as string[])
+  .option('--set <spec>', 'FILE=CORPUS,E5_INDEX,SECOND_INDEX (repeatable)', collect, [] as string[])
+  .option('--second <model>', 'the second vendored model', 'Xenova/bge-small-en-v1.5')
   .option('--weights <list>', 'weights of the second model’s similarities', '0,2,5,10,20');
 program.parse();
-const options = program.opts<{ set: string[]; weights: string }>();
+const options = program.opts<{ set: string[]; second: string; weights: string }>();
 const weights = options.weights.split(',').map(Number);
 
 const open = async (corpusDir: string, indexDir: string, modelId: string): Promise<Witness> =>
@@ -30,7 +32,7 @@ for (const spec of options.set) {
   const [file, where] = spec.split('=') as [string, string];
   const [corpusDir, e5Index, bgeIndex] = where.split(',') as [string, string, string];
   const e5 = await open(corpusDir, e5Index, 'Xenova/e5-small-v2');
-  const bge = await open(corpusDir, bgeIndex, 'Xenova/bge-small-en-v1.5');
+  const bge = await open(corpusDir, bgeIndex, options.second);
   const byPlace = new Map<string, Passage>();
   for (const passage of bge.library.passages) byPlace.set(`${passage.document.sourceId}@${String(passage.chunk.start)}`, passage);
   const counts = weights.map(() => ({ hit1: 0, hit3: 0 }));
