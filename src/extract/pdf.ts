@@ -151,7 +151,7 @@ function removeChrome(pages: PageLines[]): void {
   const linkCount = pages.reduce((sum, page) => sum + (page.links?.length ?? 0), 0);
   if (linkCount < 8) return;
   const wordCount = (text: string): number => text.split(/\s+/u).length;
-  const endsSentence = (text: string): boolean => /[.!?"”’)]$/u.test(text);
+  const endsLikeProse = (text: string): boolean => /[.!?"”’)]$/u.test(text);
   for (const page of pages) {
     const links = page.links ?? [];
     const lines = page.lines;
@@ -177,7 +177,7 @@ function removeChrome(pages: PageLines[]): void {
       const prose = group.some((i) => !isLink(i));
       for (const i of group) {
         const text = (lines[i] as Line).text;
-        if (isLink(i) && !(prose && (wordCount(text) >= 6 || endsSentence(text)))) chrome[i] = true;
+        if (isLink(i) && !(prose && (wordCount(text) >= 6 || endsLikeProse(text)))) chrome[i] = true;
       }
     }
     // A box's heading goes with its box: a few words in larger type at its left edge just above it.
@@ -363,6 +363,12 @@ function separateNotes(pages: PageLines[]): void {
   }
 }
 
+/** A line that ends a sentence (or a clause a paragraph may end on), so a paragraph may end after it. */
+const endsSentence = (text: string): boolean => /[.!?:;"”’)\]]$/u.test(text);
+
+/** A line whose last word ends a clause or sentence: no heading ends so. */
+const endsClause = (text: string): boolean => /[.,;!?]$/u.test(text);
+
 /** Writes the pages' lines as paragraphs: a larger gap than the usual line spacing, a change of size, or a heading starts one. */
 function assemble(pages: PageLines[], words: Map<string, number>, english: Set<string>): TextBuilder {
   const builder = new TextBuilder();
@@ -390,7 +396,6 @@ function assemble(pages: PageLines[], words: Map<string, number>, english: Set<s
     }
     notes = [];
   };
-  const endsSentence = (text: string): boolean => /[.!?:;"”’)\]]$/u.test(text);
   for (const [pageIndex, page] of pages.entries()) {
     builder.startPage();
     const columns = readingOrder(page);
@@ -426,7 +431,7 @@ function assemble(pages: PageLines[], words: Map<string, number>, english: Set<s
         if (previous && !breakBefore) {
           if (i > 0) breakBefore = !close || Math.abs(line.size - previous.size) > bodySize * 0.15;
           // A new column or page: the paragraph goes on unless the last line ended a sentence.
-          else breakBefore = /[.!?:;"”’)\]]$/u.test(previous.text) && !/^\p{Ll}/u.test(line.text);
+          else breakBefore = endsSentence(previous.text) && !/^\p{Ll}/u.test(line.text);
         }
         if (breakBefore) {
           flushNotes();
@@ -458,7 +463,7 @@ function fontNameOf(font: unknown): string {
 
 /** A line that could be a bold heading at the body's size (isBoldHeading): short, not ending a sentence. */
 function mayBeBoldHeading(line: Line): boolean {
-  return line.text.split(' ').length <= BOLD_HEADING_WORDS && !/[.,;!?]$/u.test(line.text);
+  return line.text.split(' ').length <= BOLD_HEADING_WORDS && !endsClause(line.text);
 }
 
 /** Words at most in a heading set bold at the body's size, over at most two lines. */
@@ -484,7 +489,7 @@ function isBoldHeading(column: readonly Line[], i: number, bodySize: number, spa
   if (block.length > 2 || !atBody(after) || after.bold) return false;
   if (before?.bold === true && atBody(before)) return false;
   const words = block.reduce((n, l) => n + l.text.split(' ').length, 0);
-  if (words > BOLD_HEADING_WORDS || /[.,;!?]$/u.test((block.at(-1) as Line).text)) return false;
+  if (words > BOLD_HEADING_WORDS || endsClause((block.at(-1) as Line).text)) return false;
   // Apart from the paragraph above it (or first in its column).
   return before === undefined || before.y - (block[0] as Line).y > spacing * 1.3;
 }
