@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { batchedByLength, inLanes, ModelLoadError, type Embedder, type EmbedderOptions, type OnBatch, type PassageVectors } from './common.js';
+import { BulkHelpers } from './bulk-helpers.js';
 import { profileFor } from './model-profiles.js';
 
 type TokenizersModule = typeof import('@huggingface/tokenizers');
@@ -53,6 +54,11 @@ class WorkerClient {
     });
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => this.fail(new Error(`the embedding worker stopped (exit code ${String(code)})`)));
+  }
+
+  /** The worker died or could not run: every request to it fails. */
+  get failed(): boolean {
+    return this.failure !== null;
   }
 
   private fail(error: Error): void {
@@ -114,51 +120,6 @@ async function startModelWorker(options: EmbedderOptions, pooling: string): Prom
   return { client, dimension };
 }
 
-/** Idle time after which the extra model workers of a bulk job are stopped. */
-const HELPERS_IDLE_MS = 60_000;
-
-/**
- * The extra model workers bulk work runs on beside the main one: started when a bulk job needs
- * them and stopped a minute after the last one ends, so a serving process does not keep them.
- */
-class BulkHelpers {
-  private started: Promise<WorkerClient>[] = [];
-  private running = 0;
-  private idle: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly count: number,
-    private readonly start: () => Promise<{ client: WorkerClient }>,
-  ) {}
-
-  get(n: number): Promise<WorkerClient> {
-    if (this.started.length === 0) this.started = Array.from({ length: this.count }, () => this.start().then(({ client }) => client));
-    return this.started[n] as Promise<WorkerClient>;
-  }
-
-  /** Runs a bulk job; the helpers stay while any job runs and for a minute after. */
-  async during<T>(job: () => Promise<T>): Promise<T> {
-    clearTimeout(this.idle);
-    this.running++;
-    try {
-      return await job();
-    } finally {
-      this.running--;
-      if (this.running === 0) {
-        this.idle = setTimeout(() => void this.stop(), HELPERS_IDLE_MS);
-        this.idle.unref();
-      }
-    }
-  }
-
-  async stop(): Promise<void> {
-    clearTimeout(this.idle);
-    const started = this.started;
-    this.started = [];
-    await Promise.all(started.map((client) => client.then((c) => c.stop()).catch(() => undefined)));
-  }
-}
-
 /**
  * A vendored model run by Transformers.js in a worker thread (src/embed/model-worker.mjs). The main
  * thread stays free while the model loads and while it runs; Transformers.js is imported only there.
@@ -172,7 +133,7 @@ export async function loadWorkerEmbedder(options: EmbedderOptions, files: Vendor
   // batches: for texts run one at a time (a sentence is ~40 tokens), sessions side by side did
   // 1.4 times the work of one session on two threads (BENCHMARKS.md, scripts/bench/embed-parallel.ts).
   const lanes = options.threads && options.threads > 0 ? options.threads : availableParallelism();
-  const helpers = new BulkHelpers(lanes - 1, () => startModelWorker(options, profile.pooling));
+  const helpers = new BulkHelpers<WorkerClient>(lanes - 1, async () => (await startModelWorker(options, profile.pooling)).client);
   const clientFor = async (lane: number): Promise<WorkerClient> => (lane === 0 ? client : helpers.get(lane - 1));
   const single = batchedByLength(batchSize, (texts) => client.embed(texts));
   const bulk = async (texts: string[], onBatch?: OnBatch): Promise<Float32Array[]> =>
