@@ -240,22 +240,9 @@ async function add(interaction: ChatInputCommandInteraction, ctx: BotContext, gu
   const note = added ? `Added ${title} to this server's library as ${safeText(sourceId, 200)} (${size}).` : `Saved ${safeText(sourceId, 200)}, but it was not indexed (see below).`;
   const later = report.provisional > 0 ? '\nIt can be asked about now. Its sentences are still being indexed one by one, so quotes from it may sharpen over the next minute or so.' : '';
   await send(interaction, { content: `${note}\n${summary(report)}${later}`, ephemeral: true });
-  if (report.provisional > 0) await finishSentences(ctx, own, guildId);
-}
-
-/**
- * The second half of a quick add: the sentences of documents added quickly are embedded on their
- * own, behind any other library change, and the finished index is swapped in. A failure (the bot
- * stopping, say) loses nothing: the provisional vectors keep answering, and the next reindex or
- * start finishes them.
- */
-async function finishSentences(ctx: BotContext, own: LibraryState, guildId: string): Promise<void> {
-  try {
-    const report = await ctx.libraryJobs.run(() => own.reindex());
+  if (report.provisional > 0) {
+    await own.finishProvisional(ctx.libraryJobs, ctx.logger);
     await ctx.libraries.measure(guildId);
-    ctx.logger.info({ event: 'library-change', change: 'sentences', documents: report.documents, textsEmbedded: report.textsEmbedded, seconds: report.seconds }, 'sentences of added documents indexed');
-  } catch (error) {
-    ctx.logger.warn({ event: 'library-change', change: 'sentences', problem: error instanceof Error ? error.message : String(error) }, 'sentences of added documents not indexed yet; the next reindex or start will');
   }
 }
 

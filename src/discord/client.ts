@@ -35,16 +35,18 @@ export async function startBot(config: BotConfig, logger: Logger, opening: Promi
   const commands = await loadCommands();
   const witness = await opening;
   const base = new LibraryState(witness, config.core, logger);
-  const libraries = new ServerLibraries(base, {
+  const queue = new WorkQueue(config.queueLimit);
+  const libraryJobs = config.core.store === 'solr' ? queue : new WorkQueue(config.queueLimit, 1, LIBRARY_BUSY);
+  const libraries: ServerLibraries = new ServerLibraries(base, {
     root: config.serversDir,
     budgetBytes: config.openLibrariesBytes,
     limits: { documents: config.serverMaxDocuments, bytes: config.serverMaxBytes },
     core: config.core,
     logger,
+    // A server library left with a quick add's provisional sentences answers at once, and is finished behind other library changes.
+    finishProvisional: (serverId, state) => void state.finishProvisional(libraryJobs, logger.child({ guildId: serverId })).then(() => libraries.measure(serverId)).catch(() => undefined),
   });
   const health = new HealthMonitor();
-  const queue = new WorkQueue(config.queueLimit);
-  const libraryJobs = config.core.store === 'solr' ? queue : new WorkQueue(config.queueLimit, 1, LIBRARY_BUSY);
   const metrics = new BotMetrics({
     queue: () => ({ waiting: queue.pending, running: queue.active }),
     base: () => base.current.library.documents.length,

@@ -3,6 +3,7 @@ import type { IngestProgress, IngestReport } from '../ingest/update-index.js';
 import type { Logger } from '../log.js';
 import { refreshWitness, type Witness } from '../witness.js';
 import { UserError } from './errors.js';
+import type { WorkQueue } from './work-queue.js';
 
 /** The loaded library, which moderators can refresh while the bot runs; readers always see a whole one. */
 export class LibraryState {
@@ -59,5 +60,20 @@ export class LibraryState {
       provisional: options.quick === true,
     });
     return this.witness.report;
+  }
+
+  /**
+   * The second half of a quick add: the sentences of documents added quickly (report.provisional)
+   * are embedded on their own, behind any other library change on `queue`, and the finished index
+   * is swapped in. A failure (the bot stopping, a full queue) loses nothing: the provisional vectors
+   * keep answering, and the next reindex or opening finishes them.
+   */
+  async finishProvisional(queue: WorkQueue, logger: Logger): Promise<void> {
+    try {
+      const report = await queue.run(() => this.reindex());
+      logger.info({ event: 'library-change', change: 'sentences', documents: report.documents, textsEmbedded: report.textsEmbedded, seconds: report.seconds }, 'sentences of added documents indexed');
+    } catch (error) {
+      logger.warn({ event: 'library-change', change: 'sentences', problem: error instanceof Error ? error.message : String(error) }, 'sentences of added documents not indexed yet; the next reindex or opening will');
+    }
   }
 }

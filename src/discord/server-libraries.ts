@@ -38,6 +38,13 @@ export interface ServerLibrariesOptions {
   logger: Logger;
   /** Opens a server's library folder with the base library's model (default: openWitness, scoped to the server on Solr); tests may pass a stand-in. */
   open?: (config: CoreConfig, model: Witness['embedder'], serverId: string) => Promise<Witness>;
+  /**
+   * Finishes a library that opened with provisional documents (a quick add whose sentences were
+   * not embedded before the bot stopped, say), in the background. With it, the default opener
+   * answers at once from the provisional vectors instead of embedding the sentences first, while
+   * the first question waits.
+   */
+  finishProvisional?: (serverId: string, state: LibraryState) => void;
 }
 
 /**
@@ -100,7 +107,8 @@ export class ServerLibraries {
     // The same store as the base library: on Solr, one collection with every read and write scoped to the server.
     const config: CoreConfig = { ...this.options.core, corpusDir: path.join(folder, 'corpus'), indexDir: path.join(folder, 'index') };
     const logger = this.options.logger.child({ library: 'server', guildId: serverId });
-    const opener = this.options.open ?? ((c: CoreConfig, model: Witness['embedder'], guild: string) => openWitness(c, logger, { model: Promise.resolve(model), guild }));
+    const quick = this.options.finishProvisional !== undefined;
+    const opener = this.options.open ?? ((c: CoreConfig, model: Witness['embedder'], guild: string) => openWitness(c, logger, { model: Promise.resolve(model), guild, provisional: quick }));
     const opening = async (): Promise<LibraryState> => {
       await mkdir(config.corpusDir, { recursive: true });
       return new LibraryState(await opener(config, this.base.current.embedder, serverId), config, logger, serverId);
@@ -116,6 +124,7 @@ export class ServerLibraries {
     entry.ready = await state;
     logger.info({ event: 'library-opened', documents: entry.ready.current.library.documents.length }, 'server library opened');
     await this.measure(serverId);
+    if (entry.ready.current.report.provisional > 0) this.options.finishProvisional?.(serverId, entry.ready);
     return entry.state;
   }
 

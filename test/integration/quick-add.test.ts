@@ -1,13 +1,17 @@
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/config.js';
+import { loadCoreConfig, PROJECT_ROOT } from '../../src/config.js';
+import { LibraryState } from '../../src/discord/library-state.js';
+import { ServerLibraries } from '../../src/discord/server-libraries.js';
+import { WorkQueue } from '../../src/discord/work-queue.js';
 import { loadEmbedder, type Embedder } from '../../src/embed/embedder.js';
 import { updateIndex } from '../../src/ingest/update-index.js';
 import { Answerer } from '../../src/search/ask.js';
 import { openEmbedded } from '../../src/store/embedded-store.js';
 import type { StoredIndex } from '../../src/store/index-store.js';
+import { openWitness } from '../../src/witness.js';
 import { sampleWorkspace } from '../helpers/fixtures.js';
 
 // The shipped model: reading sentences in their passage's run needs mean pooling.
@@ -77,5 +81,31 @@ describe('a quick add (provisional sentence vectors, as /library add makes them)
     const redone = rows(quick.index).filter((row, i) => cosine(row, got[i] as Float32Array) < 0.999).length;
     expect(redone).toBeGreaterThan(sentences / 2);
     expect(redone).toBeLessThanOrEqual(sentences);
+  });
+});
+
+describe('a server library left with a quick add unfinished (the bot stopped before its sentences)', () => {
+  it('opens at once from the provisional vectors, embedding nothing, and is finished in the background', async () => {
+    const workspace = sampleWorkspace();
+    const serverId = '100000000000000007';
+    const serverDir = path.join(workspace.root, 'servers', serverId);
+    mkdirSync(path.join(serverDir, 'corpus'), { recursive: true });
+    copyFileSync(path.join(workspace.corpusDir, ADDED), path.join(serverDir, 'corpus', ADDED));
+    // What a quick add leaves when the process dies before its second half.
+    await updateIndex({ corpusDir: path.join(serverDir, 'corpus'), indexDir: path.join(serverDir, 'index'), maxFileBytes: 10_000_000, embedder, logger, provisional: true });
+
+    const core = loadCoreConfig({ corpusDir: workspace.corpusDir, indexDir: workspace.indexDir, modelId: MODEL });
+    const base = new LibraryState(await openWitness(core, logger, { model: Promise.resolve(embedder) }), core, logger);
+    const finishing: [string, LibraryState][] = [];
+    const libraries = new ServerLibraries(base, { root: path.join(workspace.root, 'servers'), budgetBytes: 1 << 30, limits: { documents: 10, bytes: 1 << 24 }, core, logger, finishProvisional: (id, state) => finishing.push([id, state]) });
+    const own = (await libraries.server(serverId)) as LibraryState;
+    expect(own.current.report).toMatchObject({ upToDate: true, textsEmbedded: 0, provisional: 1 });
+    expect(finishing).toEqual([[serverId, own]]);
+    const answer = await own.current.answerer.ask('How many children are trapped in Mosul according to Save the Children?', { k: 1 });
+    expect(answer.results[0]?.quote).toContain('600,000 children');
+
+    await own.finishProvisional(new WorkQueue(4), logger);
+    expect(own.current.report).toMatchObject({ upToDate: false, provisional: 0, embedded: 0 });
+    expect(own.current.report.textsEmbedded).toBeGreaterThan(0);
   });
 });
