@@ -461,9 +461,9 @@ function fontNameOf(font: unknown): string {
   return typeof name === 'string' ? name : '';
 }
 
-/** A line that could be a bold heading at the body's size (isBoldHeading): short, not ending a sentence. */
-function mayBeBoldHeading(line: Line): boolean {
-  return line.text.split(' ').length <= BOLD_HEADING_WORDS && !endsClause(line.text);
+/** Text that could be a bold heading at the body's size (isBoldHeading): a few words, not ending a clause. */
+function headingLikeText(text: string): boolean {
+  return text.split(' ').length <= BOLD_HEADING_WORDS && !endsClause(text);
 }
 
 /** Words at most in a heading set bold at the body's size, over at most two lines. */
@@ -488,8 +488,7 @@ function isBoldHeading(column: readonly Line[], i: number, bodySize: number, spa
   const before = column[first - 1];
   if (block.length > 2 || !atBody(after) || after.bold) return false;
   if (before?.bold === true && atBody(before)) return false;
-  const words = block.reduce((n, l) => n + l.text.split(' ').length, 0);
-  if (words > BOLD_HEADING_WORDS || endsClause((block.at(-1) as Line).text)) return false;
+  if (!headingLikeText(block.map((l) => l.text).join(' '))) return false;
   // Apart from the paragraph above it (or first in its column).
   return before === undefined || before.y - (block[0] as Line).y > spacing * 1.3;
 }
@@ -704,7 +703,7 @@ export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits, onPag
             fonts.push(item.fontName);
           }
           let lines = linesOf(runs);
-          if (lines.some(mayBeBoldHeading)) {
+          if (lines.some((line) => headingLikeText(line.text))) {
             // Which faces are bold is known once the page's fonts are loaded (its operator list).
             await page.getOperatorList();
             const bold = new Map<string, boolean>();

@@ -27,34 +27,30 @@ export interface LibraryVectors {
 /**
  * Computes the vectors the library still lacks into `known`: each passage from its text with its
  * context header, each sentence on its own (a text already embedded is not embedded again), or,
- * in context, one run per passage giving the passage's and its sentences' vectors. `inContext`
- * reads every document's sentences in context; `provisional` names the documents read so for now
- * (the others' sentences run alone).
+ * for the documents `readInContext` names (every one in the in-context mode, a quick add's new
+ * ones), one run per passage giving the passage's and its sentences' vectors.
  */
 export async function embedMissing(
   documents: readonly StoredDocument[],
   keys: VectorKeys,
-  inContext: boolean,
+  readInContext: (doc: StoredDocument) => boolean,
   known: Map<string, Float32Array>,
   embedder: Embedder,
   progress?: ProgressBar,
-  provisional: ReadonlySet<string> = new Set(),
 ): Promise<LibraryVectors> {
-  const chunks = documents.flatMap((doc) => doc.chunks.map((chunk) => ({ doc, chunk })));
+  const chunks = documents.flatMap((doc) => doc.chunks.map((chunk) => ({ doc, chunk, inContext: readInContext(doc) })));
   const passages = chunks.map(({ doc, chunk }) => doc.text.slice(chunk.start, chunk.end));
   const sentencesOf = chunks.map(({ doc, chunk }) => chunk.sentences.map(([start, end]) => doc.text.slice(start, end)));
   const embeddedTexts = chunks.map(({ doc, chunk }) => keys.passageText(doc, chunk));
   const passageKeys = embeddedTexts.map((text) => hashBytes(text));
-  const readInContext = (p: number): boolean => inContext || provisional.has((chunks[p] as { doc: StoredDocument }).doc.sourceId);
-  const sentenceKeys = sentencesOf.flatMap((texts, p) => texts.map((text, i) => keys.sentence(passageKeys[p] as string, i, text, readInContext(p))));
+  const sentenceKeys = sentencesOf.flatMap((texts, p) => texts.map((text, i) => keys.sentence(passageKeys[p] as string, i, text, chunks[p]?.inContext === true)));
   const embeddedPassages = new Set<string>();
   let textsEmbedded = 0;
-  const canReadInContext = embedder.embedPassagesInContext !== undefined;
 
   // One run per passage read in context whose vector or any of whose sentences' vectors is missing.
   const runs = new Map<string, { text: string; sentences: string[]; lead: string }>();
   passageKeys.forEach((key, p) => {
-    if (!canReadInContext || !readInContext(p)) return;
+    if (chunks[p]?.inContext !== true) return;
     const sentences = sentencesOf[p] as string[];
     if (known.has(key) && sentences.every((text, i) => known.has(keys.sentence(key, i, text, true)))) return;
     const text = embeddedTexts[p] as string;
@@ -76,8 +72,7 @@ export async function embedMissing(
   // Everything else still missing, each text on its own.
   const textByKey = new Map<string, string>();
   passageKeys.forEach((key, i) => textByKey.set(key, embeddedTexts[i] as string));
-  let s = 0;
-  sentencesOf.forEach((texts) => texts.forEach((text) => textByKey.set(sentenceKeys[s++] as string, text)));
+  sentencesOf.flat().forEach((text, i) => textByKey.set(sentenceKeys[i] as string, text));
   // Texts are embedded once: without headers a one-sentence passage is its sentence's text.
   const missing = [...textByKey.keys()].filter((key) => !known.has(key));
   if (missing.length > 0) {

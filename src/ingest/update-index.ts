@@ -197,7 +197,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
   const embedder = await options.embedder;
   // Sentence vectors read from their passage's run need a model that can give them.
   const inContext = sentenceMode === 'in-context' && embedder.embedPassagesInContext !== undefined;
-  const keys = new VectorKeys({ sentences: inContext ? 'in-context' : 'separate', passageContext: contextMode });
+  const keys = new VectorKeys({ passageContext: contextMode });
   // Vectors already computed: unchanged passages and sentences are never embedded again.
   const known = whole && !options.rebuild ? reusableVectors(whole, keys) : new Map<string, Float32Array>();
 
@@ -225,7 +225,7 @@ export async function updateIndex(options: IngestOptions): Promise<{ index: Stor
       if (!unchanged.has(doc.sourceId) || stillProvisional.has(doc.sourceId)) provisional.add(doc.sourceId);
     }
   }
-  const { passages, passageKeys, sentenceKeys, embeddedPassages, textsEmbedded } = await embedMissing(documents, keys, inContext, known, embedder, options.progress, provisional);
+  const { passages, passageKeys, sentenceKeys, embeddedPassages, textsEmbedded } = await embedMissing(documents, keys, (doc) => inContext || provisional.has(doc.sourceId), known, embedder, options.progress);
   const sentenceCount = sentenceKeys.length;
 
   const vectors = createVectorIndex(embedder.dimension, passages.length, HNSW_M, HNSW_EF_CONSTRUCTION);

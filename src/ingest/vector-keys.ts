@@ -3,10 +3,8 @@ import { textToEmbed } from '../library/passage-header.js';
 import type { StoredDocument } from '../store/index-format.js';
 import type { StoredIndex } from '../store/index-store.js';
 
-/** How an ingest makes its vectors: both are recorded in the manifest, and a change re-embeds. */
+/** How an ingest embeds its passages (recorded in the manifest; a change re-embeds). */
 export interface VectorModes {
-  /** `in-context`: sentence vectors read from their passage's run; `separate`: each sentence run alone. */
-  sentences: 'separate' | 'in-context';
   /** `header`: passages embedded with their document's context (passage-header.ts); `none`: their words alone. */
   passageContext: 'header' | 'none';
 }
@@ -29,8 +27,8 @@ export class VectorKeys {
     return hashBytes(this.passageText(doc, chunk, context));
   }
 
-  /** `inContext`: the sentence's vector is read from its passage's run (default: as these modes say). */
-  sentence(passageKey: string, index: number, text: string, inContext = this.modes.sentences === 'in-context'): string {
+  /** `inContext`: the sentence's vector is read from its passage's run; otherwise it is its own text's. */
+  sentence(passageKey: string, index: number, text: string, inContext: boolean): string {
     return inContext ? `${passageKey}#${String(index)}` : hashBytes(text);
   }
 }
